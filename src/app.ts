@@ -1,0 +1,135 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import type { ChannelModule, ChannelPort } from './channels/channel.port.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { Gateway } from './gateway/gateway.js';
+import { GatewayEvents } from './gateway/gateway-events.js';
+import { createMemoryLockManager } from './gateway/memory.lock.js';
+import { createMemoryStateStore } from './gateway/memory.state-store.js';
+import { OutboxWorker } from './gateway/outbox.js';
+import { createRedisLockManager } from './gateway/redis.lock.js';
+import { createRedisStateStore } from './gateway/redis.state-store.js';
+import type { LockManager, StateStore } from './gateway/state-store.port.js';
+import { buildServer } from './http/server.js';
+import type { ReadinessCheck } from './http/routes/health.routes.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createAttachmentService, type AttachmentService } from './requests/attachments.js';
+import { createFsAttachmentStorage } from './requests/fs.attachment-storage.js';
+import { createPrismaRequestStore } from './requests/prisma.request-store.js';
+import type { RequestStore } from './requests/request-store.port.js';
+
+export interface AppOptions {
+  logger?: Logger;
+  /** Channels to run; each is started after the server listens. */
+  channels?: ChannelModule[];
+  clock?: () => Date;
+}
+
+/** A wired gateway instance: everything constructed, nothing started. */
+export interface App {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  redis: Redis | null;
+  store: RequestStore;
+  attachments: AttachmentService;
+  gateway: Gateway;
+  outbox: OutboxWorker;
+  events: GatewayEvents;
+  metrics: Metrics;
+  server: FastifyInstance;
+  /** Listens, starts the outbox worker and the channels, applies messages a crash left pending. Returns the address. */
+  start(): Promise<string>;
+  /** Graceful shutdown: stop input, finish in-flight requests, drain the outbox round, close connections. */
+  stop(): Promise<void>;
+}
+
+/** How often to retry messages whose step failed (e.g. while the database was unreachable). */
+const RECOVERY_INTERVAL_MS = 30_000;
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({ level: config.logLevel, base: { service: 'relaydesk' } });
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config);
+  const clock = options.clock ?? (() => new Date());
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) : null;
+  redis?.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  const states: StateStore = redis ? createRedisStateStore(redis) : createMemoryStateStore();
+  const locks: LockManager = redis ? createRedisLockManager(redis) : createMemoryLockManager();
+  const store = createPrismaRequestStore(db.prisma, { requestPrefix: config.requestPrefix });
+  const storage = createFsAttachmentStorage(path.join(config.dataDir, 'attachments'));
+  const attachments = createAttachmentService({ store, storage, maxBytes: config.uploadMaxBytes });
+  const metrics = createMetrics();
+  const events = new GatewayEvents((error, event) => logger.error({ err: error, event }, 'gateway event listener failed'));
+  const gateway = new Gateway({
+    store, states, locks, attachments, events, metrics, logger, clock,
+    intakeTtlMs: config.intakeTtlMs,
+    defaultLocale: config.defaultLocale,
+  });
+  const channels = options.channels ?? [];
+  const ports = new Map<string, ChannelPort>(channels.map((c) => [c.port.name, c.port]));
+  const outbox = new OutboxWorker({
+    store, channels: ports, attachments, events, metrics, logger, clock,
+    pollIntervalMs: config.outboxPollIntervalMs,
+    maxAttempts: config.outboxMaxAttempts,
+  });
+  events.on('message_enqueued', () => outbox.wake());
+
+  let accepting = true;
+  const checks: ReadinessCheck[] = [{ name: 'database', check: () => store.ping() }];
+  if (redis) checks.push({ name: 'redis', check: async () => void (await redis.ping()) });
+  const server = await buildServer({
+    logger,
+    bodyLimit: config.uploadMaxBytes + 64 * 1024,
+    health: {
+      checks,
+      registry: metrics.registry,
+      isAccepting: () => accepting,
+      beforeScrape: async () => {
+        const counts = await store.countOutbox();
+        for (const [status, n] of Object.entries(counts) as [string, number][]) metrics.outboxRows.set({ status }, n);
+      },
+    },
+    plugins: channels.flatMap((c) => (c.routes ? [c.routes] : [])),
+  });
+
+  let recoveryTimer: NodeJS.Timeout | null = null;
+  const backend = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`;
+
+  return {
+    config, logger, db, redis, store, attachments, gateway, outbox, events, metrics, server,
+    async start() {
+      const address = await server.listen({
+        port: config.port,
+        host: config.host,
+        listenTextResolver: (addr) =>
+          `RelayDesk listening on ${addr} (database: ${backend}; state: ${redis ? 'Redis' : 'in-memory'})`,
+      });
+      outbox.start();
+      for (const c of channels) await c.start?.((message) => gateway.receive(message));
+      const recovered = await gateway.recover();
+      if (recovered > 0) logger.info({ conversations: recovered }, 'applied messages left pending by the last run');
+      recoveryTimer = setInterval(() => void gateway.recover().catch((e: unknown) => logger.error({ err: e }, 'recovery failed')), RECOVERY_INTERVAL_MS);
+      recoveryTimer.unref();
+      return address;
+    },
+    async stop() {
+      accepting = false;
+      gateway.stopAccepting();
+      if (recoveryTimer) clearInterval(recoveryTimer);
+      for (const c of channels) await c.stop?.().catch((e: unknown) => logger.error({ err: e, channel: c.port.name }, 'channel stop failed'));
+      await server.close();
+      await outbox.stop();
+      await states.close();
+      await locks.close();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+      await db.close();
+    },
+  };
+}

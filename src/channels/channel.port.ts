@@ -1,0 +1,110 @@
+import type { FastifyInstance } from 'fastify';
+import type { Choice, Locale } from '../conversation/conversation.types.js';
+
+/** Bytes a channel received from a customer, before the gateway checks and stores them. */
+export interface InboundFile {
+  data: Buffer;
+  /** The name the customer's client gave, if any. Never trusted for the type. */
+  fileName?: string;
+}
+
+/**
+ * A customer's message as a channel adapter reports it. Adapters only translate
+ * their SDK's payload into this shape; they never touch the store or the conversation.
+ */
+export interface InboundMessage {
+  channel: string;
+  /** The customer's identity on the channel (chat id, phone, visitor id). */
+  externalId: string;
+  /**
+   * The channel's id for this message, unique within the channel: the gateway
+   * records a message once per id and ignores redeliveries.
+   */
+  channelMessageId: string;
+  displayName?: string;
+  /** Language reported by the channel (e.g. Telegram's language_code), if any. */
+  locale?: Locale;
+  text?: string;
+  /** The id of the choice when the customer pressed a button. */
+  choiceId?: string;
+  file?: InboundFile;
+  /** An attachment already stored through the upload endpoint (web chat). */
+  attachmentId?: string;
+  receivedAt?: Date;
+}
+
+/** An attachment to deliver, with a way to read its bytes. */
+export interface OutboundAttachment {
+  id: string;
+  mimeType: string;
+  fileName: string | null;
+  read(): Promise<Buffer>;
+}
+
+/** A message for a customer, in channel-neutral form. */
+export interface OutboundMessage {
+  /** Outbox message id; lets a channel make its own delivery idempotent. */
+  messageId: string;
+  text: string | null;
+  choices?: Choice[];
+  attachments?: OutboundAttachment[];
+  author: 'bot' | 'agent' | 'system';
+  locale: Locale;
+}
+
+export interface DeliveryReceipt {
+  /** The channel's id for the delivered message, if it gives one. */
+  channelMessageId?: string;
+}
+
+/**
+ * A channel's sending side. `send` resolves once the channel accepted the
+ * message and rejects with a ChannelError saying whether to retry.
+ */
+export interface ChannelPort {
+  readonly name: string;
+  send(externalId: string, message: OutboundMessage): Promise<DeliveryReceipt>;
+}
+
+export type ChannelErrorCode =
+  /** Try again later (network trouble, 5xx). */
+  | 'transient'
+  /** The channel asked us to slow down; `retryAfterMs` says for how long. */
+  | 'rate_limited'
+  /** The customer cannot be reached on this channel (blocked the bot, left); never retried. */
+  | 'unreachable'
+  /** The message itself was refused (too long, bad media); never retried. */
+  | 'rejected';
+
+/** The one error class of the channel boundary. */
+export class ChannelError extends Error {
+  override readonly name = 'ChannelError';
+  constructor(
+    readonly code: ChannelErrorCode,
+    message: string,
+    readonly options: { cause?: unknown; retryAfterMs?: number } = {},
+  ) {
+    super(message, { cause: options.cause });
+  }
+
+  get retryable(): boolean {
+    return this.code === 'transient' || this.code === 'rate_limited';
+  }
+}
+
+/** What a channel may do with an inbound message: hand it to the gateway. */
+export type ReceiveFn = (message: InboundMessage) => Promise<{ status: 'applied' | 'duplicate' | 'deferred'; messageId: string; customerId: string }>;
+
+/**
+ * A channel as the composition root sees it: its sending port, the routes it
+ * serves (webhooks, sockets) and its lifecycle. Adding a channel means one
+ * folder under src/channels/ exporting a factory of this, and one line in main.ts.
+ */
+export interface ChannelModule {
+  port: ChannelPort;
+  routes?: (app: FastifyInstance) => Promise<void>;
+  /** Starts taking input (polling, client connection). */
+  start?(receive: ReceiveFn): Promise<void>;
+  /** Stops taking input and releases connections. */
+  stop?(): Promise<void>;
+}

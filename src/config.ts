@@ -1,0 +1,247 @@
+import path from 'node:path';
+import type { LevelWithSilent } from 'pino';
+import { z } from 'zod';
+import type { Locale } from './conversation/conversation.types.js';
+
+/**
+ * Everything RelayDesk reads from the environment, validated. Built once by
+ * {@link loadConfig} in the composition root and passed down as arguments;
+ * nothing else reads `process.env`. Durations are in milliseconds.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute directory for the embedded database and uploaded files. */
+  dataDir: string;
+  /** PostgreSQL URL, or null for the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | null;
+  /** Redis URL, or null for in-memory state and locks (a single instance). */
+  redisUrl: string | null;
+  logLevel: LevelWithSilent;
+  defaultLocale: Locale;
+  intakeTtlMs: number;
+  requestPrefix: string;
+  outboxMaxAttempts: number;
+  outboxPollIntervalMs: number;
+  shutdownTimeoutMs: number;
+  uploadMaxBytes: number;
+  /** Public base URL without a trailing slash, or null. */
+  publicUrl: string | null;
+}
+
+/** The configuration is invalid; `message` has one line per wrong variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'invalid_config';
+  constructor(readonly issues: readonly { variable: string; message: string }[]) {
+    super(issues.map((i) => i.message).join('\n'));
+  }
+}
+
+const MINUTE = 60_000;
+const UNIT_MS = { ms: 1, s: 1000, m: MINUTE, h: 60 * MINUTE, d: 24 * 60 * MINUTE } as const;
+const UNIT_BYTES = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as const;
+
+/** Parses `90s`, `15m`, `24h`, `7d`, `250ms` or plain milliseconds; null if malformed. */
+export function parseDuration(text: string): number | null {
+  const m = /^(\d+)\s*(ms|s|m|h|d)?$/i.exec(text);
+  if (!m?.[1]) return null;
+  return Number(m[1]) * UNIT_MS[(m[2]?.toLowerCase() ?? 'ms') as keyof typeof UNIT_MS];
+}
+
+/** Parses plain bytes or `512KB`, `10MB`, `1GB` (powers of 1024); null if malformed. */
+export function parseBytes(text: string): number | null {
+  const m = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(text);
+  if (!m?.[1]) return null;
+  return Number(m[1]) * UNIT_BYTES[(m[2]?.toLowerCase() ?? 'b') as keyof typeof UNIT_BYTES];
+}
+
+/** A string schema that parses with `parse` and reports `must …` when it returns null. */
+function parsed<T>(must: string, parse: (s: string) => T | null) {
+  return z.string().transform((s, ctx) => {
+    const value = parse(s);
+    if (value !== null) return value;
+    ctx.addIssue({ code: 'custom', message: must });
+    return z.NEVER;
+  });
+}
+
+const inRange = (min: number, max: number) => (n: number | null) => (n !== null && n >= min && n <= max ? n : null);
+const integer = (min: number, max: number) =>
+  parsed(`must be an integer between ${min} and ${max}`, (s) => inRange(min, max)(/^\d+$/.test(s) ? Number(s) : null));
+const duration = (min: number, max: number, range: string) =>
+  parsed(`must be a duration ${range} such as 90s, 15m, 24h, 7d or plain milliseconds`, (s) =>
+    inRange(min, max)(parseDuration(s)),
+  );
+const url = (protocols: string[]) =>
+  parsed(`must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`, (s) => {
+    if (!URL.canParse(s)) return null;
+    return protocols.includes(new URL(s).protocol) ? s : null;
+  });
+
+interface Variable {
+  /** The value used when the variable is unset or empty; null means "unset". */
+  default: string | null;
+  description: string;
+  example: string;
+  schema: z.ZodType;
+  /** Values shown in errors are masked (URLs may carry passwords). */
+  secret?: boolean;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const variables = {
+  PORT: { default: '3000', description: 'HTTP port to listen on.', example: '8080', schema: integer(1, 65535) },
+  HOST: { default: '0.0.0.0', description: 'Interface to listen on.', example: '127.0.0.1', schema: z.string() },
+  DATA_DIR: {
+    default: './data',
+    description: 'Directory for the embedded database and uploads, resolved to an absolute path.',
+    example: '/var/lib/relaydesk',
+    schema: z.string().transform((s) => path.resolve(s)),
+  },
+  DATABASE_URL: {
+    default: null,
+    description: 'PostgreSQL connection URL. Unset: an embedded PGlite database in DATA_DIR.',
+    example: 'postgresql://relaydesk:secret@db:5432/relaydesk',
+    schema: url(['postgres:', 'postgresql:']),
+    secret: true,
+  },
+  REDIS_URL: {
+    default: null,
+    description: 'Redis URL for conversation state and locks shared by several instances. Unset: in memory, one instance.',
+    example: 'redis://redis:6379',
+    schema: url(['redis:', 'rediss:']),
+    secret: true,
+  },
+  LOG_LEVEL: {
+    default: 'info',
+    description: `Log level: ${LOG_LEVELS.join(', ')}.`,
+    example: 'debug',
+    schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
+  },
+  DEFAULT_LOCALE: {
+    default: 'ru',
+    description: 'Language of the bot before the customer picks one: ru or en.',
+    example: 'en',
+    schema: z.enum(['ru', 'en'], { error: 'must be ru or en' }),
+  },
+  INTAKE_TTL: {
+    default: '24h',
+    description: 'How long an unfinished intake conversation is kept (at least 1m).',
+    example: '2h',
+    schema: duration(MINUTE, 365 * UNIT_MS.d, 'between 1m and 365d'),
+  },
+  REQUEST_PREFIX: {
+    default: 'SR',
+    description: 'Prefix of request numbers (SR-000123): 1-10 uppercase letters or digits, starting with a letter.',
+    example: 'HELP',
+    schema: parsed('must be 1-10 uppercase letters or digits starting with a letter', (s) =>
+      /^[A-Z][A-Z0-9]{0,9}$/.test(s) ? s : null,
+    ),
+  },
+  OUTBOX_MAX_ATTEMPTS: {
+    default: '8',
+    description: 'Delivery attempts of an outgoing message before it is marked failed.',
+    example: '12',
+    schema: integer(1, 100),
+  },
+  OUTBOX_POLL_INTERVAL: {
+    default: '1s',
+    description: 'How often the outbox is polled for messages due.',
+    example: '500ms',
+    schema: duration(10, 10 * MINUTE, 'between 10ms and 10m'),
+  },
+  SHUTDOWN_TIMEOUT: {
+    default: '10s',
+    description: 'How long a graceful shutdown waits for work in progress.',
+    example: '30s',
+    schema: duration(0, 10 * MINUTE, 'of at most 10m'),
+  },
+  UPLOAD_MAX_BYTES: {
+    default: '10485760',
+    description: 'Largest accepted attachment, in bytes or with a unit (KB, MB, GB; powers of 1024).',
+    example: '20MB',
+    schema: parsed('must be a size between 1KB and 1GB, in bytes or like 512KB, 10MB', (s) =>
+      inRange(1024, UNIT_BYTES.gb)(parseBytes(s)),
+    ),
+  },
+  PUBLIC_URL: {
+    default: null,
+    description: 'Public base URL of this server, used in links sent to customers and agents.',
+    example: 'https://desk.example.com',
+    schema: url(['http:', 'https:']).transform((s) => s.replace(/\/+$/, '')),
+  },
+} satisfies Record<string, Variable>;
+
+type Variables = typeof variables;
+type VariableName = keyof Variables;
+
+/** One entry of the configuration reference. */
+export interface ConfigVariable {
+  name: VariableName;
+  /** Used when the variable is unset or empty; null: stays unset. */
+  default: string | null;
+  description: string;
+  example: string;
+}
+
+/** Every variable {@link loadConfig} reads, documented, in README order. */
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.entries(variables).map(([name, v]) => ({
+  name: name as VariableName,
+  default: v.default,
+  description: v.description,
+  example: v.example,
+}));
+
+// Unset optional variables reach their schema as null and stay null.
+const envSchema = z.object(
+  Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, v.default === null ? v.schema.nullable() : v.schema])) as {
+    [K in VariableName]: Variables[K]['default'] extends null ? z.ZodNullable<Variables[K]['schema']> : Variables[K]['schema'];
+  },
+);
+
+/** Shows a rejected value, with any password in a URL masked. */
+function show(name: VariableName, raw: unknown): string {
+  const variable: Variable = variables[name];
+  if (!variable.secret || typeof raw !== 'string' || !URL.canParse(raw)) return JSON.stringify(raw);
+  const u = new URL(raw);
+  if (!u.password) return JSON.stringify(raw);
+  u.password = '***';
+  return JSON.stringify(u.toString());
+}
+
+/**
+ * Reads and validates the configuration from `env`. Empty or blank variables
+ * count as unset. Throws {@link ConfigError} naming every wrong variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string | null> = {};
+  for (const v of CONFIG_VARIABLES) input[v.name] = env[v.name]?.trim() || v.default;
+  const result = envSchema.safeParse(input);
+  if (!result.success) {
+    const issues = new Map<VariableName, string>();
+    for (const issue of result.error.issues) {
+      const name = issue.path[0] as VariableName;
+      if (!issues.has(name)) issues.set(name, `${name} ${issue.message}, got ${show(name, input[name])}`);
+    }
+    throw new ConfigError([...issues].map(([variable, message]) => ({ variable, message })));
+  }
+  const e = result.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    defaultLocale: e.DEFAULT_LOCALE,
+    intakeTtlMs: e.INTAKE_TTL,
+    requestPrefix: e.REQUEST_PREFIX,
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    outboxPollIntervalMs: e.OUTBOX_POLL_INTERVAL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    publicUrl: e.PUBLIC_URL,
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Slash commands, understood at every step. Only /start, /new and /cancel touch
+ * the draft; the others answer and then repeat the current step's prompt.
+ */
+import { formatText } from './conversation.copy.js';
+import { cancelIntake, startIntake } from './conversation.intake.js';
+import { promptEffects, reply } from './conversation.prompts.js';
+import { assertNever, isIntakeStep } from './conversation.state.js';
+import type { ConversationState, Locale, TransitionResult } from './conversation.types.js';
+
+export type Command =
+  | { kind: 'start' }
+  | { kind: 'new' }
+  | { kind: 'cancel' }
+  | { kind: 'help' }
+  /** `number` null: the customer's open requests. */
+  | { kind: 'status'; number: string | null }
+  | { kind: 'lang'; locale: Locale }
+  /** A known command with arguments it cannot use. */
+  | { kind: 'usage'; command: 'status' | 'lang' }
+  | { kind: 'unknown'; name: string };
+
+/**
+ * `/name`, optionally `@botname` (Telegram adds it in groups), then arguments after
+ * whitespace. "/var/log is full" is not a command: the name must end at a space,
+ * an `@` or the end of the text.
+ */
+const COMMAND = /^\/([a-z0-9_]+)(?:@[a-z0-9_]+)?(?:\s+([\s\S]*))?$/i;
+
+const LANGUAGE_NAMES: Readonly<Record<string, Locale>> = {
+  ru: 'ru', rus: 'ru', russian: 'ru', 'русский': 'ru', 'рус': 'ru',
+  en: 'en', eng: 'en', english: 'en', 'английский': 'en', 'англ': 'en',
+};
+
+/**
+ * A request number as the store keeps it: letters, a hyphen, digits ("sr 1042",
+ * "SR1042", "sr-1042" → "SR-1042"). Bare digits ("1042") are passed on as typed,
+ * since the prefix is the store's business; anything else is not a number (null).
+ */
+export function normaliseRequestNumber(text: string): string | null {
+  const compact = text.toUpperCase().replace(/\s+/g, '');
+  const prefixed = /^([A-Z]{1,10})[-_]?(\d{1,12})$/.exec(compact);
+  if (prefixed) return `${prefixed[1]}-${prefixed[2]}`;
+  return /^\d{1,12}$/.test(compact) ? compact : null;
+}
+
+function parseStatus(args: string): Command {
+  if (!args) return { kind: 'status', number: null };
+  const number = normaliseRequestNumber(args);
+  return number === null ? { kind: 'usage', command: 'status' } : { kind: 'status', number };
+}
+
+function parseLang(args: string): Command {
+  const locale = LANGUAGE_NAMES[args.toLowerCase()];
+  return locale ? { kind: 'lang', locale } : { kind: 'usage', command: 'lang' };
+}
+
+/** The command in `text` (case-insensitive), or null when the text is not a command. */
+export function parseCommand(text: string | undefined): Command | null {
+  const match = COMMAND.exec(text?.trim() ?? '');
+  if (!match) return null;
+  const name = (match[1] ?? '').toLowerCase();
+  const args = (match[2] ?? '').trim();
+  switch (name) {
+    case 'start':
+    case 'new':
+    case 'cancel':
+    case 'help':
+      return { kind: name };
+    case 'status':
+      return parseStatus(args);
+    case 'lang':
+      return parseLang(args);
+    default:
+      return { kind: 'unknown', name: `/${name}` };
+  }
+}
+
+/** An answer that leaves the state as it is, followed by the current step's prompt. */
+function answer(state: ConversationState, text: string): TransitionResult {
+  return { state, effects: [reply(text), ...promptEffects(state)] };
+}
+
+/** /start and /new start over; while a request is being created nothing can interrupt it. */
+function restart(state: ConversationState, greet: boolean): TransitionResult {
+  if (state.step.kind === 'creating') return answer(state, formatText(state.locale, 'cannotInterruptCreating'));
+  return startIntake(state, greet);
+}
+
+function cancel(state: ConversationState): TransitionResult {
+  if (state.step.kind === 'creating') return answer(state, formatText(state.locale, 'cannotInterruptCreating'));
+  if (isIntakeStep(state.step)) return cancelIntake(state);
+  return answer(state, formatText(state.locale, 'nothingToCancel'));
+}
+
+function switchLocale(state: ConversationState, locale: Locale): TransitionResult {
+  const next: ConversationState = { ...state, locale };
+  return {
+    state: next,
+    effects: [{ type: 'set_locale', locale }, reply(formatText(locale, 'langSet')), ...promptEffects(next)],
+  };
+}
+
+/**
+ * Runs a command. /status only asks the store: the answer (and, during an intake,
+ * the step's prompt) comes with `status_result`.
+ */
+export function runCommand(state: ConversationState, command: Command): TransitionResult {
+  const { locale } = state;
+  switch (command.kind) {
+    case 'start':
+    case 'new':
+      return restart(state, command.kind === 'start');
+    case 'cancel':
+      return cancel(state);
+    case 'help':
+      return answer(state, formatText(locale, 'help'));
+    case 'status':
+      return { state, effects: [{ type: 'query_status', number: command.number }] };
+    case 'lang':
+      return switchLocale(state, command.locale);
+    case 'usage':
+      return answer(state, formatText(locale, command.command === 'status' ? 'statusUsage' : 'langUsage'));
+    case 'unknown':
+      return answer(state, formatText(locale, 'unknownCommand', { command: command.name }));
+    default:
+      return assertNever(command);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Russian texts (the default language). `{name}` marks a value filled in by
+ * `formatText`; the English dictionary must use the same keys and placeholders.
+ */
+export const RU = {
+  greeting: 'Здравствуйте! Я бот службы поддержки и помогу оформить заявку.',
+  askType:
+    'Выберите тип заявки. Инцидент — у вас что-то перестало работать; массовый инцидент — проблема ' +
+    'затронула многих; консультация — нужен совет; запрос на доработку — предложение что-то изменить.',
+  typeNotRecognised: 'Не понял тип заявки. Нажмите кнопку или отправьте номер варианта от 1 до 4.',
+  askSubject: 'Коротко сформулируйте тему заявки — от {min} до {max} символов.',
+  askDescription:
+    'Опишите проблему подробнее: что произошло, когда и что вы уже пробовали — от {min} до {max} символов.',
+  askScreenshot: 'Приложите скриншот (PNG, JPEG, WebP или GIF) или нажмите «Пропустить».',
+  textRequired: 'Здесь нужен текст — напишите, пожалуйста, сообщением.',
+  imageKept: 'Изображение сохранил как скриншот к заявке.',
+  fileNotKept:
+    'Файл не приложен: к заявке можно добавить только изображение (PNG, JPEG, WebP или GIF). ' +
+    'Другие файлы пришлите после создания заявки.',
+  subjectTooShort: 'Тема слишком короткая: сейчас {length}, нужно от {min} до {max} символов.',
+  subjectTooLong: 'Тема слишком длинная: сейчас {length}, нужно от {min} до {max} символов.',
+  descriptionTooShort: 'Описание слишком короткое: сейчас {length}, нужно от {min} до {max} символов.',
+  descriptionTooLong: 'Описание слишком длинное: сейчас {length}, нужно от {min} до {max} символов.',
+  notAnImage: 'Это не изображение. Нужен скриншот в формате PNG, JPEG, WebP или GIF.',
+  fileUnsupported: 'Файл не принят: можно отправить только изображение (PNG, JPEG, WebP или GIF).',
+  fileTooLarge: 'Файл не принят: он больше {limitMb} МБ. Уменьшите его или пришлите другой.',
+  screenshotExpected: 'Жду скриншот. Если его нет, нажмите «Пропустить».',
+  summary: 'Проверьте заявку:\nТип: {type}\nТема: {subject}\nОписание: {description}\nСкриншот: {screenshot}',
+  screenshotAttached: 'приложен',
+  screenshotNone: 'нет',
+  summaryNotRecognised: 'Выберите, что сделать с заявкой: отправить, изменить или отменить.',
+  chooseField: 'Что изменить?',
+  fieldNotRecognised: 'Выберите, что хотите изменить, или нажмите «Назад».',
+  creating: 'Создаю заявку, минутку…',
+  waitCreating: 'Минутку, заявка ещё создаётся. Ваше сообщение добавлю к ней.',
+  cannotInterruptCreating: 'Заявка уже создаётся, прервать это нельзя. Минутку…',
+  requestCreated:
+    'Заявка {number} создана. Специалист скоро возьмётся за неё.\nВсё, что вы напишете здесь, добавим к этой заявке. Новая заявка — команда /new.',
+  requestFailed: 'Не удалось создать заявку — извините, у нас сбой. Попробуйте отправить её ещё раз.',
+  cancelled: 'Оформление заявки отменено. Начать заново — команда /new.',
+  nothingToCancel: 'Сейчас нечего отменять.',
+  followUpAck: 'Сообщение добавлено к заявке {number}. Ответ специалиста придёт сюда.',
+  clarificationThanks: 'Спасибо! Ответ передан специалисту по заявке {number}.',
+  solvedThanks: 'Рады, что проблема решена! Заявка {number} закрыта. Если понадобится помощь — пишите.',
+  reopened: 'Жаль, что не помогло. Заявка {number} снова в работе, сообщение передано специалисту.',
+  feedbackReoffer: 'Сообщение передано специалисту. Подскажите, проблема по заявке {number} решена?',
+  noticeInProgress: 'Заявка {number} взята в работу.',
+  noticeClarification: 'По заявке {number} специалисту нужно уточнение:\n«{comment}»\nОтветьте, пожалуйста, сообщением.',
+  noticeClarificationPlain:
+    'По заявке {number} специалисту нужно уточнение. Ответьте, пожалуйста, сообщением с подробностями.',
+  noticeSolution: 'По заявке {number} предложено решение:\n{comment}\n\nПроблема решена?',
+  noticeSolutionPlain: 'Специалист отметил, что проблема по заявке {number} решена. Это так?',
+  noticeClosed: 'Заявка {number} закрыта.',
+  noticeStatus: 'Статус заявки {number}: «{status}».',
+  noticeComment: 'Комментарий специалиста: {comment}',
+  statusListHeader: 'Ваши открытые заявки:',
+  statusLine: '{number} — {subject} — {status}',
+  noOpenRequests: 'Открытых заявок нет. Создать новую — команда /new.',
+  requestNotFound: 'Заявка {number} не найдена среди ваших.',
+  statusUsage: 'Формат: /status — все открытые заявки, /status SR-1042 — одна заявка.',
+  help:
+    'Команды:\n' +
+    '/new — новая заявка\n' +
+    '/status — ваши открытые заявки (/status SR-1042 — одна заявка)\n' +
+    '/cancel — отменить оформление заявки\n' +
+    '/lang ru или /lang en — язык общения\n' +
+    '/start — начать сначала\n' +
+    '/help — эта справка',
+  unknownCommand: 'Не знаю команду {command}. Список команд — /help.',
+  langSet: 'Готово, теперь общаемся по-русски.',
+  langUsage: 'Формат: /lang ru или /lang en.',
+  'type.incident': 'Инцидент',
+  'type.mass_incident': 'Массовый инцидент',
+  'type.consultation': 'Консультация',
+  'type.development_request': 'Запрос на доработку',
+  'status.new': 'Новая',
+  'status.in_progress': 'В работе',
+  'status.awaiting_customer': 'Ждёт вашего ответа',
+  'status.solution_provided': 'Предложено решение',
+  'status.closed': 'Закрыта',
+  'choice.confirm': 'Отправить',
+  'choice.edit': 'Изменить',
+  'choice.cancel': 'Отменить',
+  'choice.skip': 'Пропустить',
+  'choice.solved': 'Решено',
+  'choice.not_solved': 'Не решено',
+  'field.type': 'Тип',
+  'field.subject': 'Тему',
+  'field.description': 'Описание',
+  'field.screenshot': 'Скриншот',
+  'field.back': 'Назад',
+} as const;

@@ -1,0 +1,150 @@
+/**
+ * The conversation engine: `transition(state, event) → { state, effects }`.
+ * Pure: time and ids come in the event, everything to do goes out as effects.
+ * It never throws for a well-typed event in a well-typed state; customer mistakes
+ * are re-prompts.
+ */
+import { parseCommand, runCommand } from './conversation.commands.js';
+import { formatText } from './conversation.copy.js';
+import { applyFeedback, feedbackButton, onIdleMessage } from './conversation.follow.js';
+import {
+  onChooseField,
+  onChooseType,
+  onDescription,
+  onScreenshot,
+  onSubject,
+  onSummary,
+} from './conversation.intake.js';
+import { onStatusChanged, onStatusResult } from './conversation.notices.js';
+import { promptEffects, promptWith, reply } from './conversation.prompts.js';
+import { assertNever, dropIntake, isIntakeStep } from './conversation.state.js';
+import type { ConversationEvent, ConversationState, MessageEvent, RejectedFile, TransitionResult } from './conversation.types.js';
+
+type RequestCreated = Extract<ConversationEvent, { type: 'request_created' }>;
+
+/**
+ * A message while the request is being created (the gateway serialises, so this
+ * is rare): it is held and forwarded to the request once it exists.
+ */
+function holdMessage(state: ConversationState, msg: MessageEvent): TransitionResult {
+  const held = state.heldMessageIds ?? [];
+  const heldMessageIds = held.includes(msg.messageId) ? held : [...held, msg.messageId];
+  return { state: { ...state, heldMessageIds }, effects: [reply(formatText(state.locale, 'waitCreating'))] };
+}
+
+/** A solved / not solved button during an intake: honoured, then the step is asked again. */
+function onFeedbackDuringIntake(state: ConversationState, msg: MessageEvent): TransitionResult | null {
+  const feedback = feedbackButton(state, msg);
+  if (feedback === null || state.activeRequest === null) return null;
+  const result = applyFeedback(state, msg, state.activeRequest, feedback);
+  return { state: result.state, effects: [...result.effects, ...promptEffects(result.state)] };
+}
+
+function onStepMessage(state: ConversationState, msg: MessageEvent): TransitionResult {
+  const step = state.step;
+  switch (step.kind) {
+    case 'idle':
+      return onIdleMessage(state, msg);
+    case 'choose_type':
+      return onChooseType(state, msg);
+    case 'subject':
+      return onSubject(state, msg);
+    case 'description':
+      return onDescription(state, msg);
+    case 'screenshot':
+      return onScreenshot(state, msg);
+    case 'summary':
+      return onSummary(state, msg);
+    case 'choose_field':
+      return onChooseField(state, msg);
+    case 'creating':
+      return holdMessage(state, msg);
+    default:
+      return assertNever(step);
+  }
+}
+
+/** The gateway refused a file the customer sent: say why, then handle whatever else the message carried. */
+function onRejectedFile(state: ConversationState, msg: MessageEvent, rejected: RejectedFile): TransitionResult {
+  const note =
+    rejected.reason === 'too_large'
+      ? formatText(state.locale, 'fileTooLarge', { limitMb: Math.max(1, Math.floor(rejected.limitBytes / 1048576)) })
+      : formatText(state.locale, 'fileUnsupported');
+  const { rejectedFile: _dropped, ...rest } = msg;
+  const hasContent = Boolean(rest.text?.trim()) || rest.choiceId !== undefined || rest.attachment !== undefined;
+  if (!hasContent) return { state, effects: [reply(note), ...promptEffects(state)] };
+  const result = onMessage(state, rest);
+  return { state: result.state, effects: [reply(note), ...result.effects] };
+}
+
+function onMessage(state: ConversationState, msg: MessageEvent): TransitionResult {
+  if (msg.rejectedFile) return onRejectedFile(state, msg, msg.rejectedFile);
+  // A pressed button is never a command, whatever its label.
+  const command = msg.choiceId === undefined ? parseCommand(msg.text) : null;
+  if (command) return runCommand(state, command);
+  if (state.step.kind !== 'creating' && isIntakeStep(state.step)) {
+    const feedback = onFeedbackDuringIntake(state, msg);
+    if (feedback) return feedback;
+  }
+  return onStepMessage(state, msg);
+}
+
+/**
+ * The request exists: the customer learns its number and it becomes the one
+ * followed. Normally this ends `creating`; if the intake expired meanwhile the
+ * request is still real, so it is announced all the same.
+ */
+function onRequestCreated(state: ConversationState, ev: RequestCreated): TransitionResult {
+  const held = state.heldMessageIds ?? [];
+  const followed: ConversationState = {
+    ...state,
+    activeRequest: ev.number,
+    activeStatus: 'new',
+    followUpAcked: false,
+    heldMessageIds: [],
+  };
+  const next = state.step.kind === 'creating' ? dropIntake(followed) : followed;
+  return {
+    state: next,
+    effects: [
+      reply(formatText(state.locale, 'requestCreated', { number: ev.number })),
+      ...held.map((messageId) => ({ type: 'forward_to_request' as const, number: ev.number, messageId })),
+      // Only when an intake was started after this one expired: tell where it stands.
+      ...promptEffects(next),
+    ],
+  };
+}
+
+/** Back to the summary with an apology; the draft is kept so the customer can submit again. */
+function onRequestFailed(state: ConversationState): TransitionResult {
+  if (state.step.kind !== 'creating') return { state, effects: [] };
+  return promptWith({ ...state, step: { kind: 'summary' } }, [formatText(state.locale, 'requestFailed')]);
+}
+
+/** The intake timed out: the draft goes, the rest stays; the gateway decides what to say. */
+function onExpired(state: ConversationState): TransitionResult {
+  return { state: isIntakeStep(state.step) ? dropIntake(state) : state, effects: [] };
+}
+
+/** Applies one event. `state.updatedAt` becomes the event's time. */
+export function transition(state: ConversationState, event: ConversationEvent): TransitionResult {
+  const current: ConversationState = { ...state, updatedAt: event.at };
+  switch (event.type) {
+    case 'message':
+      return onMessage(current, event);
+    case 'request_created':
+      return onRequestCreated(current, event);
+    case 'request_failed':
+      return onRequestFailed(current);
+    case 'status_result':
+      return onStatusResult(current, event);
+    case 'status_changed':
+      return onStatusChanged(current, event);
+    case 'expired':
+      return onExpired(current);
+    default:
+      return assertNever(event);
+  }
+}
+
+export { initialState, isIntakeStep } from './conversation.state.js';

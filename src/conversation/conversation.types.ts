@@ -1,0 +1,150 @@
+/**
+ * Types of the pure conversation engine. Nothing here does I/O, reads the clock
+ * or makes ids: time and ids arrive in events, and everything the outside world
+ * must do comes back as effects. This folder imports nothing from outside itself.
+ */
+
+export type Locale = 'ru' | 'en';
+export const LOCALES: readonly Locale[] = ['ru', 'en'];
+
+export type RequestType = 'incident' | 'mass_incident' | 'consultation' | 'development_request';
+export const REQUEST_TYPES: readonly RequestType[] = [
+  'incident',
+  'mass_incident',
+  'consultation',
+  'development_request',
+];
+
+export type RequestStatus = 'new' | 'in_progress' | 'awaiting_customer' | 'solution_provided' | 'closed';
+
+/** A choice offered to the customer. Channels render it their own way; `id` is stable, `label` is localised. */
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+/** An attachment the gateway has already stored and checked by content. */
+export interface AttachmentRef {
+  id: string;
+  mimeType: string;
+  /** true when the content is an image type the desk accepts as a screenshot. */
+  isImage: boolean;
+}
+
+/** What the customer has given so far. Fields are only ever set to valid values. */
+export interface Draft {
+  type?: RequestType;
+  subject?: string;
+  description?: string;
+  /** `null` means the customer chose to skip the screenshot. */
+  screenshot?: AttachmentRef | null;
+}
+
+export type DraftField = 'type' | 'subject' | 'description' | 'screenshot';
+
+/** Where the conversation is. */
+export type Step =
+  | { kind: 'idle' }
+  | { kind: 'choose_type' }
+  | { kind: 'subject' }
+  | { kind: 'description' }
+  | { kind: 'screenshot' }
+  | { kind: 'summary' }
+  | { kind: 'choose_field' }
+  /** Waiting for the store to create the request (between `create_request` and `request_created`). */
+  | { kind: 'creating' };
+
+/** A short view of one of the customer's requests, as the store reports it. */
+export interface RequestSummary {
+  number: string;
+  type: RequestType;
+  subject: string;
+  status: RequestStatus;
+}
+
+export interface ConversationState {
+  locale: Locale;
+  step: Step;
+  draft: Draft;
+  /** true while editing one field from the summary: a valid answer returns to the summary. */
+  editing: boolean;
+  /** The request that follow-up messages go to (the newest one that is not closed). */
+  activeRequest: string | null;
+  /**
+   * The active request's status as last seen, which decides how a follow-up is read:
+   * an answer to a clarification, a solved / not solved reply, or a plain message.
+   */
+  activeStatus: RequestStatus | null;
+  /** Time of the last event applied (ms since epoch), from the event. */
+  updatedAt: number;
+  /**
+   * true once a follow-up to the active request has been acknowledged, so later ones
+   * are forwarded silently; reset when a request is created or a status notice is sent.
+   * Absent means false (states stored before the field existed).
+   */
+  followUpAcked?: boolean;
+  /**
+   * Messages that arrived while `creating`: forwarded to the request once it is
+   * created, dropped with the draft. Absent means none.
+   */
+  heldMessageIds?: string[];
+}
+
+/** An inbound customer message, already recorded and de-duplicated by the gateway. */
+export interface MessageEvent {
+  type: 'message';
+  /** Gateway id of the recorded message. */
+  messageId: string;
+  at: number;
+  text?: string;
+  /** Set when the channel reports a button press rather than typed text. */
+  choiceId?: string;
+  attachment?: AttachmentRef;
+  /** A file the customer sent that the gateway refused (not an accepted image type, or too large). */
+  rejectedFile?: RejectedFile;
+}
+
+export interface RejectedFile {
+  reason: 'unsupported_type' | 'too_large';
+  /** The size limit in bytes, for the explanation. */
+  limitBytes: number;
+}
+
+export type ConversationEvent =
+  | MessageEvent
+  /** The store created the request asked for by `create_request`. */
+  | { type: 'request_created'; at: number; number: string }
+  /** The store could not create it (the draft is kept; the customer may confirm again). */
+  | { type: 'request_failed'; at: number }
+  /** Answer to `query_status`: the customer's requests (open ones, or the one asked for). */
+  | { type: 'status_result'; at: number; query: string | null; requests: RequestSummary[] }
+  /**
+   * An agent changed the status of one of the customer's requests. The engine tells
+   * the customer in their language and remembers how to read the next message.
+   */
+  | { type: 'status_changed'; at: number; number: string; status: RequestStatus; comment: string | null }
+  /** The customer's intake was idle longer than the intake TTL. */
+  | { type: 'expired'; at: number };
+
+export type Effect =
+  /** Send a message to the customer. */
+  | { type: 'reply'; text: string; choices?: Choice[] }
+  /** Create a request from a complete draft; answer with `request_created` or `request_failed`. */
+  | {
+      type: 'create_request';
+      draft: Required<Pick<Draft, 'type' | 'subject' | 'description'>> & { screenshot: AttachmentRef | null };
+      sourceMessageId: string;
+    }
+  /** Attach a customer message to a request and tell the agents. */
+  | { type: 'forward_to_request'; number: string; messageId: string }
+  /** Look up the customer's requests (`number` null: the open ones); answer with `status_result`. */
+  | { type: 'query_status'; number: string | null }
+  /** The customer moved a request (answered a clarification, said solved / not solved). */
+  | { type: 'change_status'; number: string; status: RequestStatus; comment: string | null }
+  /** Remember the customer's language. */
+  | { type: 'set_locale'; locale: Locale };
+
+export interface TransitionResult {
+  state: ConversationState;
+  effects: Effect[];
+}

@@ -1,0 +1,19 @@
+/** The pure conversation engine: types, `transition`, choices, commands and texts. */
+export * from './conversation.types.js';
+export { transition, initialState, isIntakeStep } from './conversation.machine.js';
+export { assertNever, firstMissingStep } from './conversation.state.js';
+export type { CompleteDraft } from './conversation.state.js';
+export {
+  resolveChoice,
+  typeChoices,
+  summaryChoices,
+  fieldChoices,
+  skipChoices,
+  feedbackChoices,
+} from './conversation.choices.js';
+export type { TypedChoice, SummaryAction, EditTarget, Feedback } from './conversation.choices.js';
+export { parseCommand, normaliseRequestNumber } from './conversation.commands.js';
+export type { Command } from './conversation.commands.js';
+export { copy, formatText, typeLabel, statusLabel, DEFAULT_LOCALE } from './conversation.copy.js';
+export type { CopyKey, CopyParams } from './conversation.copy.js';
+export { SUBJECT_LIMITS, DESCRIPTION_LIMITS, codePointLength } from './conversation.text-input.js';

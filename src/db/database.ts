@@ -1,0 +1,117 @@
+/**
+ * Opens the database RelayDesk runs on: PostgreSQL when a URL is configured,
+ * otherwise an embedded PGlite (on disk, or in memory for tests), both through
+ * Prisma driver adapters. Migrations are applied before the client is returned.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { applyMigrations, type MigrationLogger, type SimpleQueryExecutor } from './migrate.js';
+
+export type DatabaseLogger = MigrationLogger;
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL URL; empty or null selects the embedded PGlite. */
+  databaseUrl?: string | null;
+  /** Data folder: PGlite lives in `<dataDir>/pglite`; `memory://` keeps it in memory. */
+  dataDir: string;
+  logger?: DatabaseLogger;
+  /** Connections in the PostgreSQL pool (default 10). */
+  poolSize?: number;
+  /** Override of the migrations folder (default: `prisma/migrations` of the package). */
+  migrationsDir?: string;
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'postgres' | 'pglite';
+  /** Disconnects Prisma and closes the pool or the PGlite instance (which must be closed, or Node exits 99). */
+  close(): Promise<void>;
+}
+
+export const MEMORY_DATA_DIR = 'memory://';
+const DEFAULT_POOL_SIZE = 10;
+
+/** Opens and migrates the database. On failure everything opened so far is closed again. */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPGlite(opts);
+}
+
+async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? DEFAULT_POOL_SIZE,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the process.
+  pool.on('error', (err) => opts.logger?.error({ err }, 'idle PostgreSQL connection failed'));
+  try {
+    const client = await pool.connect();
+    try {
+      await applyMigrations(pgExecutor(client), { migrationsDir: opts.migrationsDir, logger: opts.logger });
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    kind: 'postgres',
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end(); // PrismaPg leaves a pool it was given open
+    },
+  };
+}
+
+async function openPGlite(opts: OpenDatabaseOptions): Promise<Database> {
+  let dataDir = MEMORY_DATA_DIR;
+  if (opts.dataDir !== MEMORY_DATA_DIR) {
+    dataDir = path.join(opts.dataDir, 'pglite');
+    await mkdir(dataDir, { recursive: true });
+  }
+  const db = new PGlite(dataDir);
+  try {
+    await db.waitReady;
+    await applyMigrations(pgliteExecutor(db), { migrationsDir: opts.migrationsDir, logger: opts.logger });
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    prisma,
+    kind: 'pglite',
+    close: async () => {
+      await prisma.$disconnect();
+      if (!db.closed) await db.close(); // $disconnect() does not close PGlite
+    },
+  };
+}
+
+/** Executor over one pg connection (a Client or a client checked out of a Pool). */
+export function pgExecutor(client: pg.ClientBase): SimpleQueryExecutor {
+  return {
+    exec: async (sql) => {
+      await client.query(sql); // no parameters: the simple query protocol, several statements allowed
+    },
+    query: async <Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as Row[],
+  };
+}
+
+/** Executor over a PGlite instance (a single connection by nature). */
+export function pgliteExecutor(db: PGlite): SimpleQueryExecutor {
+  return {
+    exec: async (sql) => {
+      await db.exec(sql);
+    },
+    query: async <Row>(sql: string, params: unknown[] = []) => (await db.query<Row>(sql, params)).rows,
+  };
+}

@@ -1,0 +1,44 @@
+import { EventEmitter } from 'node:events';
+import type { RequestRecord, RequestStatus, StoredMessage } from '../requests/request.types.js';
+
+/** What the gateway announces after a step commits; the agent relay listens. */
+export interface GatewayEventMap {
+  request_created: { request: RequestRecord };
+  customer_message: { requestNumber: string; message: StoredMessage };
+  status_changed: { request: RequestRecord; from: RequestStatus; to: RequestStatus; comment: string | null };
+  message_enqueued: { message: StoredMessage };
+  delivery_failed: { message: StoredMessage; error: string };
+  delivered: { message: StoredMessage };
+}
+
+export type GatewayEventName = keyof GatewayEventMap;
+
+/**
+ * In-process, typed publish/subscribe for gateway events. Listeners run after
+ * the transaction that caused the event has committed; a listener's error is
+ * reported to `onListenerError` and never reaches the publisher.
+ */
+export class GatewayEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor(private readonly onListenerError: (error: unknown, event: GatewayEventName) => void) {
+    this.emitter.setMaxListeners(100);
+  }
+
+  on<E extends GatewayEventName>(event: E, listener: (payload: GatewayEventMap[E]) => void | Promise<void>): () => void {
+    const wrapped = (payload: GatewayEventMap[E]) => {
+      try {
+        const result = listener(payload);
+        if (result instanceof Promise) result.catch((error: unknown) => this.onListenerError(error, event));
+      } catch (error) {
+        this.onListenerError(error, event);
+      }
+    };
+    this.emitter.on(event, wrapped);
+    return () => this.emitter.off(event, wrapped);
+  }
+
+  emit<E extends GatewayEventName>(event: E, payload: GatewayEventMap[E]): void {
+    this.emitter.emit(event, payload);
+  }
+}

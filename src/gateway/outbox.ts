@@ -1,0 +1,181 @@
+import type { Logger } from 'pino';
+import { ChannelError, type ChannelPort, type OutboundMessage } from '../channels/channel.port.js';
+import type { Locale } from '../conversation/conversation.types.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { AttachmentService } from '../requests/attachments.js';
+import type { RequestStore } from '../requests/request-store.port.js';
+import type { Delivery } from '../requests/request.types.js';
+import type { GatewayEvents } from './gateway-events.js';
+
+export interface OutboxWorkerOptions {
+  store: RequestStore;
+  channels: ReadonlyMap<string, ChannelPort>;
+  attachments: AttachmentService;
+  events: GatewayEvents;
+  metrics: Metrics;
+  logger: Logger;
+  clock: () => Date;
+  /** How often to look for due deliveries when nobody wakes the worker. */
+  pollIntervalMs: number;
+  /** Attempts before a delivery is marked failed for good. */
+  maxAttempts: number;
+  /** Deliveries claimed per round; different customers are sent to in parallel. */
+  batchSize?: number;
+  /** How long a claimed delivery stays reserved for this instance. */
+  leaseMs?: number;
+  /** Delay before retry n (1-based). Defaults to exponential backoff with jitter, 1 s to 5 min. */
+  backoff?: (attempt: number) => number;
+}
+
+/** Exponential backoff with full jitter on the upper half: 1 s, 2 s, 4 s … capped at 5 minutes. */
+export function defaultBackoff(attempt: number): number {
+  const ceiling = Math.min(300_000, 1000 * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/**
+ * Delivers outbox rows through their channel's port. Rows are claimed with a
+ * lease, so several instances can run workers on one database; a customer's
+ * messages go out in order. Failures are retried with backoff; a delivery that
+ * keeps failing, or that the channel refuses for good, is marked failed,
+ * counted and announced — never dropped silently.
+ */
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private wakeRequested = false;
+  private stopped = true;
+
+  constructor(private readonly opts: OutboxWorkerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Look for due deliveries now (called after a step enqueued messages). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeRequested = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** Stops claiming new deliveries and waits for the ones in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Runs rounds until nothing is due. Exposed for tests and for draining at shutdown. */
+  async flush(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.round();
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = null;
+    if (this.running || this.stopped) return;
+    this.running = (async () => {
+      try {
+        do {
+          this.wakeRequested = false;
+          while (!this.stopped && (await this.round()) > 0);
+        } while (this.wakeRequested && !this.stopped);
+      } catch (error) {
+        this.opts.logger.error({ err: error }, 'outbox round failed');
+      }
+    })();
+    await this.running;
+    this.running = null;
+    this.schedule(this.opts.pollIntervalMs);
+  }
+
+  /** Claims one batch and delivers it. Returns how many deliveries were attempted. */
+  private async round(): Promise<number> {
+    const { store, channels, clock } = this.opts;
+    const deliveries = await store.claimDeliveries({
+      limit: this.opts.batchSize ?? 32,
+      leaseMs: this.opts.leaseMs ?? 60_000,
+      now: clock(),
+      channels: [...channels.keys()],
+    });
+    await Promise.all(deliveries.map((d) => this.deliver(d)));
+    return deliveries.length;
+  }
+
+  private async deliver(delivery: Delivery): Promise<void> {
+    const { store, metrics, events, clock } = this.opts;
+    const channelName = delivery.message.channel;
+    try {
+      const port = this.opts.channels.get(channelName);
+      if (!port) throw new ChannelError('transient', `channel ${channelName} is not running on this instance`);
+      const receipt = await port.send(delivery.customer.externalId, this.toOutbound(delivery));
+      await store.completeDelivery(delivery.outboxId, { ...receipt, at: clock() });
+      metrics.messagesOut.inc({ channel: channelName });
+      events.emit('delivered', { message: { ...delivery.message, deliveryState: 'sent' } });
+    } catch (error) {
+      await this.handleFailure(delivery, error);
+    }
+  }
+
+  private async handleFailure(delivery: Delivery, error: unknown): Promise<void> {
+    const { store, metrics, events, clock, logger } = this.opts;
+    const channel = delivery.message.channel;
+    const channelError = error instanceof ChannelError ? error : null;
+    const attempt = delivery.attempts + 1;
+    const text = describe(error);
+    const log = logger.child({ conversation: delivery.customer.id, message: delivery.message.id, attempt });
+    if (channelError?.code === 'unreachable') await store.setCustomerReachable(delivery.customer.id, false);
+    const retryable = channelError ? channelError.retryable : true;
+    if (retryable && attempt < this.opts.maxAttempts) {
+      const delay = channelError?.options.retryAfterMs ?? (this.opts.backoff ?? defaultBackoff)(attempt);
+      await store.failDelivery(delivery.outboxId, { error: text, retryAt: new Date(clock().getTime() + delay), at: clock() });
+      metrics.deliveryRetries.inc({ channel });
+      log.warn({ err: error, retryInMs: delay }, 'delivery failed, will retry');
+      return;
+    }
+    await store.failDelivery(delivery.outboxId, { error: text, retryAt: null, at: clock() });
+    metrics.deliveriesFailed.inc({ channel, reason: channelError?.code ?? 'error' });
+    log.error({ err: error }, 'delivery failed for good');
+    events.emit('delivery_failed', { message: { ...delivery.message, deliveryState: 'failed' }, error: text });
+  }
+
+  private toOutbound(delivery: Delivery): OutboundMessage {
+    const { message, customer, attachments } = delivery;
+    return {
+      messageId: message.id,
+      text: message.text,
+      ...(message.payload?.choices ? { choices: message.payload.choices } : {}),
+      attachments: attachments.map((a) => ({
+        id: a.id,
+        mimeType: a.mimeType,
+        fileName: a.fileName,
+        read: () => this.opts.attachments.read(a),
+      })),
+      author: message.author === 'customer' ? 'system' : message.author,
+      locale: customer.locale as Locale,
+    };
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ChannelError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

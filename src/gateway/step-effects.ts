@@ -1,0 +1,150 @@
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { transition } from '../conversation/index.js';
+import type { ConversationEvent, ConversationState, Effect } from '../conversation/conversation.types.js';
+import type { Metrics } from '../observability/metrics.js';
+import { canTransition } from '../requests/request-status.js';
+import type { RequestTx } from '../requests/request-store.port.js';
+import type { Customer, RequestRecord, StoredMessage } from '../requests/request.types.js';
+import type { GatewayEventMap, GatewayEventName } from './gateway-events.js';
+
+/** Follow-up events feed back into the machine; this bounds a runaway loop. */
+const MAX_FOLLOW_UPS = 8;
+
+/** Everything one conversation step needs while its transaction is open. */
+export interface StepContext {
+  tx: RequestTx;
+  customer: Customer;
+  now: Date;
+  /** The inbound message being applied, if the step was caused by one. */
+  message: StoredMessage | null;
+  /** The request the step last touched: bot replies in the same step are filed under it. */
+  request: RequestRecord | null;
+  /** The agent behind the step, when an agent caused it. */
+  agentId: string | null;
+  metrics: Metrics;
+  logger: Logger;
+  /** Announcements to make once the transaction has committed. */
+  announcements: Announcement[];
+}
+
+export type Announcement = { [E in GatewayEventName]: { event: E; payload: GatewayEventMap[E] } }[GatewayEventName];
+
+/**
+ * Applies an event to the state and carries out the resulting effects inside
+ * the step's transaction. Effects that produce an answer (the new request's
+ * number, a status look-up) feed it back to the machine as the next event.
+ */
+export async function applyEvent(ctx: StepContext, state: ConversationState, event: ConversationEvent): Promise<ConversationState> {
+  let current = state;
+  let pending: ConversationEvent[] = [event];
+  for (let round = 0; pending.length > 0; round++) {
+    if (round > MAX_FOLLOW_UPS) throw new Error(`conversation produced more than ${MAX_FOLLOW_UPS} follow-up events`);
+    const next: ConversationEvent[] = [];
+    for (const e of pending) {
+      const result = timedTransition(ctx, current, e);
+      current = result.state;
+      for (const effect of result.effects) {
+        const followUp = await runEffect(ctx, effect);
+        if (followUp) next.push(followUp);
+      }
+    }
+    pending = next;
+  }
+  return current;
+}
+
+function timedTransition(ctx: StepContext, state: ConversationState, event: ConversationEvent) {
+  const started = performance.now();
+  const result = transition(state, event);
+  ctx.metrics.transitionSeconds.observe({ channel: ctx.customer.channel }, (performance.now() - started) / 1000);
+  return result;
+}
+
+async function runEffect(ctx: StepContext, effect: Effect): Promise<ConversationEvent | null> {
+  const { tx, customer, now } = ctx;
+  const at = now.getTime();
+  switch (effect.type) {
+    case 'reply': {
+      const message = await tx.enqueueOutbound({
+        customerId: customer.id,
+        requestId: ctx.request?.id ?? null,
+        channel: customer.channel,
+        author: 'bot',
+        text: effect.text,
+        ...(effect.choices ? { payload: { choices: effect.choices } } : {}),
+        at: now,
+      });
+      ctx.announcements.push({ event: 'message_enqueued', payload: { message } });
+      return null;
+    }
+    case 'create_request': {
+      const request = await tx.createRequest({
+        customerId: customer.id,
+        channel: customer.channel,
+        type: effect.draft.type,
+        subject: effect.draft.subject,
+        description: effect.draft.description,
+        screenshotAttachmentId: effect.draft.screenshot?.id ?? null,
+        sourceMessageId: effect.sourceMessageId,
+        at: now,
+      });
+      ctx.request = request;
+      ctx.metrics.requestsCreated.inc({ channel: customer.channel, type: request.type });
+      ctx.announcements.push({ event: 'request_created', payload: { request } });
+      return { type: 'request_created', at, number: request.number };
+    }
+    case 'forward_to_request': {
+      const request = await tx.attachMessageToRequest(effect.messageId, effect.number, now);
+      ctx.request = request;
+      if (ctx.message) {
+        const message = { ...ctx.message, requestId: request.id };
+        ctx.announcements.push({ event: 'customer_message', payload: { requestNumber: request.number, message } });
+      }
+      return null;
+    }
+    case 'query_status': {
+      const requests = effect.number
+        ? [await tx.findCustomerRequest(customer.id, effect.number)].filter((r) => r !== null)
+        : await tx.listOpenRequests(customer.id);
+      return { type: 'status_result', at, query: effect.number, requests };
+    }
+    case 'change_status':
+      await changeStatusFromConversation(ctx, effect);
+      return null;
+    case 'set_locale':
+      await tx.setCustomerLocale(customer.id, effect.locale);
+      return null;
+    default:
+      return assertNever(effect);
+  }
+}
+
+/**
+ * The customer moved their request (answered a clarification, said solved or
+ * not solved). A move the graph refuses is logged and skipped, never thrown:
+ * the request may have been changed by an agent a moment earlier.
+ */
+async function changeStatusFromConversation(ctx: StepContext, effect: Extract<Effect, { type: 'change_status' }>): Promise<void> {
+  const summary = await ctx.tx.findCustomerRequest(ctx.customer.id, effect.number);
+  if (!summary || summary.status === effect.status || !canTransition(summary.status, effect.status)) {
+    ctx.logger.info({ request: effect.number, from: summary?.status, to: effect.status }, 'customer status change skipped');
+    return;
+  }
+  const { request, change } = await ctx.tx.changeStatus({
+    number: summary.number,
+    to: effect.status,
+    comment: effect.comment,
+    actor: { kind: 'customer' },
+    at: ctx.now,
+  });
+  ctx.request = request;
+  ctx.announcements.push({
+    event: 'status_changed',
+    payload: { request, from: change.from ?? summary.status, to: change.to, comment: change.comment },
+  });
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled effect: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { handleError, body } from './errors.js';
+import { healthRoutes, type HealthRoutesOptions } from './routes/health.routes.js';
+import { homeRoutes } from './routes/home.routes.js';
+
+/** Routes a channel or the console adds to the server. */
+export type RoutePlugin = (app: FastifyInstance) => Promise<void>;
+
+export interface ServerDeps {
+  logger: Logger;
+  health: HealthRoutesOptions;
+  plugins?: RoutePlugin[];
+  /** Largest request body accepted by JSON routes. */
+  bodyLimit?: number;
+}
+
+/**
+ * Builds the HTTP server without listening, so tests can use `inject` or a
+ * real port. Every request gets an id (kept from `x-request-id` if the
+ * balancer sends one) that appears in each of its log lines.
+ */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimit ?? 1_048_576,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    disableRequestLogging: false,
+    return503OnClosing: true,
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(body('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+  });
+  await app.register(healthRoutes, deps.health);
+  await app.register(homeRoutes);
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
+  return app;
+}

@@ -1,0 +1,110 @@
+/** Rows of the generated Prisma client (or raw rows of the same shape) → the store's records. */
+import type { Locale, RequestSummary } from '../conversation/conversation.types.js';
+import type {
+  Prisma,
+  Attachment as AttachmentRow,
+  Customer as CustomerRow,
+  Message as MessageRow,
+  Request as RequestRow,
+  StatusChange as StatusChangeRow,
+} from '../generated/prisma/client.js';
+import type {
+  AttachmentRecord,
+  Customer,
+  MessagePayload,
+  RequestRecord,
+  StatusChangeRecord,
+  StoredMessage,
+} from './request.types.js';
+
+export function toCustomer(row: CustomerRow): Customer {
+  return {
+    id: row.id,
+    channel: row.channel,
+    externalId: row.externalId,
+    displayName: row.displayName,
+    locale: row.locale as Locale,
+    reachable: row.reachable,
+  };
+}
+
+/** `attachmentIds` come from the message's attachments, oldest first. */
+export function toStoredMessage(row: MessageRow, attachmentIds: string[]): StoredMessage {
+  return {
+    id: row.id.toString(),
+    customerId: row.customerId,
+    requestId: row.requestId,
+    channel: row.channel,
+    direction: row.direction,
+    author: row.author,
+    agentId: row.agentId,
+    text: row.text,
+    // Stored as written by recordInbound / enqueueOutbound, which take a MessagePayload.
+    payload: (row.payload ?? null) as MessagePayload | null,
+    channelMessageId: row.channelMessageId,
+    deliveryState: row.deliveryState,
+    processedAt: row.processedAt,
+    createdAt: row.createdAt,
+    attachmentIds,
+  };
+}
+
+/** A message loaded with `include: { attachments: { select: { id: true } } }`. */
+export function toStoredMessageWithAttachments(row: MessageRow & { attachments: { id: string }[] }): StoredMessage {
+  return toStoredMessage(row, row.attachments.map((a) => a.id));
+}
+
+export function toRequestRecord(row: RequestRow): RequestRecord {
+  return {
+    id: row.id,
+    number: row.number,
+    type: row.type,
+    subject: row.subject,
+    description: row.description,
+    status: row.status,
+    channel: row.channel,
+    customerId: row.customerId,
+    assigneeId: row.assigneeId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    lastActivityAt: row.lastActivityAt,
+    closedAt: row.closedAt,
+  };
+}
+
+export function toRequestSummary(row: Pick<RequestRow, 'number' | 'type' | 'subject' | 'status'>): RequestSummary {
+  return { number: row.number, type: row.type, subject: row.subject, status: row.status };
+}
+
+export function toAttachmentRecord(row: AttachmentRow): AttachmentRecord {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    requestId: row.requestId,
+    messageId: row.messageId === null ? null : row.messageId.toString(),
+    mimeType: row.mimeType,
+    size: row.size,
+    sha256: row.sha256,
+    storageKey: row.storageKey,
+    fileName: row.fileName,
+    createdAt: row.createdAt,
+  };
+}
+
+export function toStatusChangeRecord(row: StatusChangeRow): StatusChangeRecord {
+  return {
+    id: row.id.toString(),
+    requestId: row.requestId,
+    from: row.from,
+    to: row.to,
+    comment: row.comment,
+    actorKind: row.actorKind,
+    agentId: row.agentId,
+    createdAt: row.createdAt,
+  };
+}
+
+/** Prisma selection for a message with its attachment ids, in a stable order. */
+export const WITH_ATTACHMENT_IDS = {
+  attachments: { select: { id: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+} satisfies Prisma.MessageInclude;

@@ -1,0 +1,61 @@
+/**
+ * Finding a request by the number people type. Numbers are `<prefix>-<counter>`
+ * and the counter alone is unique (it comes from one database sequence), so a
+ * lookup goes through the unique `seq` index and then checks the prefix, if one
+ * was typed, case-insensitively. No pattern matching on user text: `%` or `_`
+ * can never widen a lookup.
+ */
+import type { Prisma, Request as RequestRow } from '../generated/prisma/client.js';
+import { Prisma as P } from '../generated/prisma/client.js';
+import { REQUEST_COLUMNS } from './prisma.sql.js';
+
+export interface ParsedRequestNumber {
+  /** The prefix as typed (any case), or null for a bare counter. */
+  prefix: string | null;
+  counter: number;
+}
+
+const NUMBER_PATTERN = /^#?\s*(?:([a-z][a-z0-9]*)\s*[-\s]?\s*)?(\d{1,9})$/i;
+
+/** Reads `SR-1042`, `sr-1042`, `SR 1042`, `#1042` or `1042`; null when it cannot be a request number. */
+export function parseRequestNumber(input: string): ParsedRequestNumber | null {
+  const m = NUMBER_PATTERN.exec(input.trim());
+  if (!m) return null;
+  const counter = Number(m[2]);
+  if (counter > 2_147_483_647) return null; // seq is an INTEGER column
+  return { prefix: m[1] ?? null, counter };
+}
+
+/** Whether the stored number agrees with the prefix that was typed (a bare counter always does). */
+export function matchesPrefix(row: Pick<RequestRow, 'number'>, parsed: ParsedRequestNumber): boolean {
+  if (parsed.prefix === null) return true;
+  return row.number.toLowerCase() === `${parsed.prefix}-${parsed.counter}`.toLowerCase();
+}
+
+/** The request with this number (optionally only the customer's), or null. */
+export async function findRequestByNumber(
+  db: Prisma.TransactionClient,
+  number: string,
+  customerId?: string,
+): Promise<RequestRow | null> {
+  const parsed = parseRequestNumber(number);
+  if (!parsed) return null;
+  const row = await db.request.findUnique({ where: { seq: parsed.counter } });
+  if (!row || !matchesPrefix(row, parsed)) return null;
+  if (customerId !== undefined && row.customerId !== customerId) return null;
+  return row;
+}
+
+/**
+ * Same, locking the row (`FOR UPDATE`) until the transaction ends, so that
+ * concurrent status changes of one request apply one after the other.
+ */
+export async function lockRequestByNumber(db: Prisma.TransactionClient, number: string): Promise<RequestRow | null> {
+  const parsed = parseRequestNumber(number);
+  if (!parsed) return null;
+  const rows = await db.$queryRaw<RequestRow[]>(
+    P.sql`SELECT ${REQUEST_COLUMNS} FROM request WHERE seq = ${parsed.counter} FOR UPDATE`,
+  );
+  const row = rows[0];
+  return row && matchesPrefix(row, parsed) ? row : null;
+}

@@ -1,0 +1,162 @@
+import type { Locale, RequestSummary } from '../conversation/conversation.types.js';
+import type {
+  Actor,
+  AttachmentRecord,
+  AuthorKind,
+  Customer,
+  Delivery,
+  MessagePayload,
+  RequestDetail,
+  RequestRecord,
+  RequestStatus,
+  RequestType,
+  StatusChangeRecord,
+  StoredMessage,
+} from './request.types.js';
+
+export interface CustomerIdentity {
+  channel: string;
+  externalId: string;
+  displayName?: string;
+  locale: Locale;
+}
+
+export interface RecordInboundInput {
+  customerId: string;
+  channel: string;
+  channelMessageId: string;
+  text?: string;
+  payload?: MessagePayload;
+  attachmentId?: string;
+  receivedAt: Date;
+}
+
+export interface ConversationSnapshot {
+  /** The state as JSON; the gateway validates it before use. */
+  state: unknown;
+  version: number;
+  updatedAt: Date;
+}
+
+export interface CreateRequestInput {
+  customerId: string;
+  channel: string;
+  type: RequestType;
+  subject: string;
+  description: string;
+  screenshotAttachmentId: string | null;
+  /** Inbound message that confirmed it. A second call with the same id returns the same request. */
+  sourceMessageId: string;
+  at: Date;
+}
+
+export interface ChangeStatusInput {
+  number: string;
+  to: RequestStatus;
+  comment: string | null;
+  actor: Actor;
+  at: Date;
+}
+
+export interface EnqueueOutboundInput {
+  customerId: string;
+  requestId: string | null;
+  channel: string;
+  author: Exclude<AuthorKind, 'customer'>;
+  agentId?: string | null;
+  text: string | null;
+  payload?: MessagePayload;
+  attachmentIds?: string[];
+  at: Date;
+}
+
+export interface NewAttachmentInput {
+  customerId: string | null;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  storageKey: string;
+  fileName: string | null;
+}
+
+/**
+ * Operations that must commit together: the effects of one conversation step,
+ * the outbound messages they produce and the conversation snapshot.
+ */
+export interface RequestTx {
+  /** Idempotent on `sourceMessageId`. The number comes from the database sequence. */
+  createRequest(input: CreateRequestInput): Promise<RequestRecord>;
+  /** The customer's request with this number (case-insensitive), or null: never another customer's. */
+  findCustomerRequest(customerId: string, number: string): Promise<RequestSummary | null>;
+  /** The customer's requests that are not closed, newest first. */
+  listOpenRequests(customerId: string): Promise<RequestSummary[]>;
+  /**
+   * Moves a request along the status graph and records the change.
+   * Throws StoreError `not_found` or `invalid_transition`.
+   */
+  changeStatus(input: ChangeStatusInput): Promise<{ request: RequestRecord; change: StatusChangeRecord }>;
+  /** Links a customer message to a request and marks the request active. Throws `not_found`. */
+  attachMessageToRequest(messageId: string, number: string, at: Date): Promise<RequestRecord>;
+  /** Writes an outbound message and its outbox row (delivery pending). */
+  enqueueOutbound(input: EnqueueOutboundInput): Promise<StoredMessage>;
+  markProcessed(messageId: string, at: Date): Promise<void>;
+  saveConversation(customerId: string, state: unknown, version: number, at: Date): Promise<void>;
+  setCustomerLocale(customerId: string, locale: Locale): Promise<void>;
+}
+
+/**
+ * The request store: customers, requests, messages, attachments, status history
+ * and the outbox. Implemented with Prisma on PostgreSQL and on embedded PGlite;
+ * the same contract tests run against both.
+ */
+export interface RequestStore {
+  upsertCustomer(identity: CustomerIdentity): Promise<Customer>;
+  getCustomer(id: string): Promise<Customer | null>;
+  /**
+   * Records an inbound message once per (channel, channelMessageId). A redelivery
+   * returns the stored message with `duplicate: true`.
+   */
+  recordInbound(input: RecordInboundInput): Promise<{ message: StoredMessage; duplicate: boolean }>;
+  /** The customer's inbound messages not yet applied, oldest first. */
+  listUnprocessedInbound(customerId: string): Promise<StoredMessage[]>;
+  /** Customers with inbound messages not yet applied (recovery after a crash). */
+  listCustomersWithUnprocessed(): Promise<string[]>;
+  loadConversation(customerId: string): Promise<ConversationSnapshot | null>;
+  /** The newest request of the customer that is not closed. */
+  findActiveRequest(customerId: string): Promise<RequestSummary | null>;
+  transaction<T>(fn: (tx: RequestTx) => Promise<T>): Promise<T>;
+
+  getRequest(number: string): Promise<RequestDetail | null>;
+  createAttachment(input: NewAttachmentInput): Promise<AttachmentRecord>;
+  getAttachment(id: string): Promise<AttachmentRecord | null>;
+
+  /**
+   * Claims up to `limit` due deliveries for `leaseMs`. At most one delivery per
+   * customer is in flight, and a customer's messages are claimed in order.
+   * Only deliveries for `channels` (those this instance can send on) are claimed.
+   */
+  claimDeliveries(opts: { limit: number; leaseMs: number; now: Date; channels: string[] }): Promise<Delivery[]>;
+  completeDelivery(outboxId: string, result: { channelMessageId?: string; at: Date }): Promise<void>;
+  /** Records a failed attempt; `retryAt` null marks the delivery failed for good. */
+  failDelivery(outboxId: string, result: { error: string; retryAt: Date | null; at: Date }): Promise<void>;
+  setCustomerReachable(customerId: string, reachable: boolean): Promise<void>;
+  /** Counts outbox rows by status (for /metrics and operators). */
+  countOutbox(): Promise<Record<'pending' | 'sent' | 'failed', number>>;
+
+  /** Resolves when the database answers. */
+  ping(): Promise<void>;
+}
+
+export type StoreErrorCode = 'not_found' | 'invalid_transition' | 'conflict' | 'unavailable';
+
+/** The one error class of the store boundary. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,182 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, parseBytes, parseDuration } from '../src/config.js';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: path.resolve('data'),
+      databaseUrl: null,
+      redisUrl: null,
+      logLevel: 'info',
+      defaultLocale: 'ru',
+      intakeTtlMs: 24 * 3_600_000,
+      requestPrefix: 'SR',
+      outboxMaxAttempts: 8,
+      outboxPollIntervalMs: 1000,
+      shutdownTimeoutMs: 10_000,
+      uploadMaxBytes: 10_485_760,
+      publicUrl: null,
+    });
+  });
+
+  it('treats empty and blank variables as unset', () => {
+    const blank = Object.fromEntries(CONFIG_VARIABLES.map((v, i) => [v.name, i % 2 ? '' : '  ']));
+    expect(loadConfig(blank)).toEqual(loadConfig({}));
+  });
+
+  it('reads every variable', () => {
+    expect(
+      loadConfig({
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        DATA_DIR: '/var/lib/relaydesk',
+        DATABASE_URL: 'postgresql://u:p@db:5432/relaydesk',
+        REDIS_URL: 'rediss://redis:6380/1',
+        LOG_LEVEL: 'debug',
+        DEFAULT_LOCALE: 'en',
+        INTAKE_TTL: '90m',
+        REQUEST_PREFIX: 'HELP2',
+        OUTBOX_MAX_ATTEMPTS: '12',
+        OUTBOX_POLL_INTERVAL: '250ms',
+        SHUTDOWN_TIMEOUT: '30s',
+        UPLOAD_MAX_BYTES: '20MB',
+        PUBLIC_URL: 'https://desk.example.com/',
+      }),
+    ).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: '/var/lib/relaydesk',
+      databaseUrl: 'postgresql://u:p@db:5432/relaydesk',
+      redisUrl: 'rediss://redis:6380/1',
+      logLevel: 'debug',
+      defaultLocale: 'en',
+      intakeTtlMs: 90 * 60_000,
+      requestPrefix: 'HELP2',
+      outboxMaxAttempts: 12,
+      outboxPollIntervalMs: 250,
+      shutdownTimeoutMs: 30_000,
+      uploadMaxBytes: 20 * 1024 * 1024,
+      publicUrl: 'https://desk.example.com',
+    });
+  });
+
+  it('accepts postgres:// as well as postgresql://', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).databaseUrl).toBe('postgres://db/x');
+  });
+
+  it('resolves a relative DATA_DIR to an absolute path', () => {
+    expect(loadConfig({ DATA_DIR: 'var/rd' }).dataDir).toBe(path.resolve('var/rd'));
+  });
+
+  it('names the variable, the rule and the value', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow('PORT must be an integer between 1 and 65535, got "abc"');
+  });
+
+  it.each([
+    ['PORT', '0'],
+    ['PORT', '65536'],
+    ['PORT', '80.5'],
+    ['DATABASE_URL', 'mysql://db/x'],
+    ['DATABASE_URL', 'not a url'],
+    ['REDIS_URL', 'http://redis:6379'],
+    ['LOG_LEVEL', 'verbose'],
+    ['DEFAULT_LOCALE', 'de'],
+    ['INTAKE_TTL', '30s'],
+    ['INTAKE_TTL', '2 weeks'],
+    ['REQUEST_PREFIX', 'sr'],
+    ['REQUEST_PREFIX', '1SR'],
+    ['REQUEST_PREFIX', 'ABCDEFGHIJK'],
+    ['OUTBOX_MAX_ATTEMPTS', '0'],
+    ['OUTBOX_MAX_ATTEMPTS', 'many'],
+    ['OUTBOX_POLL_INTERVAL', '1y'],
+    ['SHUTDOWN_TIMEOUT', '-5s'],
+    ['UPLOAD_MAX_BYTES', '10 TB'],
+    ['UPLOAD_MAX_BYTES', '0'],
+    ['PUBLIC_URL', 'desk.example.com'],
+    ['PUBLIC_URL', 'ftp://desk.example.com'],
+  ])('rejects %s=%j naming it', (name, value) => {
+    const err = configError({ [name]: value });
+    expect(err.issues).toEqual([{ variable: name, message: err.message }]);
+    expect(err.message).toMatch(new RegExp(`^${name} must `));
+    expect(err.message).toContain(JSON.stringify(value));
+    expect(err.code).toBe('invalid_config');
+  });
+
+  it('lists every wrong variable at once', () => {
+    const err = configError({ PORT: 'x', LOG_LEVEL: 'y', REQUEST_PREFIX: 'z' });
+    expect(err.issues.map((i) => i.variable)).toEqual(['PORT', 'LOG_LEVEL', 'REQUEST_PREFIX']);
+    expect(err.message.split('\n')).toHaveLength(3);
+  });
+
+  it('does not show passwords of rejected URLs', () => {
+    const err = configError({ DATABASE_URL: 'mysql://admin:hunter2@db/x', REDIS_URL: 'http://:hunter2@redis' });
+    expect(err.message).not.toContain('hunter2');
+    expect(err.message).toContain('mysql://admin:***@db/x');
+  });
+
+  it('reads only the variables it documents', () => {
+    const read = new Set<string>();
+    const env = new Proxy({} as NodeJS.ProcessEnv, {
+      get: (_target, prop) => {
+        if (typeof prop === 'string') read.add(prop);
+        return undefined;
+      },
+    });
+    loadConfig(env);
+    expect([...read].sort()).toEqual(CONFIG_VARIABLES.map((v) => v.name).sort());
+  });
+
+  it('documents every variable with a description and an example that is valid', () => {
+    for (const v of CONFIG_VARIABLES) {
+      expect(v.description, v.name).not.toBe('');
+      expect(() => loadConfig({ [v.name]: v.example }), v.name).not.toThrow();
+    }
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['250', 250],
+    ['250ms', 250],
+    ['90s', 90_000],
+    ['15m', 900_000],
+    ['24h', 86_400_000],
+    ['7d', 604_800_000],
+    ['2H', 7_200_000],
+    ['0', 0],
+  ])('%s is %d ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(['', 'm', '1.5h', '-1s', '10 minutes', '1w', '1e3'])('rejects %j', (text) => {
+    expect(parseDuration(text)).toBeNull();
+  });
+});
+
+describe('parseBytes', () => {
+  it.each([
+    ['1048576', 1_048_576],
+    ['512KB', 524_288],
+    ['10MB', 10_485_760],
+    ['1gb', 1_073_741_824],
+  ])('%s is %d bytes', (text, bytes) => {
+    expect(parseBytes(text)).toBe(bytes);
+  });
+
+  it.each(['', '1.5MB', '10 TB', 'MB'])('rejects %j', (text) => {
+    expect(parseBytes(text)).toBeNull();
+  });
+});

@@ -1,0 +1,165 @@
+/**
+ * The whole gateway, started as `npm start` would start it, driven through an
+ * in-memory test channel: on the embedded back end (PGlite on disk, in-memory
+ * state) and on the production one (PostgreSQL + Redis).
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { ChannelError } from '../../src/channels/channel.port.js';
+import { makeTempDir, startTestApp } from '../support/app.js';
+import { createScratchDatabase, havePostgres, haveRedis, redisUrl } from '../support/services.js';
+import { TestChannel, transientError } from '../support/test-channel.js';
+
+const png = await readFile(new URL('../fixtures/screenshot.png', import.meta.url));
+const disguised = await readFile(new URL('../fixtures/script-disguised.png', import.meta.url));
+
+interface Backend {
+  name: string;
+  enabled: boolean;
+  setup(): Promise<{ databaseUrl: string | null; redisUrl: string | null; dataDir: string; cleanup(): Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'embedded (PGlite + memory)',
+    enabled: true,
+    async setup() {
+      const tmp = await makeTempDir();
+      return { databaseUrl: null, redisUrl: null, dataDir: tmp.dir, cleanup: tmp.remove };
+    },
+  },
+  {
+    name: 'production (PostgreSQL + Redis)',
+    enabled: havePostgres() && haveRedis(),
+    async setup() {
+      const tmp = await makeTempDir();
+      const db = await createScratchDatabase();
+      return {
+        databaseUrl: db.url,
+        redisUrl,
+        dataDir: tmp.dir,
+        cleanup: async () => {
+          await db.drop();
+          await tmp.remove();
+        },
+      };
+    },
+  },
+];
+
+for (const backend of backends) {
+  describe.skipIf(!backend.enabled)(`gateway end to end: ${backend.name}`, () => {
+    let env: Awaited<ReturnType<Backend['setup']>>;
+    let channel: TestChannel;
+    let app: App;
+    const start = async () => {
+      app = await startTestApp({ ...env, channels: [channel] });
+    };
+
+    beforeAll(async () => {
+      env = await backend.setup();
+      channel = new TestChannel();
+      await start();
+    });
+    afterAll(async () => {
+      await app?.stop();
+      await env?.cleanup();
+    });
+
+    /** The choices offered by the newest message to `who`, after waiting for `count` messages. */
+    async function lastReply(who: string, count: number) {
+      const sent = await channel.waitFor(who, count);
+      return sent[count - 1]!.message;
+    }
+
+    it('runs a full intake with a screenshot, surviving a restart in the middle', async () => {
+      const who = 'customer-1';
+      await channel.say(who, { text: 'Здравствуйте', displayName: 'Ivan Petrov' });
+      const greeting = await lastReply(who, 1);
+      expect(greeting.choices?.map((c) => c.id)).toEqual(['incident', 'mass_incident', 'consultation', 'development_request']);
+
+      await channel.say(who, { text: '1' });
+      await lastReply(who, 2);
+      await channel.say(who, { text: '  Принтер не печатает  ' });
+      await lastReply(who, 3);
+
+      // Restart between two steps: nothing collected so far may be lost.
+      await app.stop();
+      await start();
+
+      await channel.say(who, { text: 'С утра принтер в бухгалтерии выдаёт ошибку E-42 и не печатает.' });
+      const screenshotPrompt = await lastReply(who, 4);
+      expect(screenshotPrompt.choices?.map((c) => c.id)).toContain('skip');
+
+      await channel.say(who, { file: { data: png, fileName: 'error.png' } });
+      const summary = await lastReply(who, 5);
+      expect(summary.text).toContain('Принтер не печатает');
+      expect(summary.choices?.map((c) => c.id)).toEqual(expect.arrayContaining(['confirm', 'edit', 'cancel']));
+
+      await channel.say(who, { choiceId: 'confirm' });
+      const created = await lastReply(who, 6);
+      expect(created.text).toContain('SR-1001');
+
+      const request = await app.store.getRequest('SR-1001');
+      expect(request).toMatchObject({
+        number: 'SR-1001',
+        type: 'incident',
+        subject: 'Принтер не печатает',
+        description: 'С утра принтер в бухгалтерии выдаёт ошибку E-42 и не печатает.',
+        status: 'new',
+        channel: 'test',
+      });
+      expect(request!.customer.displayName).toBe('Ivan Petrov');
+      expect(request!.attachments).toHaveLength(1);
+      expect(request!.attachments[0]).toMatchObject({ mimeType: 'image/png', size: png.length });
+      expect(await app.attachments.read(request!.attachments[0]!)).toEqual(png);
+    });
+
+    it('applies a redelivered message once', async () => {
+      const who = 'customer-dup';
+      const first = await channel.say(who, { text: 'hello', id: 'dup-1' });
+      const again = await channel.say(who, { text: 'hello', id: 'dup-1' });
+      expect(first.status).toBe('applied');
+      expect(again).toMatchObject({ status: 'duplicate', messageId: first.messageId });
+      await channel.waitFor(who, 1);
+      await app.outbox.flush();
+      expect(channel.textsTo(who)).toHaveLength(1);
+    });
+
+    it('refuses a disguised file and a file over the limit with a clear answer, losing nothing', async () => {
+      const who = 'customer-files';
+      for (const text of ['hi', '3', 'VPN does not connect', 'The VPN client stops at 90% since the update.']) {
+        await channel.say(who, { text });
+      }
+      await channel.waitFor(who, 4);
+      await channel.say(who, { file: { data: disguised, fileName: 'totally-an-image.png' } });
+      const refusal = await lastReply(who, 5);
+      expect(refusal.choices?.map((c) => c.id)).toContain('skip');
+      await channel.say(who, { file: { data: Buffer.concat([png, Buffer.alloc(11 * 1024 * 1024)]) } });
+      const tooLarge = await lastReply(who, 6);
+      expect(tooLarge.text).not.toEqual(refusal.text);
+      await channel.say(who, { choiceId: 'skip' });
+      const summary = await lastReply(who, 7);
+      expect(summary.text).toContain('VPN does not connect');
+    });
+
+    it('retries a failed delivery and marks one that keeps failing as failed', async () => {
+      const who = 'customer-flaky';
+      channel.failNext(transientError(), transientError());
+      const failures: string[] = [];
+      const off = app.events.on('delivery_failed', ({ message }) => void failures.push(message.id));
+      const { customerId } = await channel.say(who, { text: 'hello' });
+      // Two failures, then delivered; backoff is at most a few seconds here.
+      await channel.waitFor(who, 1, 20_000);
+
+      channel.failAlways(new ChannelError('unreachable', 'bot was blocked by the user'));
+      await channel.say(who, { text: '2' });
+      await expect.poll(() => failures.length, { timeout: 10_000 }).toBe(1);
+      channel.clearFailures();
+      off();
+      expect((await app.store.getCustomer(customerId))?.reachable).toBe(false);
+      expect(await app.store.countOutbox()).toMatchObject({ failed: 1 });
+    });
+  });
+}
