@@ -47,8 +47,8 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** How often to retry messages whose step failed (e.g. while the database was unreachable). */
-const RECOVERY_INTERVAL_MS = 30_000;
+/** How often to retry conversations whose step failed (e.g. while the database was unreachable). */
+const RETRY_INTERVAL_MS = 5_000;
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, base: { service: 'relaydesk' } });
@@ -115,7 +115,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       for (const c of channels) await c.start?.((message) => gateway.receive(message));
       const recovered = await gateway.recover();
       if (recovered > 0) logger.info({ conversations: recovered }, 'applied messages left pending by the last run');
-      recoveryTimer = setInterval(() => void gateway.recover().catch((e: unknown) => logger.error({ err: e }, 'recovery failed')), RECOVERY_INTERVAL_MS);
+      recoveryTimer = setInterval(() => void gateway.retryDeferred(), RETRY_INTERVAL_MS);
       recoveryTimer.unref();
       return address;
     },

@@ -92,7 +92,7 @@ interface Variable {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const variables = {
-  PORT: { default: '3000', description: 'HTTP port to listen on.', example: '8080', schema: integer(1, 65535) },
+  PORT: { default: '3000', description: 'HTTP port to listen on (0 picks a free one).', example: '8080', schema: integer(0, 65535) },
   HOST: { default: '0.0.0.0', description: 'Interface to listen on.', example: '127.0.0.1', schema: z.string() },
   DATA_DIR: {
     default: './data',

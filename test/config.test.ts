@@ -82,7 +82,7 @@ describe('loadConfig', () => {
   });
 
   it('names the variable, the rule and the value', () => {
-    expect(() => loadConfig({ PORT: 'abc' })).toThrow('PORT must be an integer between 1 and 65535, got "abc"');
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow('PORT must be an integer between 0 and 65535, got "abc"');
   });
 
   it.each([

@@ -111,7 +111,10 @@ export async function readMigrations(dir: string): Promise<MigrationFile[]> {
 
 /**
  * Applies the migrations not yet applied, each as one simple query together with its
- * `_prisma_migrations` row, so a migration and its record commit together or not at all.
+ * `_prisma_migrations` row, so a migration and its record commit together or not at all
+ * (PostgreSQL runs a multi-statement simple query as one implicit transaction; a
+ * migration.sql with its own BEGIN/COMMIT gives that up, and statements that cannot run
+ * in a transaction, such as CREATE INDEX CONCURRENTLY, fail here as they do in Prisma).
  * Refuses to run when a migration failed before or an applied one was edited.
  */
 export async function applyMigrations(db: SimpleQueryExecutor, opts: MigrateOptions = {}): Promise<MigrateResult> {

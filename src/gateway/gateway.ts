@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { InboundMessage } from '../channels/channel.port.js';
+import { formatText } from '../conversation/index.js';
 import type { ConversationEvent, ConversationState, Locale, RejectedFile } from '../conversation/conversation.types.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ACCEPTED_IMAGE_TYPES, type AttachmentService } from '../requests/attachments.js';
@@ -46,6 +47,8 @@ export class Gateway {
   private accepting = true;
   private readonly states: ConversationStates;
   private readonly failures = new Map<string, number>();
+  /** Customers with a message whose step failed; retried by `retryDeferred`. */
+  private readonly deferred = new Set<string>();
   private readonly maxStepAttempts: number;
 
   constructor(private readonly deps: GatewayDeps) {
@@ -96,16 +99,34 @@ export class Gateway {
    * yet (it stays pending and is retried by `recover`).
    */
   async drain(customer: Customer): Promise<boolean> {
-    return this.deps.locks.withLock(lockKey(customer.id), async () => {
+    const done = await this.deps.locks.withLock(lockKey(customer.id), async () => {
       const pending = await this.deps.store.listUnprocessedInbound(customer.id);
       for (const message of pending) {
         if (!(await this.applySafely(customer, message))) return false;
       }
       return true;
     });
+    if (done) this.deferred.delete(customer.id);
+    else this.deferred.add(customer.id);
+    return done;
   }
 
-  /** Applies messages left pending by a crash or a failed step. Returns how many customers were drained. */
+  /** Retries the conversations whose last step failed (e.g. while the database was unreachable). */
+  async retryDeferred(): Promise<void> {
+    for (const id of [...this.deferred]) {
+      const customer = await this.deps.store.getCustomer(id);
+      if (!customer) {
+        this.deferred.delete(id);
+        continue;
+      }
+      await this.drain(customer).catch((error: unknown) => this.deps.logger.error({ err: error, conversation: id }, 'retry failed'));
+    }
+  }
+
+  /**
+   * Applies messages left pending by a crash (run at start-up; it scans the
+   * message table). Returns how many conversations were drained.
+   */
   async recover(): Promise<number> {
     const customerIds = await this.deps.store.listCustomersWithUnprocessed();
     let drained = 0;
@@ -166,9 +187,24 @@ export class Gateway {
     }
   }
 
-  /** A message that keeps failing is marked processed so the conversation is not stuck behind it. */
+  /**
+   * A message that keeps failing is marked processed so the conversation is not
+   * stuck behind it. It stays stored; the customer is told, and it is logged.
+   */
   private async setAside(customer: Customer, message: StoredMessage): Promise<void> {
-    await this.deps.store.transaction((tx) => tx.markProcessed(message.id, this.deps.clock()));
+    const now = this.deps.clock();
+    const apology = await this.deps.store.transaction(async (tx) => {
+      await tx.markProcessed(message.id, now);
+      return tx.enqueueOutbound({
+        customerId: customer.id,
+        requestId: message.requestId,
+        channel: customer.channel,
+        author: 'system',
+        text: formatText(customer.locale as Locale, 'stepFailed'),
+        at: now,
+      });
+    });
+    this.deps.events.emit('message_enqueued', { message: apology });
     this.deps.logger.error({ conversation: customer.id, message: message.id }, 'message set aside after repeated failures');
   }
 

@@ -27,8 +27,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimit ?? 1_048_576,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    disableRequestLogging: false,
     return503OnClosing: true,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {

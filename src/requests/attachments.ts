@@ -52,11 +52,9 @@ export function createAttachmentService(deps: {
 
 /** Keeps a readable base name, drops paths and control characters, and fixes the extension to the real type. */
 function sanitizeFileName(name: string | undefined, ext: string): string {
-  const base = (name ?? 'screenshot')
-    .split(/[\\/]/)
-    .pop()!
-    .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
-    .replace(/\.[^.]*$/, '')
-    .slice(0, 100);
+  const unsafe = new Set(['"', '<', '>', '|', ':', '*', '?']);
+  const last = (name ?? 'screenshot').split(/[\\/]/).pop() ?? '';
+  const cleaned = [...last].filter((ch) => ch.charCodeAt(0) > 0x1f && ch.charCodeAt(0) !== 0x7f && !unsafe.has(ch)).join('');
+  const base = cleaned.replace(/\.[^.]*$/, '').slice(0, 100);
   return `${base || 'screenshot'}.${ext}`;
 }

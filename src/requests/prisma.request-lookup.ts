@@ -15,15 +15,13 @@ export interface ParsedRequestNumber {
   counter: number;
 }
 
-const NUMBER_PATTERN = /^#?\s*(?:([a-z][a-z0-9]*)\s*[-\s]?\s*)?(\d{1,9})$/i;
+// The prefix is matched lazily so that `SR1042` reads as SR + 1042. Nine digits fit `seq` (INTEGER).
+const NUMBER_PATTERN = /^#?\s*(?:([a-z][a-z0-9]*?)\s*[-\s]?\s*)?(\d{1,9})$/i;
 
-/** Reads `SR-1042`, `sr-1042`, `SR 1042`, `#1042` or `1042`; null when it cannot be a request number. */
+/** Reads `SR-1042`, `sr-1042`, `SR 1042`, `SR1042`, `#1042` or `1042`; null when it cannot be a request number. */
 export function parseRequestNumber(input: string): ParsedRequestNumber | null {
   const m = NUMBER_PATTERN.exec(input.trim());
-  if (!m) return null;
-  const counter = Number(m[2]);
-  if (counter > 2_147_483_647) return null; // seq is an INTEGER column
-  return { prefix: m[1] ?? null, counter };
+  return m ? { prefix: m[1] ?? null, counter: Number(m[2]) } : null;
 }
 
 /** Whether the stored number agrees with the prefix that was typed (a bare counter always does). */

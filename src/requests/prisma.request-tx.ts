@@ -1,5 +1,5 @@
 /** The transactional half of the Prisma request store (RequestTx), bound to one interactive transaction. */
-import { Prisma } from '../generated/prisma/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { createRequest } from './prisma.create-request.js';
 import { guard } from './prisma.errors.js';
 import { toRequestRecord, toRequestSummary, toStatusChangeRecord } from './prisma.mappers.js';
@@ -43,18 +43,26 @@ export function createPrismaRequestTx(tx: Prisma.TransactionClient, opts: { requ
     markProcessed: (messageId, at) =>
       guard('markProcessed', async () => {
         const id = parseId(messageId, 'message');
-        // The first time a message was applied is kept.
-        const n = await tx.$executeRaw`UPDATE message SET processed_at = COALESCE(processed_at, ${at}) WHERE id = ${id}`;
-        if (n === 0) throw new StoreError('not_found', `message ${messageId} does not exist`);
+        const n = await tx.$executeRaw`UPDATE message SET processed_at = ${at} WHERE id = ${id} AND processed_at IS NULL`;
+        if (n === 1) return;
+        const exists = await tx.$queryRaw<unknown[]>`SELECT 1 FROM message WHERE id = ${id}`;
+        if (exists.length === 0) throw new StoreError('not_found', `message ${messageId} does not exist`);
+        // Applied already, by a step that committed first: this step must not commit a second copy.
+        throw new StoreError('conflict', `message ${messageId} was already applied`);
       }),
 
     saveConversation: (customerId, state, version, at) =>
       guard('saveConversation', async () => {
-        await tx.$executeRaw`
+        // Optimistic: only the successor of the stored version may be written.
+        const n = await tx.$executeRaw`
           INSERT INTO conversation (customer_id, state, version, updated_at)
           VALUES (${customerId}, ${jsonParam(state)}::jsonb, ${version}, ${at})
           ON CONFLICT (customer_id) DO UPDATE
-            SET state = EXCLUDED.state, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`;
+            SET state = EXCLUDED.state, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+            WHERE conversation.version = EXCLUDED.version - 1`;
+        if (n === 0) {
+          throw new StoreError('conflict', `conversation of ${customerId} changed meanwhile (expected to write version ${version})`);
+        }
       }),
 
     setCustomerLocale: (customerId, locale) =>

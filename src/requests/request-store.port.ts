@@ -99,7 +99,12 @@ export interface RequestTx {
   attachMessageToRequest(messageId: string, number: string, at: Date): Promise<RequestRecord>;
   /** Writes an outbound message and its outbox row (delivery pending). */
   enqueueOutbound(input: EnqueueOutboundInput): Promise<StoredMessage>;
+  /** Throws StoreError `conflict` if the message was already applied (the step must not commit twice). */
   markProcessed(messageId: string, at: Date): Promise<void>;
+  /**
+   * Writes the snapshot as `version`, which must follow the stored one (or be 1 for
+   * a first snapshot); otherwise throws StoreError `conflict` (optimistic concurrency).
+   */
   saveConversation(customerId: string, state: unknown, version: number, at: Date): Promise<void>;
   setCustomerLocale(customerId: string, locale: Locale): Promise<void>;
 }

@@ -134,13 +134,14 @@ for (const backend of backends) {
       }
       await channel.waitFor(who, 4);
       await channel.say(who, { file: { data: disguised, fileName: 'totally-an-image.png' } });
-      const refusal = await lastReply(who, 5);
-      expect(refusal.choices?.map((c) => c.id)).toContain('skip');
+      const refusal = await channel.waitFor(who, 6);
+      expect(refusal[4]!.message.text).toMatch(/PNG, JPEG, WebP/);
+      expect(refusal[5]!.message.choices?.map((c) => c.id)).toContain('skip');
       await channel.say(who, { file: { data: Buffer.concat([png, Buffer.alloc(11 * 1024 * 1024)]) } });
-      const tooLarge = await lastReply(who, 6);
-      expect(tooLarge.text).not.toEqual(refusal.text);
+      const tooLarge = await channel.waitFor(who, 8);
+      expect(tooLarge[6]!.message.text).toMatch(/10 МБ/);
       await channel.say(who, { choiceId: 'skip' });
-      const summary = await lastReply(who, 7);
+      const summary = await lastReply(who, 9);
       expect(summary.text).toContain('VPN does not connect');
     });
 

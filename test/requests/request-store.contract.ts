@@ -127,7 +127,8 @@ export function runRequestStoreContract(name: string, factory: () => Promise<Req
           await tx.markProcessed(m1.id, at);
           await tx.markProcessed(m2.id, at);
         });
-        await store.transaction((tx) => tx.markProcessed(m1.id, new Date('2026-02-01T00:00:00Z')));
+        // A second application of the same message is refused, so its step rolls back.
+        await expectStoreError(store.transaction((tx) => tx.markProcessed(m1.id, new Date('2026-02-01T00:00:00Z'))), 'conflict');
         const left = await store.listUnprocessedInbound(c.id);
         expect(left.map((m) => m.id)).toEqual([m3.id]);
         await store.transaction((tx) => tx.markProcessed(m3.id, at));
@@ -150,6 +151,17 @@ export function runRequestStoreContract(name: string, factory: () => Promise<Req
         const t2 = new Date('2026-01-01T00:01:00Z');
         await store.transaction((tx) => tx.saveConversation(c.id, { step: { kind: 'idle' } }, 2, t2));
         expect(await store.loadConversation(c.id)).toEqual({ state: { step: { kind: 'idle' } }, version: 2, updatedAt: t2 });
+      });
+
+      it('refuses a snapshot that does not follow the stored version', async () => {
+        const c = await f.customer();
+        const at = new Date('2026-01-01T00:00:00Z');
+        await store.transaction((tx) => tx.saveConversation(c.id, { n: 1 }, 1, at));
+        await expectStoreError(store.transaction((tx) => tx.saveConversation(c.id, { n: 'stale' }, 1, at)), 'conflict');
+        await expectStoreError(store.transaction((tx) => tx.saveConversation(c.id, { n: 'skip' }, 3, at)), 'conflict');
+        expect((await store.loadConversation(c.id))?.state).toEqual({ n: 1 });
+        await store.transaction((tx) => tx.saveConversation(c.id, { n: 2 }, 2, at));
+        expect(await store.loadConversation(c.id)).toMatchObject({ state: { n: 2 }, version: 2 });
       });
 
       it('saves nothing when the transaction fails', async () => {
@@ -267,7 +279,7 @@ export function runRequestStoreContract(name: string, factory: () => Promise<Req
         const other = await f.customer();
         const r = await f.request(c, { subject: 'Printer', type: 'consultation' });
         const summary = { number: r.number, type: 'consultation', subject: 'Printer', status: 'new' };
-        for (const typed of ['SR-1001', 'sr-1001', ' Sr-1001 ', '1001', '#1001', 'SR 1001']) {
+        for (const typed of ['SR-1001', 'sr-1001', ' Sr-1001 ', '1001', '#1001', 'SR 1001', 'sr1001', 'SR-01001']) {
           expect(await store.transaction((tx) => tx.findCustomerRequest(c.id, typed))).toEqual(summary);
         }
         for (const typed of ['SR-1001', '1001']) {

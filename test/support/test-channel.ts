@@ -15,6 +15,8 @@ export class TestChannel implements ChannelModule {
   private receive: ReceiveFn | null = null;
   private failures: ChannelError[] = [];
   private seq = 0;
+  /** Channel message ids differ between instances, as they would between real chats' messages. */
+  private readonly tag = Math.random().toString(36).slice(2, 8);
   private waiters: Array<() => void> = [];
   readonly port: ChannelPort;
 
@@ -42,7 +44,7 @@ export class TestChannel implements ChannelModule {
   say(externalId: string, content: Omit<InboundMessage, 'channel' | 'externalId' | 'channelMessageId'> & { id?: string }) {
     if (!this.receive) throw new Error('channel not started');
     const { id, ...rest } = content;
-    return this.receive({ channel: this.name, externalId, channelMessageId: id ?? `in-${++this.seq}`, ...rest });
+    return this.receive({ channel: this.name, externalId, channelMessageId: id ?? `in-${this.tag}-${++this.seq}`, ...rest });
   }
 
   failNext(...errors: ChannelError[]): void {

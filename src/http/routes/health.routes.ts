@@ -19,16 +19,16 @@ export interface HealthRoutesOptions {
 const CHECK_TIMEOUT_MS = 2000;
 
 export async function healthRoutes(app: FastifyInstance, opts: HealthRoutesOptions): Promise<void> {
-  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/health', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
 
-  app.get('/ready', async (_request, reply) => {
+  app.get('/ready', { logLevel: 'warn' }, async (_request, reply) => {
     const results = await Promise.all(opts.checks.map(runCheck));
     const checks = Object.fromEntries(results.map((r) => [r.name, r.ok ? 'ok' : r.error]));
     const ready = opts.isAccepting() && results.every((r) => r.ok);
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', accepting: opts.isAccepting(), checks });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
     await opts.beforeScrape?.().catch((error: unknown) => app.log.warn({ err: error }, 'metrics refresh failed'));
     return reply.type(opts.registry.contentType).send(await opts.registry.metrics());
   });
