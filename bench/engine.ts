@@ -68,7 +68,6 @@ async function runConversations(channel: NullChannel, round: number, latencies: 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function dbWrites(app: App): Promise<number> {
-  await app.db.prisma.$queryRawUnsafe('SELECT pg_stat_clear_snapshot()');
   const rows = await app.db.prisma.$queryRawUnsafe<Array<{ w: bigint }>>(
     'SELECT (tup_inserted + tup_updated + tup_deleted)::bigint AS w FROM pg_stat_database WHERE datname = current_database()',
   );

@@ -25,8 +25,6 @@ export interface Config {
   outboxPollIntervalMs: number;
   shutdownTimeoutMs: number;
   uploadMaxBytes: number;
-  /** Public base URL without a trailing slash, or null. */
-  publicUrl: string | null;
 }
 
 /** The configuration is invalid; `message` has one line per wrong variable. */
@@ -134,7 +132,7 @@ const variables = {
   },
   REQUEST_PREFIX: {
     default: 'SR',
-    description: 'Prefix of request numbers (SR-000123): 1-10 uppercase letters or digits, starting with a letter.',
+    description: 'Prefix of request numbers (SR-1042): 1-10 uppercase letters or digits, starting with a letter.',
     example: 'HELP',
     schema: parsed('must be 1-10 uppercase letters or digits starting with a letter', (s) =>
       /^[A-Z][A-Z0-9]{0,9}$/.test(s) ? s : null,
@@ -165,12 +163,6 @@ const variables = {
     schema: parsed('must be a size between 1KB and 1GB, in bytes or like 512KB, 10MB', (s) =>
       inRange(1024, UNIT_BYTES.gb)(parseBytes(s)),
     ),
-  },
-  PUBLIC_URL: {
-    default: null,
-    description: 'Public base URL of this server, used in links sent to customers and agents.',
-    example: 'https://desk.example.com',
-    schema: url(['http:', 'https:']).transform((s) => s.replace(/\/+$/, '')),
   },
 } satisfies Record<string, Variable>;
 
@@ -242,6 +234,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxPollIntervalMs: e.OUTBOX_POLL_INTERVAL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
-    publicUrl: e.PUBLIC_URL,
   };
 }
