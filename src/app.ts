@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
-import type { ChannelModule, ChannelPort } from './channels/channel.port.js';
+import type { ChannelFactory, ChannelModule, ChannelPort } from './channels/channel.port.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { Gateway } from './gateway/gateway.js';
@@ -23,8 +23,8 @@ import type { RequestStore } from './requests/request-store.port.js';
 
 export interface AppOptions {
   logger?: Logger;
-  /** Channels to run; each is started after the server listens. */
-  channels?: ChannelModule[];
+  /** Channels to run (built ones, or factories given the app's parts); each starts after the server listens. */
+  channels?: Array<ChannelModule | ChannelFactory>;
   clock?: () => Date;
 }
 
@@ -58,11 +58,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? (() => new Date());
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) : null;
+  // Auto-pipelining sends the commands of many concurrent conversations in one write.
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false, enableAutoPipelining: true })
+    : null;
   redis?.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   const states: StateStore = redis ? createRedisStateStore(redis) : createMemoryStateStore();
   const locks: LockManager = redis ? createRedisLockManager(redis) : createMemoryLockManager();
-  const store = createPrismaRequestStore(db.prisma, { requestPrefix: config.requestPrefix });
+  const store = createPrismaRequestStore(db, { requestPrefix: config.requestPrefix });
   const storage = createFsAttachmentStorage(path.join(config.dataDir, 'attachments'));
   const attachments = createAttachmentService({ store, storage, maxBytes: config.uploadMaxBytes });
   const metrics = createMetrics();
@@ -72,7 +75,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     intakeTtlMs: config.intakeTtlMs,
     defaultLocale: config.defaultLocale,
   });
-  const channels = options.channels ?? [];
+  const channelContext = { config, store, attachments, logger: logger.child({ component: 'channel' }), clock, redis };
+  const channels = (options.channels ?? []).map((c) => (typeof c === 'function' ? c(channelContext) : c));
   const ports = new Map<string, ChannelPort>(channels.map((c) => [c.port.name, c.port]));
   const outbox = new OutboxWorker({
     store, channels: ports, attachments, events, metrics, logger, clock,

@@ -25,6 +25,45 @@ export interface Config {
   outboxPollIntervalMs: number;
   shutdownTimeoutMs: number;
   uploadMaxBytes: number;
+  webchat: WebchatConfig;
+}
+
+/** So many events per period. */
+export interface Rate {
+  points: number;
+  durationMs: number;
+}
+
+export interface WebchatConfig {
+  /** null: generate one and keep it in DATA_DIR (single instance). */
+  secret: string | null;
+  allowedOrigins: string[] | '*';
+  identitySecret: string | null;
+  messageRate: Rate;
+  uploadRate: Rate;
+}
+
+/** Parses `20/10s`, `10/1m`, `100/1h`: so many events per period; null if malformed. */
+export function parseRate(text: string): Rate | null {
+  const m = /^\s*(\d{1,6})\s*\/\s*(\d{1,6})\s*(s|m|h)\s*$/.exec(text);
+  if (!m) return null;
+  const unit = { s: 1000, m: 60_000, h: 3_600_000 }[m[3] as 's' | 'm' | 'h'];
+  const points = Number(m[1]);
+  const durationMs = Number(m[2]) * unit;
+  return points > 0 && durationMs > 0 ? { points, durationMs } : null;
+}
+
+/** `*`, or a comma-separated list of http(s) origins (no path); null if malformed. */
+export function parseOrigins(text: string): string[] | '*' | null {
+  if (text.trim() === '*') return '*';
+  const origins = text.split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.length === 0) return null;
+  for (const o of origins) {
+    if (!URL.canParse(o)) return null;
+    const u = new URL(o);
+    if (!['http:', 'https:'].includes(u.protocol) || u.origin !== o.replace(/\/$/, '')) return null;
+  }
+  return origins.map((o) => new URL(o).origin);
 }
 
 /** The configuration is invalid; `message` has one line per wrong variable. */
@@ -164,6 +203,39 @@ const variables = {
       inRange(1024, UNIT_BYTES.gb)(parseBytes(s)),
     ),
   },
+  WEBCHAT_SECRET: {
+    default: null,
+    description:
+      'Signs web chat visitor tokens and attachment links; at least 16 characters, the same on every instance. Unset: generated once and kept in DATA_DIR (a single instance only; required with REDIS_URL).',
+    example: 'change-me-to-32-random-characters',
+    schema: z.string().min(16, 'must be at least 16 characters'),
+    secret: true,
+  },
+  WEBCHAT_ALLOWED_ORIGINS: {
+    default: '*',
+    description: 'Sites allowed to embed the web chat (socket handshake and uploads): comma-separated origins, or * for any.',
+    example: 'https://www.example.com,https://shop.example.com',
+    schema: parsed('must be * or comma-separated origins like https://www.example.com', parseOrigins),
+  },
+  WEBCHAT_IDENTITY_SECRET: {
+    default: null,
+    description: 'Shared with your site to verify logged-in visitors (identify() hash = HMAC-SHA256 of their id). Unset: identities are refused.',
+    example: 'another-long-random-secret',
+    schema: z.string().min(16, 'must be at least 16 characters'),
+    secret: true,
+  },
+  WEBCHAT_MESSAGE_RATE: {
+    default: '20/10s',
+    description: 'Most messages one web chat visitor may send per period.',
+    example: '30/10s',
+    schema: parsed('must be a rate like 20/10s, 100/1m or 1000/1h', parseRate),
+  },
+  WEBCHAT_UPLOAD_RATE: {
+    default: '10/1m',
+    description: 'Most uploads one web chat visitor may make per period.',
+    example: '20/1m',
+    schema: parsed('must be a rate like 10/1m', parseRate),
+  },
 } satisfies Record<string, Variable>;
 
 type Variables = typeof variables;
@@ -196,7 +268,8 @@ const envSchema = z.object(
 /** Shows a rejected value, with any password in a URL masked. */
 function show(name: VariableName, raw: unknown): string {
   const variable: Variable = variables[name];
-  if (!variable.secret || typeof raw !== 'string' || !URL.canParse(raw)) return JSON.stringify(raw);
+  if (!variable.secret || typeof raw !== 'string') return JSON.stringify(raw);
+  if (!URL.canParse(raw)) return '"***"';
   const u = new URL(raw);
   if (!u.password) return JSON.stringify(raw);
   u.password = '***';
@@ -220,6 +293,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([...issues].map(([variable, message]) => ({ variable, message })));
   }
   const e = result.data;
+  if (e.REDIS_URL && !e.WEBCHAT_SECRET) {
+    throw new ConfigError([
+      { variable: 'WEBCHAT_SECRET', message: 'WEBCHAT_SECRET must be set when REDIS_URL is set: every instance must sign visitor tokens alike' },
+    ]);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -234,5 +312,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxPollIntervalMs: e.OUTBOX_POLL_INTERVAL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    webchat: {
+      secret: e.WEBCHAT_SECRET,
+      allowedOrigins: e.WEBCHAT_ALLOWED_ORIGINS,
+      identitySecret: e.WEBCHAT_IDENTITY_SECRET,
+      messageRate: e.WEBCHAT_MESSAGE_RATE,
+      uploadRate: e.WEBCHAT_UPLOAD_RATE,
+    },
   };
 }

@@ -3,6 +3,7 @@
  * and runs them until SIGTERM or SIGINT.
  */
 import { createApp, createLogger } from './app.js';
+import { webchatChannel } from './channels/webchat/index.js';
 import { ConfigError, loadConfig } from './config.js';
 
 async function main(): Promise<void> {
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
-  const app = await createApp(config, { logger, channels: [] });
+  const app = await createApp(config, { logger, channels: [webchatChannel] });
   await app.start();
 
   let stopping = false;

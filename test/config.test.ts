@@ -28,6 +28,13 @@ describe('loadConfig', () => {
       outboxPollIntervalMs: 1000,
       shutdownTimeoutMs: 10_000,
       uploadMaxBytes: 10_485_760,
+      webchat: {
+        secret: null,
+        allowedOrigins: '*',
+        identitySecret: null,
+        messageRate: { points: 20, durationMs: 10_000 },
+        uploadRate: { points: 10, durationMs: 60_000 },
+      },
     });
   });
 
@@ -52,6 +59,11 @@ describe('loadConfig', () => {
         OUTBOX_POLL_INTERVAL: '250ms',
         SHUTDOWN_TIMEOUT: '30s',
         UPLOAD_MAX_BYTES: '20MB',
+        WEBCHAT_SECRET: 'a-secret-of-sixteen+',
+        WEBCHAT_ALLOWED_ORIGINS: 'https://www.example.com, https://shop.example.com/',
+        WEBCHAT_IDENTITY_SECRET: 'identity-secret-16+',
+        WEBCHAT_MESSAGE_RATE: '30/15s',
+        WEBCHAT_UPLOAD_RATE: '5/1h',
       }),
     ).toEqual({
       port: 8080,
@@ -67,7 +79,32 @@ describe('loadConfig', () => {
       outboxPollIntervalMs: 250,
       shutdownTimeoutMs: 30_000,
       uploadMaxBytes: 20 * 1024 * 1024,
+      webchat: {
+        secret: 'a-secret-of-sixteen+',
+        allowedOrigins: ['https://www.example.com', 'https://shop.example.com'],
+        identitySecret: 'identity-secret-16+',
+        messageRate: { points: 30, durationMs: 15_000 },
+        uploadRate: { points: 5, durationMs: 3_600_000 },
+      },
     });
+  });
+
+  it('requires WEBCHAT_SECRET with REDIS_URL, since instances must sign tokens alike', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://r:6379' })).toThrow('WEBCHAT_SECRET must be set when REDIS_URL is set');
+  });
+
+  it.each([
+    ['WEBCHAT_SECRET', 'short'],
+    ['WEBCHAT_ALLOWED_ORIGINS', 'www.example.com'],
+    ['WEBCHAT_ALLOWED_ORIGINS', 'https://example.com/path'],
+    ['WEBCHAT_MESSAGE_RATE', '20 per second'],
+    ['WEBCHAT_UPLOAD_RATE', '0/1m'],
+  ])('rejects %s=%j naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name} must`));
+  });
+
+  it('never prints a rejected secret', () => {
+    expect(() => loadConfig({ WEBCHAT_SECRET: 'hunter2' })).toThrow('WEBCHAT_SECRET must be at least 16 characters, got "***"');
   });
 
   it('accepts postgres:// as well as postgresql://', () => {
@@ -106,7 +143,9 @@ describe('loadConfig', () => {
     const err = configError({ [name]: value });
     expect(err.issues).toEqual([{ variable: name, message: err.message }]);
     expect(err.message).toMatch(new RegExp(`^${name} must `));
-    expect(err.message).toContain(JSON.stringify(value));
+    // Values of secret variables (URLs may carry passwords) are never printed when malformed.
+    const parsable = URL.canParse(value);
+    expect(err.message).toContain(name.endsWith('_URL') && !parsable ? '"***"' : JSON.stringify(value));
     expect(err.code).toBe('invalid_config');
   });
 
@@ -137,7 +176,9 @@ describe('loadConfig', () => {
   it('documents every variable with a description and an example that is valid', () => {
     for (const v of CONFIG_VARIABLES) {
       expect(v.description, v.name).not.toBe('');
-      expect(() => loadConfig({ [v.name]: v.example }), v.name).not.toThrow();
+      // REDIS_URL needs a shared WEBCHAT_SECRET beside it.
+      const env = v.name === 'REDIS_URL' ? { WEBCHAT_SECRET: 'a-secret-of-sixteen+' } : {};
+      expect(() => loadConfig({ ...env, [v.name]: v.example }), v.name).not.toThrow();
     }
   });
 });

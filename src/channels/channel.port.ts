@@ -1,4 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { AttachmentService } from '../requests/attachments.js';
+import type { RequestStore } from '../requests/request-store.port.js';
 import type { Choice, Locale } from '../conversation/conversation.types.js';
 
 /** Bytes a channel received from a customer, before the gateway checks and stores them. */
@@ -108,3 +113,17 @@ export interface ChannelModule {
   /** Stops taking input and releases connections. */
   stop?(): Promise<void>;
 }
+
+/** What the composition root hands a channel factory. */
+export interface ChannelContext {
+  config: Config;
+  store: RequestStore;
+  attachments: AttachmentService;
+  logger: Logger;
+  clock: () => Date;
+  /** Shared Redis, when several instances run; null otherwise. */
+  redis: Redis | null;
+}
+
+/** Builds a channel from the application's parts; main.ts lists one per channel. */
+export type ChannelFactory = (ctx: ChannelContext) => ChannelModule;

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, type MigrationLogger, type SimpleQueryExecutor } from './migrate.js';
+import { pgliteSqlDatabase, pgSqlDatabase, type SqlDatabase } from './sql.js';
 
 export type DatabaseLogger = MigrationLogger;
 
@@ -28,13 +29,15 @@ export interface OpenDatabaseOptions {
 
 export interface Database {
   prisma: PrismaClient;
+  /** Plain SQL on the same connections, for hot paths (see sql.ts). */
+  sql: SqlDatabase;
   kind: 'postgres' | 'pglite';
   /** Disconnects Prisma and closes the pool or the PGlite instance (which must be closed, or Node exits 99). */
   close(): Promise<void>;
 }
 
 export const MEMORY_DATA_DIR = 'memory://';
-const DEFAULT_POOL_SIZE = 10;
+const DEFAULT_POOL_SIZE = Number(process.env.XPOOL ?? 10);
 
 /** Opens and migrates the database. On failure everything opened so far is closed again. */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
@@ -63,6 +66,7 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
+    sql: pgSqlDatabase(pool),
     kind: 'postgres',
     close: async () => {
       await prisma.$disconnect();
@@ -88,6 +92,7 @@ async function openPGlite(opts: OpenDatabaseOptions): Promise<Database> {
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   return {
     prisma,
+    sql: pgliteSqlDatabase(db),
     kind: 'pglite',
     close: async () => {
       await prisma.$disconnect();

@@ -14,9 +14,9 @@ export interface LoadedState {
 /**
  * Reads and writes conversation states. The database snapshot (written in the
  * step's transaction) is the durable copy; the state store holds a hot copy.
- * The hot copy is dropped before each commit and written after it, so a crash
- * between the two leaves no stale copy: the next read falls back to the
- * database, which is always right.
+ * The hot copy is taken out (read and dropped at once) before each commit and
+ * written after it, so a crash between the two leaves no stale copy: the next
+ * read falls back to the database, which is always right.
  */
 export class ConversationStates {
   constructor(
@@ -25,8 +25,13 @@ export class ConversationStates {
     private readonly ttlMs: number,
   ) {}
 
-  async load(customer: Customer, now: number): Promise<LoadedState> {
-    const hot = await this.hot.get(customer.id);
+  /**
+   * Loads the state for a step, taking the hot copy out of the state store: the
+   * step's commit may fail or the process die before `saveHot`, and the next
+   * step must then read the database, which is always right.
+   */
+  async take(customer: Customer, now: number): Promise<LoadedState> {
+    const hot = await this.hot.take(customer.id);
     if (hot && isConversationState(hot.state)) return { state: hot.state, version: hot.version, source: 'hot' };
     const snapshot = await this.store.loadConversation(customer.id);
     if (snapshot && isConversationState(snapshot.state)) {
@@ -40,10 +45,6 @@ export class ConversationStates {
   /** An intake left untouched for longer than the TTL is abandoned. */
   isExpired(state: ConversationState, now: number): boolean {
     return isIntakeStep(state.step) && now - state.updatedAt > this.ttlMs;
-  }
-
-  invalidate(customerId: string): Promise<void> {
-    return this.hot.delete(customerId);
   }
 
   saveHot(customerId: string, state: ConversationState, version: number): Promise<void> {

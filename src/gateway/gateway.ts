@@ -1,18 +1,17 @@
-import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { InboundMessage } from '../channels/channel.port.js';
-import { formatText } from '../conversation/index.js';
-import type { ConversationEvent, ConversationState, Locale, RejectedFile } from '../conversation/conversation.types.js';
+import type { ConversationEvent, Locale, RejectedFile } from '../conversation/conversation.types.js';
 import type { Metrics } from '../observability/metrics.js';
-import { ACCEPTED_IMAGE_TYPES, type AttachmentService } from '../requests/attachments.js';
-import type { RequestStore } from '../requests/request-store.port.js';
+import type { AttachmentService } from '../requests/attachments.js';
+import { StoreError, type RecordInboundInput, type RequestStore } from '../requests/request-store.port.js';
 import type { Actor, Customer, RequestRecord, RequestStatus, StoredMessage } from '../requests/request.types.js';
-import { ConversationStates } from './conversation-states.js';
+import { ConversationSteps } from './conversation-steps.js';
+import { CustomerCache } from './customer-cache.js';
 import { GatewayError } from './gateway.errors.js';
 import type { GatewayEvents } from './gateway-events.js';
 import { validateInbound } from './inbound-validation.js';
 import type { LockManager, StateStore } from './state-store.port.js';
-import { applyEvent, type StepContext } from './step-effects.js';
+import { applyEvent } from './step-effects.js';
 
 export interface GatewayDeps {
   store: RequestStore;
@@ -37,23 +36,21 @@ export interface ReceiveResult {
 }
 
 /**
- * The gateway: every channel hands customer messages to `receive`. A message
- * is recorded first (so it cannot be lost and a redelivery is recognised),
- * then applied under the conversation's lock, in the order messages were
- * recorded: whoever holds the lock applies every pending message of that
- * conversation, oldest first.
+ * The gateway: every channel hands customer messages to `receive`. Under the
+ * conversation's lock, a message is recorded (so it cannot be lost and a
+ * redelivery is recognised) together with a read of every pending message of
+ * that conversation, which the lock holder then applies, oldest first. A message
+ * that cannot be applied now stays recorded and pending, and is retried.
  */
 export class Gateway {
   private accepting = true;
-  private readonly states: ConversationStates;
-  private readonly failures = new Map<string, number>();
   /** Customers with a message whose step failed; retried by `retryDeferred`. */
   private readonly deferred = new Set<string>();
-  private readonly maxStepAttempts: number;
+  private readonly customers = new CustomerCache();
+  private readonly steps: ConversationSteps;
 
   constructor(private readonly deps: GatewayDeps) {
-    this.states = new ConversationStates(deps.states, deps.store, deps.intakeTtlMs);
-    this.maxStepAttempts = deps.maxStepAttempts ?? 3;
+    this.steps = new ConversationSteps(deps, this.customers);
   }
 
   /** Stops taking new messages (graceful shutdown). */
@@ -64,15 +61,50 @@ export class Gateway {
   async receive(input: InboundMessage): Promise<ReceiveResult> {
     if (!this.accepting) throw new GatewayError('shutting_down', 'the gateway is shutting down');
     validateInbound(input);
-    const { store, metrics } = this.deps;
-    const customer = await store.upsertCustomer({
-      channel: input.channel,
-      externalId: input.externalId,
-      locale: input.locale ?? this.deps.defaultLocale,
-      ...(input.displayName ? { displayName: input.displayName } : {}),
-    });
+    const cached = this.cachedCustomer(input);
+    if (!cached) return this.receiveFrom(await this.identify(input), input);
+    try {
+      return await this.receiveFrom(cached, input);
+    } catch (error) {
+      // A customer removed since it was cached: look it up again, once.
+      if (!(error instanceof StoreError && error.code === 'not_found')) throw error;
+      this.customers.forget(cached);
+      return this.receiveFrom(await this.identify(input), input);
+    }
+  }
+
+  /**
+   * Under the conversation lock, records the message and reads what is pending in
+   * one statement, then applies it all in order. If the lock cannot be had (Redis
+   * unreachable, or held too long), the message is recorded all the same and
+   * applied by `retryDeferred`.
+   */
+  private async receiveFrom(customer: Customer, input: InboundMessage): Promise<ReceiveResult> {
+    const record = await this.toRecord(customer, input);
+    let locked = false;
+    try {
+      return await this.deps.locks.withLock(lockKey(customer.id), async () => {
+        locked = true;
+        const { message, duplicate, pending } = await this.deps.store.recordAndListPending(record);
+        const seen = this.countIn(customer, message, duplicate);
+        if (seen) return seen;
+        const applied = await this.applyAll(customer, pending);
+        return { status: applied ? 'applied' : 'deferred', messageId: message.id, customerId: customer.id };
+      });
+    } catch (error) {
+      if (locked) throw error;
+      this.deps.logger.warn({ err: error, conversation: customer.id }, 'no conversation lock: message recorded, to be applied later');
+      const { message, duplicate } = await this.deps.store.recordInbound(record);
+      const seen = this.countIn(customer, message, duplicate);
+      if (seen) return seen;
+      this.deferred.add(customer.id);
+      return { status: 'deferred', messageId: message.id, customerId: customer.id };
+    }
+  }
+
+  private async toRecord(customer: Customer, input: InboundMessage): Promise<RecordInboundInput> {
     const { attachmentId, rejectedFile } = await this.resolveFile(customer, input);
-    const { message, duplicate } = await store.recordInbound({
+    return {
       customerId: customer.id,
       channel: input.channel,
       channelMessageId: input.channelMessageId,
@@ -82,33 +114,58 @@ export class Gateway {
         : {}),
       ...(attachmentId ? { attachmentId } : {}),
       receivedAt: input.receivedAt ?? this.deps.clock(),
-    });
-    const result = { messageId: message.id, customerId: customer.id };
+    };
+  }
+
+  /** Counts a recorded message; returns the answer for a redelivery of one applied already. */
+  private countIn(customer: Customer, message: StoredMessage, duplicate: boolean): ReceiveResult | null {
     if (duplicate && message.processedAt) {
-      metrics.duplicatesIgnored.inc({ channel: input.channel });
-      return { status: 'duplicate', ...result };
+      this.deps.metrics.duplicatesIgnored.inc({ channel: customer.channel });
+      return { status: 'duplicate', messageId: message.id, customerId: customer.id };
     }
-    if (!duplicate) metrics.messagesIn.inc({ channel: input.channel });
-    const applied = await this.drain(customer);
-    return { status: applied ? 'applied' : 'deferred', ...result };
+    if (!duplicate) this.deps.metrics.messagesIn.inc({ channel: customer.channel });
+    return null;
+  }
+
+  /** The cached customer, unless the message brings a display name the cache does not know. */
+  private cachedCustomer(input: InboundMessage): Customer | null {
+    const cached = this.customers.get(input.channel, input.externalId);
+    if (!cached || (input.displayName && input.displayName !== cached.displayName)) return null;
+    return cached;
+  }
+
+  private async identify(input: InboundMessage): Promise<Customer> {
+    const customer = await this.deps.store.upsertCustomer({
+      channel: input.channel,
+      externalId: input.externalId,
+      locale: input.locale ?? this.deps.defaultLocale,
+      ...(input.displayName ? { displayName: input.displayName } : {}),
+    });
+    this.customers.set(customer);
+    return customer;
   }
 
   /**
    * Applies every pending inbound message of a customer, oldest first, under
    * the conversation lock. Returns false if a message could not be applied
-   * yet (it stays pending and is retried by `recover`).
+   * yet (it stays pending and is retried by `retryDeferred`).
    */
   async drain(customer: Customer): Promise<boolean> {
-    const done = await this.deps.locks.withLock(lockKey(customer.id), async () => {
-      const pending = await this.deps.store.listUnprocessedInbound(customer.id);
-      for (const message of pending) {
-        if (!(await this.applySafely(customer, message))) return false;
+    return this.deps.locks.withLock(lockKey(customer.id), async () =>
+      this.applyAll(customer, await this.deps.store.listUnprocessedInbound(customer.id)),
+    );
+  }
+
+  /** Applies `pending` in order, stopping at a message that cannot be applied yet. The caller holds the lock. */
+  private async applyAll(customer: Customer, pending: StoredMessage[]): Promise<boolean> {
+    for (const message of pending) {
+      if (!(await this.steps.applySafely(customer, message))) {
+        this.deferred.add(customer.id);
+        return false;
       }
-      return true;
-    });
-    if (done) this.deferred.delete(customer.id);
-    else this.deferred.add(customer.id);
-    return done;
+    }
+    this.deferred.delete(customer.id);
+    return true;
   }
 
   /** Retries the conversations whose last step failed (e.g. while the database was unreachable). */
@@ -151,9 +208,9 @@ export class Gateway {
     if (!detail) throw new GatewayError('not_found', `request ${input.number} does not exist`);
     const customer = detail.customer;
     return this.deps.locks.withLock(lockKey(customer.id), () =>
-      this.runStep(customer, null, input.actor.agentId ?? null, async (ctx, state) => {
+      this.steps.run(customer, null, input.actor.agentId ?? null, async (ctx, state) => {
         const { request, change } = await ctx.tx.changeStatus({ ...input, number: detail.number, at: ctx.now });
-        ctx.request = request;
+        ctx.requestNumber = request.number;
         ctx.announcements.push({
           event: 'status_changed',
           payload: { request, from: change.from ?? detail.status, to: change.to, comment: change.comment },
@@ -168,112 +225,6 @@ export class Gateway {
         return { state: await applyEvent(ctx, state, event), result: request };
       }),
     );
-  }
-
-  private async applySafely(customer: Customer, message: StoredMessage): Promise<boolean> {
-    try {
-      await this.applyMessage(customer, message);
-      this.failures.delete(message.id);
-      return true;
-    } catch (error) {
-      const attempts = (this.failures.get(message.id) ?? 0) + 1;
-      this.failures.set(message.id, attempts);
-      this.deps.metrics.stepFailures.inc({ channel: customer.channel });
-      this.deps.logger.error({ err: error, conversation: customer.id, message: message.id, attempts }, 'applying a message failed');
-      if (attempts < this.maxStepAttempts) return false;
-      await this.setAside(customer, message);
-      this.failures.delete(message.id);
-      return true;
-    }
-  }
-
-  /**
-   * A message that keeps failing is marked processed so the conversation is not
-   * stuck behind it. It stays stored; the customer is told, and it is logged.
-   */
-  private async setAside(customer: Customer, message: StoredMessage): Promise<void> {
-    const now = this.deps.clock();
-    const apology = await this.deps.store.transaction(async (tx) => {
-      await tx.markProcessed(message.id, now);
-      return tx.enqueueOutbound({
-        customerId: customer.id,
-        requestId: message.requestId,
-        channel: customer.channel,
-        author: 'system',
-        text: formatText(customer.locale as Locale, 'stepFailed'),
-        at: now,
-      });
-    });
-    this.deps.events.emit('message_enqueued', { message: apology });
-    this.deps.logger.error({ conversation: customer.id, message: message.id }, 'message set aside after repeated failures');
-  }
-
-  private async applyMessage(customer: Customer, message: StoredMessage): Promise<void> {
-    const started = performance.now();
-    const event = await this.toMessageEvent(message);
-    await this.runStep(customer, message, null, async (ctx, state) => {
-      let current = state;
-      if (this.states.isExpired(current, event.at)) current = await applyEvent(ctx, current, { type: 'expired', at: event.at });
-      current = await applyEvent(ctx, current, event);
-      await ctx.tx.markProcessed(message.id, ctx.now);
-      return { state: current, result: undefined };
-    });
-    this.deps.metrics.stepSeconds.observe({ channel: customer.channel }, (performance.now() - started) / 1000);
-  }
-
-  /**
-   * One conversation step: load the state, run `body` in a transaction that
-   * also saves the new snapshot, then refresh the hot copy and announce what
-   * happened. The caller holds the conversation lock.
-   */
-  private async runStep<T>(
-    customer: Customer,
-    message: StoredMessage | null,
-    agentId: string | null,
-    body: (ctx: StepContext, state: ConversationState) => Promise<{ state: ConversationState; result: T }>,
-  ): Promise<T> {
-    const { store, clock, metrics, logger, events } = this.deps;
-    const now = clock();
-    const loaded = await this.states.load(customer, now.getTime());
-    if (loaded.source === 'hot') await this.states.invalidate(customer.id);
-    const version = loaded.version + 1;
-    const log = logger.child({ conversation: customer.id });
-    let ctx!: StepContext;
-    const outcome = await store.transaction(async (tx) => {
-      ctx = { tx, customer, now, message, request: null, agentId, metrics, logger: log, announcements: [] };
-      const out = await body(ctx, loaded.state);
-      await tx.saveConversation(customer.id, out.state, version, now);
-      return out;
-    });
-    await this.states.saveHot(customer.id, outcome.state, version).catch((error: unknown) => {
-      log.warn({ err: error }, 'could not refresh the hot conversation state; the database copy will be used');
-    });
-    for (const a of ctx.announcements) events.emit(a.event, a.payload as never);
-    return outcome.result;
-  }
-
-  private async toMessageEvent(message: StoredMessage): Promise<Extract<ConversationEvent, { type: 'message' }>> {
-    const event: Extract<ConversationEvent, { type: 'message' }> = {
-      type: 'message',
-      messageId: message.id,
-      at: message.createdAt.getTime(),
-    };
-    if (message.text !== null) event.text = message.text;
-    if (message.payload?.choiceId) event.choiceId = message.payload.choiceId;
-    const rejected: RejectedFile | undefined = message.payload?.rejectedFile;
-    if (rejected) event.rejectedFile = rejected;
-    const attachmentId = message.attachmentIds[0];
-    if (attachmentId) {
-      const attachment = await this.deps.store.getAttachment(attachmentId);
-      if (attachment) {
-        event.attachment = {
-          id: attachment.id,
-          mimeType: attachment.mimeType,
-          isImage: ACCEPTED_IMAGE_TYPES.includes(attachment.mimeType),
-        };
-      }
-    }
-    return event;
   }
 
   /** Checks and stores a file sent with the message, or verifies an uploaded attachment belongs to the customer. */
@@ -300,6 +251,6 @@ export class Gateway {
   }
 }
 
-function lockKey(customerId: string): string {
+export function lockKey(customerId: string): string {
   return `conversation:${customerId}`;
 }

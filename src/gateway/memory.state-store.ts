@@ -34,15 +34,24 @@ export function createMemoryStateStore(opts: MemoryStateStoreOptions = {}): Stat
   const timer = setInterval(sweep, opts.sweepIntervalMs ?? 60_000);
   timer.unref();
 
+  const get = (key: string): StoredState | null => {
+    const entry = entries.get(key);
+    if (!entry) return null;
+    if (entry.expiresAt <= now()) {
+      entries.delete(key);
+      return null;
+    }
+    return JSON.parse(entry.json) as StoredState;
+  };
+
   return {
     async get(key) {
-      const entry = entries.get(key);
-      if (!entry) return null;
-      if (entry.expiresAt <= now()) {
-        entries.delete(key);
-        return null;
-      }
-      return JSON.parse(entry.json) as StoredState;
+      return get(key);
+    },
+    async take(key) {
+      const value = get(key);
+      entries.delete(key);
+      return value;
     },
     async set(key, value, ttlMs) {
       if (!(ttlMs > 0) || !Number.isFinite(ttlMs)) throw new RangeError(`ttlMs must be a positive number, got ${ttlMs}`);

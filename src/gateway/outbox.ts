@@ -115,22 +115,49 @@ export class OutboxWorker {
       now: clock(),
       channels: [...channels.keys()],
     });
-    await Promise.all(deliveries.map((d) => this.deliver(d)));
+    if (deliveries.length === 0) return 0;
+    const sent = await Promise.all(deliveries.map((d) => this.deliver(d)));
+    await this.complete(sent.filter((s) => s !== null));
     return deliveries.length;
   }
 
-  private async deliver(delivery: Delivery): Promise<void> {
-    const { store, metrics, events, clock } = this.opts;
+  /** Sends one delivery; returns what the channel accepted, or null after recording the failure. */
+  private async deliver(delivery: Delivery): Promise<Sent | null> {
     const channelName = delivery.message.channel;
     try {
       const port = this.opts.channels.get(channelName);
       if (!port) throw new ChannelError('transient', `channel ${channelName} is not running on this instance`);
       const receipt = await port.send(delivery.customer.externalId, this.toOutbound(delivery));
-      await store.completeDelivery(delivery.outboxId, { ...receipt, at: clock() });
-      metrics.messagesOut.inc({ channel: channelName });
-      events.emit('delivered', { message: { ...delivery.message, deliveryState: 'sent' } });
+      return { delivery, receipt };
     } catch (error) {
       await this.handleFailure(delivery, error);
+      return null;
+    }
+  }
+
+  /**
+   * Marks a round's accepted deliveries sent, in one statement. If that fails, they
+   * stay leased and are sent again once the lease expires (delivery is at least once).
+   */
+  private async complete(sent: Sent[]): Promise<void> {
+    if (sent.length === 0) return;
+    const { store, metrics, events, clock, logger } = this.opts;
+    const results = sent.map(({ delivery, receipt }) => ({
+      outboxId: delivery.outboxId,
+      ...(receipt.channelMessageId ? { channelMessageId: receipt.channelMessageId } : {}),
+    }));
+    try {
+      const missing = new Set(await store.completeDeliveries(results, clock()));
+      for (const { delivery } of sent) {
+        if (missing.has(delivery.outboxId)) {
+          logger.error({ conversation: delivery.customer.id, outboxId: delivery.outboxId }, 'a delivered outbox row has vanished');
+          continue;
+        }
+        metrics.messagesOut.inc({ channel: delivery.message.channel });
+        events.emit('delivered', { message: { ...delivery.message, deliveryState: 'sent' } });
+      }
+    } catch (error) {
+      logger.error({ err: error, deliveries: results.length }, 'could not mark deliveries sent; they will be sent again after their lease');
     }
   }
 
@@ -172,6 +199,11 @@ export class OutboxWorker {
       locale: customer.locale as Locale,
     };
   }
+}
+
+interface Sent {
+  delivery: Delivery;
+  receipt: { channelMessageId?: string };
 }
 
 function describe(error: unknown): string {

@@ -19,15 +19,22 @@ export function createRedisStateStore(redis: Redis, opts: RedisStateStoreOptions
   const prefix = opts.prefix ?? 'relaydesk:';
   const keyOf = (key: string): string => `${prefix}state:${key}`;
 
+  const parse = (key: string, json: string | null): StoredState | null => {
+    if (json === null) return null;
+    try {
+      return JSON.parse(json) as StoredState;
+    } catch (cause) {
+      throw new Error(`state under ${keyOf(key)} is not valid JSON`, { cause });
+    }
+  };
+
   return {
     async get(key) {
-      const json = await redis.get(keyOf(key));
-      if (json === null) return null;
-      try {
-        return JSON.parse(json) as StoredState;
-      } catch (cause) {
-        throw new Error(`state under ${keyOf(key)} is not valid JSON`, { cause });
-      }
+      return parse(key, await redis.get(keyOf(key)));
+    },
+    // GETDEL (Redis 6.2+): read and drop in one command and one round trip.
+    async take(key) {
+      return parse(key, await redis.getdel(keyOf(key)));
     },
     async set(key, value, ttlMs) {
       if (!(ttlMs > 0) || !Number.isFinite(ttlMs)) throw new RangeError(`ttlMs must be a positive number, got ${ttlMs}`);

@@ -10,6 +10,8 @@ export interface StateStore {
   /** Stores `value` under `key`, replacing any, forgotten after `ttlMs`. */
   set(key: string, value: StoredState, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Returns what `get` would and deletes it, in one step (what a conversation step does first). */
+  take(key: string): Promise<StoredState | null>;
   close(): Promise<void>;
 }
 

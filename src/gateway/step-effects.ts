@@ -4,8 +4,8 @@ import { transition } from '../conversation/index.js';
 import type { ConversationEvent, ConversationState, Effect } from '../conversation/conversation.types.js';
 import type { Metrics } from '../observability/metrics.js';
 import { canTransition } from '../requests/request-status.js';
-import type { RequestTx } from '../requests/request-store.port.js';
-import type { Customer, RequestRecord, StoredMessage } from '../requests/request.types.js';
+import type { RequestTx, StepLink, StepReply } from '../requests/request-store.port.js';
+import type { Customer, StoredMessage } from '../requests/request.types.js';
 import type { GatewayEventMap, GatewayEventName } from './gateway-events.js';
 
 /** Follow-up events feed back into the machine; this bounds a runaway loop. */
@@ -14,21 +14,38 @@ const MAX_FOLLOW_UPS = 8;
 /** Everything one conversation step needs while its transaction is open. */
 export interface StepContext {
   tx: RequestTx;
+  /** The customer as the step leaves it (a new object when an effect changed it). */
   customer: Customer;
   now: Date;
   /** The inbound message being applied, if the step was caused by one. */
   message: StoredMessage | null;
-  /** The request the step last touched: bot replies in the same step are filed under it. */
-  request: RequestRecord | null;
+  /** Number of the request the step last touched: bot replies in the same step are filed under it. */
+  requestNumber: string | null;
   /** The agent behind the step, when an agent caused it. */
   agentId: string | null;
   metrics: Metrics;
   logger: Logger;
-  /** Announcements to make once the transaction has committed. */
-  announcements: Announcement[];
+  /**
+   * Replies of the step, in order, and customer messages it files under a request.
+   * They are written by the step's commit (one statement with the snapshot), so a
+   * step with no other effect costs one write.
+   */
+  replies: StepReply[];
+  links: StepLink[];
+  /** Announcements to make once the transaction has committed, in the order of the effects. */
+  announcements: PendingAnnouncement[];
 }
 
 export type Announcement = { [E in GatewayEventName]: { event: E; payload: GatewayEventMap[E] } }[GatewayEventName];
+
+/**
+ * An announcement, or the place of one that needs what the commit stores:
+ * `replies[reply]` as queued, or a message as filed under its request.
+ */
+export type PendingAnnouncement =
+  | Announcement
+  | { event: 'reply_stored'; reply: number }
+  | { event: 'message_filed'; requestNumber: string; message: StoredMessage };
 
 /**
  * Applies an event to the state and carries out the resulting effects inside
@@ -66,16 +83,14 @@ async function runEffect(ctx: StepContext, effect: Effect): Promise<Conversation
   const at = now.getTime();
   switch (effect.type) {
     case 'reply': {
-      const message = await tx.enqueueOutbound({
-        customerId: customer.id,
-        requestId: ctx.request?.id ?? null,
-        channel: customer.channel,
+      // Filed under the request the step has touched so far, as if written now.
+      ctx.replies.push({
+        requestNumber: ctx.requestNumber,
         author: 'bot',
         text: effect.text,
         ...(effect.choices ? { payload: { choices: effect.choices } } : {}),
-        at: now,
       });
-      ctx.announcements.push({ event: 'message_enqueued', payload: { message } });
+      ctx.announcements.push({ event: 'reply_stored', reply: ctx.replies.length - 1 });
       return null;
     }
     case 'create_request': {
@@ -89,18 +104,16 @@ async function runEffect(ctx: StepContext, effect: Effect): Promise<Conversation
         sourceMessageId: effect.sourceMessageId,
         at: now,
       });
-      ctx.request = request;
+      ctx.requestNumber = request.number;
       ctx.metrics.requestsCreated.inc({ channel: customer.channel, type: request.type });
       ctx.announcements.push({ event: 'request_created', payload: { request } });
       return { type: 'request_created', at, number: request.number };
     }
     case 'forward_to_request': {
-      const request = await tx.attachMessageToRequest(effect.messageId, effect.number, now);
-      ctx.request = request;
-      if (ctx.message) {
-        const message = { ...ctx.message, requestId: request.id };
-        ctx.announcements.push({ event: 'customer_message', payload: { requestNumber: request.number, message } });
-      }
+      // Written by the commit, which refuses the step if the request is not the customer's.
+      ctx.links.push({ messageId: effect.messageId, requestNumber: effect.number });
+      ctx.requestNumber = effect.number;
+      if (ctx.message) ctx.announcements.push({ event: 'message_filed', requestNumber: effect.number, message: ctx.message });
       return null;
     }
     case 'query_status': {
@@ -114,6 +127,7 @@ async function runEffect(ctx: StepContext, effect: Effect): Promise<Conversation
       return null;
     case 'set_locale':
       await tx.setCustomerLocale(customer.id, effect.locale);
+      ctx.customer = { ...customer, locale: effect.locale };
       return null;
     default:
       return assertNever(effect);
@@ -138,7 +152,7 @@ async function changeStatusFromConversation(ctx: StepContext, effect: Extract<Ef
     actor: { kind: 'customer' },
     at: ctx.now,
   });
-  ctx.request = request;
+  ctx.requestNumber = request.number;
   ctx.announcements.push({
     event: 'status_changed',
     payload: { request, from: change.from ?? summary.status, to: change.to, comment: change.comment },

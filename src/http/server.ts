@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { handleError, body } from './errors.js';
 import { healthRoutes, type HealthRoutesOptions } from './routes/health.routes.js';
-import { homeRoutes } from './routes/home.routes.js';
+import { widgetRoutes } from './routes/widget.routes.js';
 
 /** Routes a channel or the console adds to the server. */
 export type RoutePlugin = (app: FastifyInstance) => Promise<void>;
@@ -12,6 +12,8 @@ export interface ServerDeps {
   logger: Logger;
   health: HealthRoutesOptions;
   plugins?: RoutePlugin[];
+  /** Where the widget bundle and demo page are; defaults to the package's `widget/`. */
+  widgetDir?: string;
   /** Largest request body accepted by JSON routes. */
   bodyLimit?: number;
 }
@@ -37,7 +39,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     void reply.status(404).send(body('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
   });
   await app.register(healthRoutes, deps.health);
-  await app.register(homeRoutes);
+  await app.register(widgetRoutes, deps.widgetDir ? { widgetDir: deps.widgetDir } : {});
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
 }

@@ -1,8 +1,8 @@
 import { Prisma } from '../generated/prisma/client.js';
 import { StoreError, type StoreErrorCode } from './request-store.port.js';
 
-/** PostgreSQL SQLSTATE classes and codes, as raw queries report them. */
-function codeForSqlState(state: string | undefined): StoreErrorCode {
+/** PostgreSQL SQLSTATE classes and codes, as raw queries (through Prisma or the plain driver) report them. */
+export function codeForSqlState(state: string | undefined): StoreErrorCode {
   if (!state) return 'unavailable';
   if (state === '23505' || state === '40001' || state === '40P01' || state === '55P03') return 'conflict';
   if (state === '23503') return 'not_found';

@@ -1,45 +1,62 @@
 /**
- * The request store on Prisma, for PostgreSQL and PGlite alike (see
- * request-store.port.ts for the contract). Hot paths that Prisma would spread
- * over several statements (recording a message, queueing and claiming
- * deliveries) are single raw SQL statements; everything else uses the client.
- * Database errors leave this module as StoreError (prisma.errors.ts).
+ * The request store for PostgreSQL and PGlite alike (see request-store.port.ts for
+ * the contract). The hot path — recording and listing messages, conversation steps
+ * and their transactions, the outbox — is plain parameterised SQL on the driver
+ * under Prisma (db/sql.ts): Prisma's query interpreter and interactive
+ * transactions cost more CPU there than the statements themselves. Reads for
+ * agents and operators use the Prisma client. Database errors leave this module
+ * as StoreError (prisma.errors.ts, sql.run.ts).
  */
-import { Prisma, type Message as MessageRow, type PrismaClient } from '../generated/prisma/client.js';
-import { guard, toStoreError } from './prisma.errors.js';
+import type { Database } from '../db/database.js';
+import type { SqlDatabase } from '../db/sql.js';
+import { sqlStatement } from '../db/sql.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { guard } from './prisma.errors.js';
+import { listCustomerMessages } from './prisma.history.js';
 import {
   toAttachmentRecord,
   toCustomer,
   toRequestRecord,
-  toRequestSummary,
   toStatusChangeRecord,
   toStoredMessageWithAttachments,
-  toStoredMessage,
   WITH_ATTACHMENT_IDS,
 } from './prisma.mappers.js';
-import { claimDeliveries, completeDelivery, countOutbox, failDelivery } from './prisma.outbox.js';
-import { createPrismaRequestTx } from './prisma.request-tx.js';
-import { matchesPrefix, parseRequestNumber } from './prisma.request-lookup.js';
-import { jsonParam, MESSAGE_COLUMNS, uuidv7 } from './prisma.sql.js';
-import { StoreError, type CustomerIdentity, type RecordInboundInput, type RequestStore } from './request-store.port.js';
-import type { Customer, RequestDetail, StoredMessage } from './request.types.js';
+import { matchesPrefix, parseRequestNumber } from './request-number.js';
+import { uuidv7 } from './ids.js';
+import { StoreError, type CustomerIdentity, type RequestStore } from './request-store.port.js';
+import type { Customer, RequestDetail } from './request.types.js';
+import { listUnprocessedInbound, recordAndListPending, recordInbound } from './sql.inbound.js';
+import { claimDeliveries, completeDeliveries, failDelivery } from './sql.outbox.js';
+import { createStoreBatches } from './sql.batched.js';
+import { openSqlRequestTx } from './sql.request-tx.js';
+import { run } from './sql.run.js';
+import { CUSTOMER_COLUMNS, toCustomerRecord, type CustomerRow } from './sql.rows.js';
 
 export interface PrismaRequestStoreOptions {
   /** Prefix of request numbers: `SR` gives `SR-1001`. Letters first, then letters or digits. */
   requestPrefix: string;
-  /** Longest time a `transaction()` may run (default 15 s). */
-  transactionTimeoutMs?: number;
-  /** Longest wait for a connection to start a transaction on (default 10 s). */
-  transactionMaxWaitMs?: number;
+  /**
+   * How concurrent conversations share statements (db/batcher.ts): at most
+   * `maxInFlight` statements of a kind at once, each for up to `maxSize` of them.
+   */
+  batching?: { maxSize?: number; maxInFlight?: number };
 }
 
-export function createPrismaRequestStore(prisma: PrismaClient, opts: PrismaRequestStoreOptions): RequestStore {
+const LOAD_CONVERSATION = sqlStatement('relaydesk_load_conversation',
+  'SELECT state, version, updated_at AS "updatedAt" FROM conversation WHERE customer_id = $1');
+
+const ACTIVE_REQUEST = sqlStatement('relaydesk_active_request', `
+  SELECT number, type, subject, status FROM request WHERE customer_id = $1 AND status <> 'closed'
+  ORDER BY created_at DESC, seq DESC LIMIT 1`);
+
+export function createPrismaRequestStore(db: Pick<Database, 'prisma' | 'sql'>, opts: PrismaRequestStoreOptions): RequestStore {
   if (!/^[A-Za-z][A-Za-z0-9]{0,15}$/.test(opts.requestPrefix)) {
     throw new Error(`request prefix ${JSON.stringify(opts.requestPrefix)} must be letters, then letters or digits`);
   }
-  const txOptions = { timeout: opts.transactionTimeoutMs ?? 15_000, maxWait: opts.transactionMaxWaitMs ?? 10_000 };
+  const { prisma, sql } = db;
+  const batches = createStoreBatches(sql, opts.batching);
   return {
-    upsertCustomer: (identity) => guard('upsertCustomer', () => upsertCustomer(prisma, identity)),
+    upsertCustomer: (identity) => upsertCustomer(sql, identity),
 
     getCustomer: (id) =>
       guard('getCustomer', async () => {
@@ -47,17 +64,13 @@ export function createPrismaRequestStore(prisma: PrismaClient, opts: PrismaReque
         return row ? toCustomer(row) : null;
       }),
 
-    recordInbound: (input) => guard('recordInbound', () => recordInbound(prisma, input)),
+    recordInbound: (input) => recordInbound(sql, input),
 
-    listUnprocessedInbound: (customerId) =>
-      guard('listUnprocessedInbound', async () => {
-        const rows = await prisma.message.findMany({
-          where: { customerId, direction: 'inbound', processedAt: null },
-          orderBy: { id: 'asc' },
-          include: WITH_ATTACHMENT_IDS,
-        });
-        return rows.map(toStoredMessageWithAttachments);
-      }),
+    listCustomerMessages: (customerId, opts) => listCustomerMessages(prisma, customerId, opts),
+
+    listUnprocessedInbound: (customerId) => listUnprocessedInbound(sql, customerId),
+
+    recordAndListPending: (input) => (input.attachmentId ? recordAndListPending(sql, input) : batches.record.submit(input)),
 
     listCustomersWithUnprocessed: () =>
       guard('listCustomersWithUnprocessed', async () => {
@@ -70,27 +83,28 @@ export function createPrismaRequestStore(prisma: PrismaClient, opts: PrismaReque
         return groups.map((g) => g.customerId);
       }),
 
-    loadConversation: (customerId) =>
-      guard('loadConversation', async () => {
-        const row = await prisma.conversation.findUnique({ where: { customerId } });
-        return row ? { state: row.state, version: row.version, updatedAt: row.updatedAt } : null;
-      }),
+    loadConversation: async (customerId) => {
+      const { rows } = await run<{ state: unknown; version: number; updatedAt: Date }>(sql, 'loadConversation', LOAD_CONVERSATION, [customerId]);
+      return rows[0] ?? null;
+    },
 
-    findActiveRequest: (customerId) =>
-      guard('findActiveRequest', async () => {
-        const row = await prisma.request.findFirst({
-          where: { customerId, status: { not: 'closed' } },
-          orderBy: [{ createdAt: 'desc' }, { seq: 'desc' }],
-        });
-        return row ? toRequestSummary(row) : null;
-      }),
+    findActiveRequest: async (customerId) => {
+      const { rows } = await run<{ number: string; type: never; subject: string; status: never }>(sql, 'findActiveRequest', ACTIVE_REQUEST, [customerId]);
+      return rows[0] ?? null;
+    },
 
     async transaction(fn) {
+      const t = openSqlRequestTx(sql, { requestPrefix: opts.requestPrefix, steps: batches.steps });
+      let result;
       try {
-        return await prisma.$transaction((tx) => fn(createPrismaRequestTx(tx, opts)), txOptions);
+        result = await fn(t.tx);
       } catch (error) {
-        throw toStoreError(error, 'transaction');
+        // The body's error is the one to report; a failed rollback has already discarded its connection.
+        await t.rollback().catch(() => undefined);
+        throw error;
       }
+      await t.commit();
+      return result;
     },
 
     getRequest: (number) => guard('getRequest', () => getRequest(prisma, number)),
@@ -104,90 +118,62 @@ export function createPrismaRequestStore(prisma: PrismaClient, opts: PrismaReque
         return row ? toAttachmentRecord(row) : null;
       }),
 
-    claimDeliveries: (claim) => guard('claimDeliveries', () => claimDeliveries(prisma, claim)),
+    claimDeliveries: (claim) => claimDeliveries(sql, claim),
 
-    completeDelivery: (outboxId, result) =>
-      guard('completeDelivery', () => completeDelivery(prisma, outboxId, result.channelMessageId ?? null, result.at)),
+    async completeDelivery(outboxId, result) {
+      const missing = await completeDeliveries(sql, [{ outboxId, ...(result.channelMessageId ? { channelMessageId: result.channelMessageId } : {}) }], result.at);
+      if (missing.length > 0) throw new StoreError('not_found', `delivery ${outboxId} does not exist`);
+    },
 
-    failDelivery: (outboxId, result) =>
-      guard('failDelivery', () => failDelivery(prisma, outboxId, result.error, result.retryAt, result.at)),
+    completeDeliveries: (results, at) => completeDeliveries(sql, results, at),
+
+    failDelivery: (outboxId, result) => failDelivery(sql, outboxId, result.error, result.retryAt, result.at),
 
     setCustomerReachable: (customerId, reachable) =>
       guard('setCustomerReachable', async () => {
         await prisma.customer.update({ where: { id: customerId }, data: { reachable } });
       }),
 
-    countOutbox: () => guard('countOutbox', () => countOutbox(prisma)),
-
-    ping: () =>
-      guard('ping', async () => {
-        await prisma.$queryRaw`SELECT 1`;
+    countOutbox: () =>
+      guard('countOutbox', async () => {
+        const groups = await prisma.outbox.groupBy({ by: ['status'], _count: { _all: true } });
+        const counts = { pending: 0, sent: 0, failed: 0 };
+        for (const g of groups) counts[g.status] = g._count._all;
+        return counts;
       }),
+
+    ping: async () => {
+      await run(sql, 'ping', 'SELECT 1');
+    },
   };
 }
+
+const FIND_CUSTOMER = sqlStatement('relaydesk_find_customer',
+  `SELECT ${CUSTOMER_COLUMNS} FROM customer WHERE channel = $1 AND external_id = $2`);
+
+const UPSERT_CUSTOMER = sqlStatement('relaydesk_upsert_customer', `
+  INSERT INTO customer (id, channel, external_id, display_name, locale, reachable, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, true, now(), now())
+  ON CONFLICT (channel, external_id) DO UPDATE
+    SET display_name = COALESCE(EXCLUDED.display_name, customer.display_name), reachable = true, updated_at = now()
+  RETURNING ${CUSTOMER_COLUMNS}`);
 
 /**
  * One customer per (channel, externalId), safe against concurrent first messages.
  * A new display name replaces the stored one; the stored locale is kept (the
  * customer may have chosen it). A customer who writes is reachable again.
  */
-async function upsertCustomer(prisma: PrismaClient, identity: CustomerIdentity): Promise<Customer> {
+async function upsertCustomer(sql: SqlDatabase, identity: CustomerIdentity): Promise<Customer> {
   const { channel, externalId } = identity;
-  const existing = await prisma.customer.findUnique({ where: { channel_externalId: { channel, externalId } } });
+  const existing = (await run<CustomerRow>(sql, 'upsertCustomer', FIND_CUSTOMER, [channel, externalId])).rows[0];
   const unchanged = identity.displayName === undefined || identity.displayName === existing?.displayName;
-  if (existing && existing.reachable && unchanged) return toCustomer(existing);
-  const rows = await prisma.$queryRaw<Parameters<typeof toCustomer>[0][]>`
-    INSERT INTO customer (id, channel, external_id, display_name, locale, reachable, created_at, updated_at)
-    VALUES (${uuidv7()}, ${channel}, ${externalId}, ${identity.displayName ?? null}, ${identity.locale}, true, now(), now())
-    ON CONFLICT (channel, external_id) DO UPDATE
-      SET display_name = COALESCE(EXCLUDED.display_name, customer.display_name), reachable = true, updated_at = now()
-    RETURNING id, channel, external_id AS "externalId", display_name AS "displayName", locale, reachable,
-              created_at AS "createdAt", updated_at AS "updatedAt"`;
+  if (existing && existing.reachable && unchanged) return toCustomerRecord(existing);
+  const { rows } = await run<CustomerRow>(sql, 'upsertCustomer', UPSERT_CUSTOMER, [
+    uuidv7(), channel, externalId, identity.displayName ?? null, identity.locale,
+  ]);
   const row = rows[0];
   if (!row) throw new StoreError('conflict', `customer ${channel}/${externalId} was not stored`);
-  return toCustomer(row);
-}
-
-/**
- * INSERT … ON CONFLICT DO NOTHING, in one statement that also links the attachment.
- * The message is only inserted when its attachment exists, so a redelivery never
- * finds a message that lost its file.
- */
-async function recordInbound(
-  prisma: PrismaClient,
-  input: RecordInboundInput,
-): Promise<{ message: StoredMessage; duplicate: boolean }> {
-  const attachmentId = input.attachmentId ?? null;
-  const insert = Prisma.sql`
-    INSERT INTO message (customer_id, channel, direction, author, text, payload, channel_message_id,
-                         delivery_state, created_at)
-    SELECT ${input.customerId}, ${input.channel}, 'inbound', 'customer', ${input.text ?? null},
-           ${jsonParam(input.payload)}::jsonb, ${input.channelMessageId}, 'received', ${input.receivedAt}
-    ${attachmentId ? Prisma.sql`WHERE EXISTS (SELECT 1 FROM attachment WHERE id = ${attachmentId})` : Prisma.empty}
-    ON CONFLICT (channel, direction, channel_message_id) DO NOTHING
-    RETURNING ${MESSAGE_COLUMNS}`;
-  // Without a file the plain INSERT is the whole job (measured ~30% faster than the CTE).
-  const rows = await prisma.$queryRaw<MessageRow[]>(
-    attachmentId
-      ? Prisma.sql`WITH m AS (${insert}), a AS (
-          UPDATE attachment SET message_id = m.id FROM m WHERE attachment.id = ${attachmentId}
-        ) SELECT * FROM m`
-      : insert,
-  );
-  const inserted = rows[0];
-  if (inserted) return { message: toStoredMessage(inserted, attachmentId ? [attachmentId] : []), duplicate: false };
-  const existing = await prisma.message.findUnique({
-    where: {
-      channel_direction_channelMessageId: {
-        channel: input.channel,
-        direction: 'inbound',
-        channelMessageId: input.channelMessageId,
-      },
-    },
-    include: WITH_ATTACHMENT_IDS,
-  });
-  if (existing) return { message: toStoredMessageWithAttachments(existing), duplicate: true };
-  throw new StoreError('not_found', `attachment ${attachmentId} does not exist`);
+  return toCustomerRecord(row);
 }
 
 async function getRequest(prisma: PrismaClient, number: string): Promise<RequestDetail | null> {

@@ -70,6 +70,63 @@ export interface EnqueueOutboundInput {
   at: Date;
 }
 
+/** A message the bot sends in a conversation step. */
+export interface StepReply {
+  /** The request it is filed under, by its number (as stored): one of the customer's, or null. */
+  requestNumber: string | null;
+  author: 'bot' | 'system';
+  text: string | null;
+  payload?: MessagePayload;
+}
+
+/** A customer message (with its files) filed under one of the customer's requests, whose activity time moves on. */
+export interface StepLink {
+  messageId: string;
+  requestNumber: string;
+}
+
+/** What a conversation step writes at its end (see RequestTx.commitStep). */
+export interface StepCommit {
+  customerId: string;
+  /** The customer's channel: replies go out on it. */
+  channel: string;
+  at: Date;
+  /** The inbound message the step applied, marked processed; null for a step no message caused. */
+  messageId: string | null;
+  /** Queued for delivery in this order, each with its outbox row. */
+  replies: StepReply[];
+  links: StepLink[];
+  /** The new conversation snapshot, written as `version` (see saveConversation); null keeps the stored one. */
+  snapshot: { state: unknown; version: number } | null;
+}
+
+export interface StepCommitted {
+  /** The replies as stored, in order. */
+  replies: StoredMessage[];
+  /** Ids of the requests the step named (in replies and links), by number. */
+  requestIds: ReadonlyMap<string, string>;
+}
+
+/** A delivery the channel accepted. */
+export interface DeliveryResult {
+  outboxId: string;
+  channelMessageId?: string;
+}
+
+export interface ListCustomerMessagesOptions {
+  limit: number;
+  /** Only messages after this id (what is new since), oldest first. */
+  afterId?: string;
+  /** Only messages before this id (earlier history). */
+  beforeId?: string;
+}
+
+export interface CustomerMessagesPage {
+  messages: Array<StoredMessage & { attachments: AttachmentRecord[] }>;
+  /** More messages lie beyond this page in its direction. */
+  hasMore: boolean;
+}
+
 export interface NewAttachmentInput {
   customerId: string | null;
   mimeType: string;
@@ -107,6 +164,17 @@ export interface RequestTx {
    */
   saveConversation(customerId: string, state: unknown, version: number, at: Date): Promise<void>;
   setCustomerLocale(customerId: string, locale: Locale): Promise<void>;
+  /**
+   * Ends a conversation step and COMMITS the transaction: queues the replies, files
+   * the linked messages, marks the message processed (as markProcessed) and saves
+   * the snapshot (as saveConversation) — all of it, together with everything written
+   * before in the transaction, or on a refusal none of it: StoreError `conflict`
+   * (message already applied, snapshot version taken), `not_found` (unknown message,
+   * a request or a linked message that is not the customer's). The transaction is
+   * over afterwards: calling it again throws. A step that wrote nothing else is
+   * committed as one statement, without an explicit transaction.
+   */
+  commitStep(step: StepCommit): Promise<StepCommitted>;
 }
 
 /**
@@ -119,11 +187,18 @@ export interface RequestStore {
   getCustomer(id: string): Promise<Customer | null>;
   /**
    * Records an inbound message once per (channel, channelMessageId). A redelivery
-   * returns the stored message with `duplicate: true`.
+   * returns the stored message with `duplicate: true`. A customer who writes is
+   * reachable again (see setCustomerReachable), as with upsertCustomer.
    */
   recordInbound(input: RecordInboundInput): Promise<{ message: StoredMessage; duplicate: boolean }>;
   /** The customer's inbound messages not yet applied, oldest first. */
   listUnprocessedInbound(customerId: string): Promise<StoredMessage[]>;
+  /**
+   * recordInbound and listUnprocessedInbound in one statement: also returns the
+   * customer's pending inbound messages, this one included unless it was applied
+   * already, oldest first. Meant for the holder of the conversation's lock.
+   */
+  recordAndListPending(input: RecordInboundInput): Promise<{ message: StoredMessage; duplicate: boolean; pending: StoredMessage[] }>;
   /** Customers with inbound messages not yet applied (recovery after a crash). */
   listCustomersWithUnprocessed(): Promise<string[]>;
   loadConversation(customerId: string): Promise<ConversationSnapshot | null>;
@@ -132,6 +207,8 @@ export interface RequestStore {
   transaction<T>(fn: (tx: RequestTx) => Promise<T>): Promise<T>;
 
   getRequest(number: string): Promise<RequestDetail | null>;
+  /** A page of the customer's conversation as they see it (no internal notes), oldest first. */
+  listCustomerMessages(customerId: string, opts: ListCustomerMessagesOptions): Promise<CustomerMessagesPage>;
   createAttachment(input: NewAttachmentInput): Promise<AttachmentRecord>;
   getAttachment(id: string): Promise<AttachmentRecord | null>;
 
@@ -142,6 +219,8 @@ export interface RequestStore {
    */
   claimDeliveries(opts: { limit: number; leaseMs: number; now: Date; channels: string[] }): Promise<Delivery[]>;
   completeDelivery(outboxId: string, result: { channelMessageId?: string; at: Date }): Promise<void>;
+  /** completeDelivery for many deliveries in one statement; returns the outbox ids that do not exist. */
+  completeDeliveries(results: DeliveryResult[], at: Date): Promise<string[]>;
   /** Records a failed attempt; `retryAt` null marks the delivery failed for good. */
   failDelivery(outboxId: string, result: { error: string; retryAt: Date | null; at: Date }): Promise<void>;
   setCustomerReachable(customerId: string, reachable: boolean): Promise<void>;

@@ -23,7 +23,7 @@ let failNextTransactions = 0;
 
 beforeAll(async () => {
   db = await openDatabase({ dataDir: 'memory://' });
-  const real = createPrismaRequestStore(db.prisma, { requestPrefix: 'SR' });
+  const real = createPrismaRequestStore(db, { requestPrefix: 'SR' });
   store = {
     ...real,
     transaction: (fn) => {

@@ -42,6 +42,15 @@ export function describeStateStoreContract(name: string, harness: () => StateSto
       await store.delete('c1'); // deleting what is gone is not an error
     });
 
+    it('takes a value: returns it and forgets it', async () => {
+      const { store } = setup();
+      expect(await store.take('t1')).toBeNull();
+      await store.set('t1', { version: 3, state: { step: 'idle' } }, HOUR);
+      expect(await store.take('t1')).toEqual({ version: 3, state: { step: 'idle' } });
+      expect(await store.get('t1')).toBeNull();
+      expect(await store.take('t1')).toBeNull();
+    });
+
     it('keeps values JSON-exact: unicode, nesting, nulls, numbers', async () => {
       const { store } = setup();
       const value: StoredState = {

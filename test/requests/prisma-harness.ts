@@ -8,8 +8,8 @@ let agents = 0;
 export function prismaHarness(db: Database, cleanup: () => Promise<void> = async () => {}): RequestStoreHarness {
   const { prisma } = db;
   return {
-    store: createPrismaRequestStore(prisma, { requestPrefix: 'SR' }),
-    withPrefix: (requestPrefix) => createPrismaRequestStore(prisma, { requestPrefix }),
+    store: createPrismaRequestStore(db, { requestPrefix: 'SR' }),
+    withPrefix: (requestPrefix) => createPrismaRequestStore(db, { requestPrefix }),
     reset: async () => {
       await prisma.$executeRawUnsafe(
         'TRUNCATE outbox, status_change, attachment, message, conversation, request, customer, agent',

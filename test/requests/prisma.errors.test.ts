@@ -1,9 +1,12 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { Prisma, PrismaClient } from '../../src/generated/prisma/client.js';
+import { pgSqlDatabase } from '../../src/db/sql.js';
 import { toStoreError } from '../../src/requests/prisma.errors.js';
 import { createPrismaRequestStore } from '../../src/requests/prisma.request-store.js';
 import { StoreError } from '../../src/requests/request-store.port.js';
+import { driverError } from '../../src/requests/sql.run.js';
 
 const known = (code: string, meta?: Record<string, unknown>): Prisma.PrismaClientKnownRequestError =>
   new Prisma.PrismaClientKnownRequestError(`\nInvalid call\n\nsomething about ${code}`, { code, clientVersion: '7', meta });
@@ -37,17 +40,38 @@ describe('toStoreError', () => {
     expect(toStoreError(caller, 'op')).toBe(caller);
   });
 
-  it('reports an unreachable database as unavailable', async () => {
-    const prisma = new PrismaClient({
-      adapter: new PrismaPg({ connectionString: 'postgresql://postgres@127.0.0.1:9/none', connectionTimeoutMillis: 2000 }),
-    });
-    const store = createPrismaRequestStore(prisma, { requestPrefix: 'SR' });
+  it('reports an unreachable database as unavailable, through Prisma and through plain SQL', async () => {
+    const pool = new pg.Pool({ connectionString: 'postgresql://postgres@127.0.0.1:9/none', connectionTimeoutMillis: 2000 });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const store = createPrismaRequestStore({ prisma, sql: pgSqlDatabase(pool) }, { requestPrefix: 'SR' });
     try {
-      const error = await store.ping().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(StoreError);
-      expect(error).toMatchObject({ code: 'unavailable' });
+      const attempts = [() => store.ping(), () => store.getCustomer('x'), () => store.transaction((tx) => tx.listOpenRequests('x'))];
+      for (const attempt of attempts) {
+        const error = await attempt().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StoreError);
+        expect(error).toMatchObject({ code: 'unavailable' });
+      }
     } finally {
       await prisma.$disconnect();
+      await pool.end();
     }
+  });
+});
+
+describe('driverError', () => {
+  it.each([
+    ['23505', 'conflict'],
+    ['40001', 'conflict'],
+    ['23503', 'not_found'],
+    ['57P01', 'unavailable'],
+  ] as const)('maps SQLSTATE %s to %s', (code, expected) => {
+    const error = Object.assign(new Error('db says no'), { code });
+    expect(driverError(error, 'op')).toMatchObject({ code: expected, cause: error, message: 'op failed: db says no' });
+  });
+
+  it('reports errors without a SQLSTATE (connection, protocol) as unavailable and keeps StoreErrors', () => {
+    expect(driverError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'op')).toMatchObject({ code: 'unavailable' });
+    const own = new StoreError('not_found', 'no');
+    expect(driverError(own, 'op')).toBe(own);
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REQUEST_STATUSES, allowedTransitions, canTransition } from '../../src/requests/request-status.js';
 import { StoreError, type RequestStore } from '../../src/requests/request-store.port.js';
 import { defineOutboxContract } from './request-store.outbox.contract.js';
+import { defineStepContract } from './request-store.steps.contract.js';
 import { makeFixtures, type Fixtures } from './request-store.fixtures.js';
 
 export interface RequestStoreHarness {
@@ -423,6 +424,7 @@ export function runRequestStoreContract(name: string, factory: () => Promise<Req
     });
 
     defineOutboxContract(() => ({ h, store, f }));
+    defineStepContract(() => ({ h, store, f }));
   });
 }
 

@@ -1,0 +1,172 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Server, type Namespace, type Socket } from 'socket.io';
+import type { ChannelModule, ReceiveFn } from '../channel.port.js';
+import type { Locale } from '../../conversation/conversation.types.js';
+import type { AttachmentService } from '../../requests/attachments.js';
+import type { RequestStore } from '../../requests/request-store.port.js';
+import type { Customer } from '../../requests/request.types.js';
+import { authenticate, type VisitorSession } from './webchat.handshake.js';
+import type { Rate } from '../../config.js';
+import { createLimiter, type Limiter } from './webchat.limits.js';
+import { mapOutbound, mapStoredMessage, type LinkFor } from './webchat.mapper.js';
+import { handleClientMessage } from './webchat.messages.js';
+import {
+  HISTORY_PAGE,
+  LINK_TTL_MS,
+  WEBCHAT_CHANNEL,
+  WEBCHAT_NAMESPACE,
+  describeIssue,
+  historyRequestSchema,
+  typingSchema,
+  type Ack,
+  type ClientToServerEvents,
+  type ServerMessage,
+  type ServerToClientEvents,
+} from './webchat.protocol.js';
+import { webchatRoutes } from './webchat.routes.js';
+import { signAttachmentLink } from './visitor-token.js';
+
+export interface WebchatOptions {
+  /** Signs visitor tokens and attachment links. Must be the same on every instance. */
+  secret: string;
+  /** Verifies identities passed by sites with logged-in users; null refuses them. */
+  identitySecret: string | null;
+  /** Origins allowed to embed the chat; `'*'` allows any. */
+  allowedOrigins: string[] | '*';
+  messageRate: Rate;
+  uploadRate: Rate;
+  uploadMaxBytes: number;
+  defaultLocale: Locale;
+}
+
+export interface WebchatDeps {
+  store: RequestStore;
+  attachments: AttachmentService;
+  logger: Logger;
+  clock: () => Date;
+  /** Shares rooms and rate limits between instances; null for a single instance. */
+  redis: Redis | null;
+  /** Called when a visitor starts or stops typing (the agent console listens). */
+  onVisitorTyping?: (customer: Customer, typing: boolean) => void;
+}
+
+type WebchatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, VisitorSession>;
+
+export interface WebchatChannel extends ChannelModule {
+  /** Shows or hides the agent typing indicator for a visitor. */
+  setAgentTyping(visitorId: string, typing: boolean): void;
+}
+
+export const roomOf = (visitorId: string) => `visitor:${visitorId}`;
+
+/**
+ * The web chat channel: socket.io namespace `/webchat` on the gateway's own
+ * HTTP server, plus upload and download routes. Protocol: docs/webchat-protocol.md.
+ */
+export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps): WebchatChannel {
+  let nsp: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, VisitorSession> | null = null;
+  let receive: ReceiveFn | null = null;
+  const limits = {
+    messages: createLimiter('webchat-msg', options.messageRate, deps.redis),
+    uploads: createLimiter('webchat-upload', options.uploadRate, deps.redis),
+    connections: createLimiter('webchat-conn', { points: 60, durationMs: 60_000 }, deps.redis),
+  };
+  const linkFor = (visitorId: string): LinkFor => {
+    const expiresAt = deps.clock().getTime() + LINK_TTL_MS;
+    return (attachmentId) => `/webchat/attachments/${attachmentId}?${signAttachmentLink(options.secret, attachmentId, visitorId, expiresAt)}`;
+  };
+  const originAllowed = (origin: string | undefined) =>
+    options.allowedOrigins === '*' || origin === undefined || options.allowedOrigins.includes(origin);
+
+  async function onConnection(socket: WebchatSocket): Promise<void> {
+    const session = socket.data;
+    await socket.join(roomOf(session.visitorId));
+    socket.emit('session', { visitorId: session.visitorId, token: session.token, locale: session.customer.locale });
+    const page = await deps.store.listCustomerMessages(session.customer.id, {
+      limit: session.lastSeenId ? 100 : HISTORY_PAGE,
+      ...(session.lastSeenId ? { afterId: session.lastSeenId } : {}),
+    });
+    const links = linkFor(session.visitorId);
+    socket.emit('history', { messages: page.messages.map((m) => mapStoredMessage(m, m.attachments, links)), hasMore: page.hasMore });
+
+    socket.on('message', (payload, ack) => {
+      void handleClientMessage({ socket, payload, ack, receive, limiter: limits.messages, deps, linkFor, nsp: nsp! });
+    });
+    socket.on('typing', (payload) => {
+      const parsed = typingSchema.safeParse(payload);
+      if (parsed.success) deps.onVisitorTyping?.(session.customer, parsed.data.typing);
+    });
+    socket.on('history', (payload, ack) => void sendHistoryPage(socket, payload, ack));
+  }
+
+  async function sendHistoryPage(socket: WebchatSocket, payload: unknown, ack: unknown): Promise<void> {
+    if (typeof ack !== 'function') return;
+    const reply = ack as (r: Ack<{ messages: ServerMessage[]; hasMore: boolean }>) => void;
+    const parsed = historyRequestSchema.safeParse(payload ?? {});
+    if (!parsed.success) return reply({ ok: false, error: { code: 'invalid_message', message: describeIssue(parsed.error) } });
+    const { beforeId, limit } = parsed.data;
+    const page = await deps.store.listCustomerMessages(socket.data.customer.id, { limit: limit ?? HISTORY_PAGE, ...(beforeId ? { beforeId } : {}) });
+    const links = linkFor(socket.data.visitorId);
+    reply({ ok: true, messages: page.messages.map((m) => mapStoredMessage(m, m.attachments, links)), hasMore: page.hasMore });
+  }
+
+  async function routes(app: FastifyInstance): Promise<void> {
+    const server = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, VisitorSession>(app.server, {
+      transports: ['websocket', 'polling'],
+      cors: { origin: (origin, cb) => cb(null, originAllowed(origin)), methods: ['GET', 'POST'] },
+      maxHttpBufferSize: 64 * 1024,
+    });
+    const adapterClients = deps.redis ? [deps.redis.duplicate(), deps.redis.duplicate()] : [];
+    const [pub, sub] = adapterClients;
+    if (pub && sub) server.adapter(createAdapter(pub, sub));
+    const namespace = server.of(WEBCHAT_NAMESPACE);
+    nsp = namespace;
+    namespace.use((socket, next) => {
+      authenticate(socket as unknown as WebchatSocket, { options, store: deps.store, limiter: limits.connections, originAllowed, logger: deps.logger })
+        .then(() => next())
+        .catch((error: Error) => next(error));
+    });
+    namespace.on('connection', (socket) => {
+      onConnection(socket).catch((error: unknown) => {
+        deps.logger.error({ err: error, visitor: socket.data.visitorId }, 'web chat connection setup failed');
+        socket.disconnect(true);
+      });
+    });
+    app.addHook('onClose', async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // io.close() does not wait for the Redis adapter to unsubscribe; a PING answered on
+      // each connection means every command sent before it is done, so quitting is safe.
+      await Promise.all(adapterClients.map((c) => c.ping().catch(() => undefined)));
+      await Promise.all(adapterClients.map((c) => c.quit().catch(() => c.disconnect())));
+    });
+    await app.register(webchatRoutes, { options, deps, limiter: limits.uploads, originAllowed, linkFor });
+  }
+
+  return {
+    port: {
+      name: WEBCHAT_CHANNEL,
+      async send(externalId, message) {
+        if (!nsp) throw new Error('web chat is not running');
+        nsp.to(roomOf(externalId)).emit('message', mapOutbound(message, linkFor(externalId), deps.clock()));
+        return {};
+      },
+    },
+    routes,
+    async start(fn) {
+      receive = fn;
+    },
+    async stop() {
+      receive = null;
+      // Only this instance's visitors: `disconnectSockets` would reach every instance through Redis.
+      nsp?.local.disconnectSockets(true);
+    },
+    setAgentTyping(visitorId, typing) {
+      nsp?.to(roomOf(visitorId)).emit('typing', { from: 'agent', typing });
+    },
+  };
+}
+
+export type { Limiter };

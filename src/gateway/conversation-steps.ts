@@ -1,0 +1,169 @@
+/**
+ * Conversation steps: each loads the conversation's state, lets the machine
+ * decide, carries out the effects and commits them with the new snapshot in one
+ * transaction, then announces what happened. Callers hold the conversation lock.
+ */
+import { performance } from 'node:perf_hooks';
+import { formatText } from '../conversation/index.js';
+import type { ConversationEvent, ConversationState, Locale, RejectedFile } from '../conversation/conversation.types.js';
+import { ACCEPTED_IMAGE_TYPES } from '../requests/attachments.js';
+import type { StepCommitted } from '../requests/request-store.port.js';
+import type { Customer, StoredMessage } from '../requests/request.types.js';
+import { ConversationStates } from './conversation-states.js';
+import type { CustomerCache } from './customer-cache.js';
+import type { GatewayDeps } from './gateway.js';
+import type { GatewayEvents } from './gateway-events.js';
+import { applyEvent, type PendingAnnouncement, type StepContext } from './step-effects.js';
+
+export class ConversationSteps {
+  private readonly states: ConversationStates;
+  /** Failed attempts per message id, until it is applied or set aside. */
+  private readonly failures = new Map<string, number>();
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly deps: GatewayDeps,
+    private readonly customers: CustomerCache,
+  ) {
+    this.states = new ConversationStates(deps.states, deps.store, deps.intakeTtlMs);
+    this.maxAttempts = deps.maxStepAttempts ?? 3;
+  }
+
+  /**
+   * Applies one inbound message. Returns false if it failed and should be retried
+   * later; a message that failed `maxStepAttempts` times is set aside instead.
+   */
+  async applySafely(customer: Customer, message: StoredMessage): Promise<boolean> {
+    try {
+      await this.applyMessage(customer, message);
+      this.failures.delete(message.id);
+      return true;
+    } catch (error) {
+      const attempts = (this.failures.get(message.id) ?? 0) + 1;
+      this.failures.set(message.id, attempts);
+      this.deps.metrics.stepFailures.inc({ channel: customer.channel });
+      this.deps.logger.error({ err: error, conversation: customer.id, message: message.id, attempts }, 'applying a message failed');
+      if (attempts < this.maxAttempts) return false;
+      await this.setAside(customer, message);
+      this.failures.delete(message.id);
+      return true;
+    }
+  }
+
+  /**
+   * A message that keeps failing is marked processed so the conversation is not
+   * stuck behind it. It stays stored; the customer is told, and it is logged.
+   */
+  private async setAside(customer: Customer, message: StoredMessage): Promise<void> {
+    const now = this.deps.clock();
+    const apology = await this.deps.store.transaction(async (tx) => {
+      await tx.markProcessed(message.id, now);
+      return tx.enqueueOutbound({
+        customerId: customer.id,
+        requestId: message.requestId,
+        channel: customer.channel,
+        author: 'system',
+        text: formatText(customer.locale as Locale, 'stepFailed'),
+        at: now,
+      });
+    });
+    this.deps.events.emit('message_enqueued', { message: apology });
+    this.deps.logger.error({ conversation: customer.id, message: message.id }, 'message set aside after repeated failures');
+  }
+
+  private async applyMessage(customer: Customer, message: StoredMessage): Promise<void> {
+    const started = performance.now();
+    const event = await this.toMessageEvent(message);
+    await this.run(customer, message, null, async (ctx, state) => {
+      let current = state;
+      if (this.states.isExpired(current, event.at)) current = await applyEvent(ctx, current, { type: 'expired', at: event.at });
+      current = await applyEvent(ctx, current, event);
+      return { state: current, result: undefined };
+    });
+    this.deps.metrics.stepSeconds.observe({ channel: customer.channel }, (performance.now() - started) / 1000);
+  }
+
+  /**
+   * One conversation step: load the state, run `body` in a transaction that ends
+   * with the step's commit (its replies, the message marked processed and the new
+   * snapshot), then refresh the hot copy and announce what happened. The caller
+   * holds the conversation lock.
+   */
+  async run<T>(
+    customer: Customer,
+    message: StoredMessage | null,
+    agentId: string | null,
+    body: (ctx: StepContext, state: ConversationState) => Promise<{ state: ConversationState; result: T }>,
+  ): Promise<T> {
+    const { store, clock, metrics, logger, events } = this.deps;
+    const now = clock();
+    // The hot copy is taken out of the store: a crash before the commit leaves none, never a stale one.
+    const loaded = await this.states.take(customer, now.getTime());
+    const version = loaded.version + 1;
+    const log = logger.child({ conversation: customer.id });
+    let ctx!: StepContext;
+    const { out, committed } = await store.transaction(async (tx) => {
+      ctx = { tx, customer, now, message, requestNumber: null, agentId, metrics, logger: log, replies: [], links: [], announcements: [] };
+      const result = await body(ctx, loaded.state);
+      const stored = await tx.commitStep({
+        customerId: customer.id,
+        channel: customer.channel,
+        at: now,
+        messageId: message?.id ?? null,
+        replies: ctx.replies,
+        links: ctx.links,
+        snapshot: { state: result.state, version },
+      });
+      return { out: result, committed: stored };
+    });
+    // The step changed the customer (its locale): keep the cached copy current.
+    if (ctx.customer !== customer) this.customers.set(ctx.customer);
+    await this.states.saveHot(customer.id, out.state, version).catch((error: unknown) => {
+      log.warn({ err: error }, 'could not refresh the hot conversation state; the database copy will be used');
+    });
+    for (const a of ctx.announcements) announce(events, a, committed);
+    return out.result;
+  }
+
+  private async toMessageEvent(message: StoredMessage): Promise<Extract<ConversationEvent, { type: 'message' }>> {
+    const event: Extract<ConversationEvent, { type: 'message' }> = {
+      type: 'message',
+      messageId: message.id,
+      at: message.createdAt.getTime(),
+    };
+    if (message.text !== null) event.text = message.text;
+    if (message.payload?.choiceId) event.choiceId = message.payload.choiceId;
+    const rejected: RejectedFile | undefined = message.payload?.rejectedFile;
+    if (rejected) event.rejectedFile = rejected;
+    const attachmentId = message.attachmentIds[0];
+    if (attachmentId) {
+      const attachment = await this.deps.store.getAttachment(attachmentId);
+      if (attachment) {
+        event.attachment = {
+          id: attachment.id,
+          mimeType: attachment.mimeType,
+          isImage: ACCEPTED_IMAGE_TYPES.includes(attachment.mimeType),
+        };
+      }
+    }
+    return event;
+  }
+}
+
+/** Makes an announcement of a committed step, completed with what the commit stored. */
+function announce(events: GatewayEvents, a: PendingAnnouncement, committed: StepCommitted): void {
+  switch (a.event) {
+    case 'reply_stored': {
+      const message = committed.replies[a.reply];
+      if (message) events.emit('message_enqueued', { message });
+      return;
+    }
+    case 'message_filed': {
+      const requestId = committed.requestIds.get(a.requestNumber) ?? a.message.requestId;
+      events.emit('customer_message', { requestNumber: a.requestNumber, message: { ...a.message, requestId } });
+      return;
+    }
+    default:
+      events.emit(a.event, a.payload as never);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Finding a request by the number people type. Numbers are `<prefix>-<counter>`
+ * and the counter alone is unique (it comes from one database sequence), so a
+ * lookup goes through the unique `seq` index and then checks the prefix, if one
+ * was typed, case-insensitively. No pattern matching on user text: `%` or `_`
+ * can never widen a lookup.
+ */
+
+export interface ParsedRequestNumber {
+  /** The prefix as typed (any case), or null for a bare counter. */
+  prefix: string | null;
+  counter: number;
+}
+
+// The prefix is matched lazily so that `SR1042` reads as SR + 1042. Nine digits fit `seq` (INTEGER).
+const NUMBER_PATTERN = /^#?\s*(?:([a-z][a-z0-9]*?)\s*[-\s]?\s*)?(\d{1,9})$/i;
+
+/** Reads `SR-1042`, `sr-1042`, `SR 1042`, `SR1042`, `#1042` or `1042`; null when it cannot be a request number. */
+export function parseRequestNumber(input: string): ParsedRequestNumber | null {
+  const m = NUMBER_PATTERN.exec(input.trim());
+  return m ? { prefix: m[1] ?? null, counter: Number(m[2]) } : null;
+}
+
+/** Whether the stored number agrees with the prefix that was typed (a bare counter always does). */
+export function matchesPrefix(row: { number: string }, parsed: ParsedRequestNumber): boolean {
+  if (parsed.prefix === null) return true;
+  return row.number.toLowerCase() === `${parsed.prefix}-${parsed.counter}`.toLowerCase();
+}

@@ -1,0 +1,123 @@
+/**
+ * The transactional half of the request store (RequestTx) in plain SQL.
+ *
+ * The transaction opens lazily, on the first statement. A step whose only write
+ * is commitStep therefore needs no BEGIN / COMMIT at all: its one statement is
+ * atomic by itself (the common case: a reply and the next snapshot).
+ */
+import type { Batcher } from '../db/batcher.js';
+import { sqlStatement, type SqlDatabase, type SqlQueryable, type SqlSession } from '../db/sql.js';
+import { changeStatus, attachMessageToRequest, createRequest, findRequestByNumber, toSummary } from './sql.requests.js';
+import { isPlainStep, MESSAGE_EXISTS, writeStep } from './sql.steps.js';
+import { enqueueOutbound } from './sql.outbox.js';
+import { driverError, run } from './sql.run.js';
+import { parseId } from './ids.js';
+import { StoreError, type RequestTx, type StepCommit, type StepCommitted } from './request-store.port.js';
+import type { RequestStatus, RequestType } from './request.types.js';
+import { jsonText } from './sql.rows.js';
+
+const OPEN_REQUESTS = sqlStatement('relaydesk_open_requests', `
+  SELECT number, type, subject, status FROM request WHERE customer_id = $1 AND status <> 'closed'
+  ORDER BY created_at DESC, seq DESC`);
+
+const MARK_PROCESSED = sqlStatement('relaydesk_mark_processed',
+  'UPDATE message SET processed_at = $2::timestamptz WHERE id = $1::bigint AND processed_at IS NULL');
+
+// Optimistic: only the successor of the stored version may be written.
+const SAVE_CONVERSATION = sqlStatement('relaydesk_save_conversation', `
+  INSERT INTO conversation (customer_id, state, version, updated_at)
+  VALUES ($1, $2::text::jsonb, $3::int, $4::timestamptz)
+  ON CONFLICT (customer_id) DO UPDATE
+    SET state = EXCLUDED.state, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+    WHERE conversation.version = EXCLUDED.version - 1`);
+
+const SET_LOCALE = sqlStatement('relaydesk_set_locale', 'UPDATE customer SET locale = $2, updated_at = now() WHERE id = $1');
+
+export interface SqlRequestTx {
+  tx: RequestTx;
+  /** Commits what the body wrote (unless commitStep already did). */
+  commit(): Promise<void>;
+  /** Rolls back what the body wrote, if anything is still open. */
+  rollback(): Promise<void>;
+}
+
+/** `steps` takes the plain steps that need no transaction of their own, to write them with others' (sql.batched.ts). */
+export function openSqlRequestTx(db: SqlDatabase, opts: { requestPrefix: string; steps: Batcher<StepCommit, StepCommitted> }): SqlRequestTx {
+  let session: Promise<SqlSession> | null = null;
+  let over = false;
+  const open = (): Promise<SqlSession> => {
+    if (over) throw new Error('the transaction is over: commitStep ended it');
+    session ??= db.begin().catch((error: unknown) => {
+      throw driverError(error, 'transaction');
+    });
+    return session;
+  };
+  // Every statement of the body goes through the session, opened on the first one.
+  const q: SqlQueryable = { query: async (statement, params) => (await open()).query(statement, params) };
+
+  const end = async (commit: boolean): Promise<void> => {
+    if (over || !session) return;
+    over = true;
+    const s = await session;
+    try {
+      await (commit ? s.commit() : s.rollback());
+    } catch (error) {
+      throw driverError(error, commit ? 'commit' : 'rollback');
+    }
+  };
+
+  const tx: RequestTx = {
+    createRequest: (input) => createRequest(q, opts.requestPrefix, input),
+
+    findCustomerRequest: async (customerId, number) => {
+      const row = await findRequestByNumber(q, number, { customerId });
+      return row ? toSummary(row) : null;
+    },
+
+    listOpenRequests: async (customerId) => {
+      const { rows } = await run<{ number: string; type: RequestType; subject: string; status: RequestStatus }>(
+        q, 'listOpenRequests', OPEN_REQUESTS, [customerId]);
+      return rows;
+    },
+
+    changeStatus: (input) => changeStatus(q, input),
+
+    attachMessageToRequest: (messageId, number, at) => attachMessageToRequest(q, messageId, number, at),
+
+    enqueueOutbound: (input) => enqueueOutbound(q, input),
+
+    async markProcessed(messageId, at) {
+      const id = parseId(messageId, 'message');
+      const { rowCount } = await run(q, 'markProcessed', MARK_PROCESSED, [id, at]);
+      if (rowCount === 1) return;
+      const exists = await run(q, 'markProcessed', MESSAGE_EXISTS, [id]);
+      if (exists.rowCount === 0) throw new StoreError('not_found', `message ${messageId} does not exist`);
+      // Applied already, by a step that committed first: this step must not commit a second copy.
+      throw new StoreError('conflict', `message ${messageId} was already applied`);
+    },
+
+    async saveConversation(customerId, state, version, at) {
+      const { rowCount } = await run(q, 'saveConversation', SAVE_CONVERSATION, [customerId, jsonText(state), version, at]);
+      if (rowCount === 0) {
+        throw new StoreError('conflict', `conversation of ${customerId} changed meanwhile (expected to write version ${version})`);
+      }
+    },
+
+    async setCustomerLocale(customerId, locale) {
+      const { rowCount } = await run(q, 'setCustomerLocale', SET_LOCALE, [customerId, locale]);
+      if (rowCount === 0) throw new StoreError('not_found', `customer ${customerId} does not exist`);
+    },
+
+    async commitStep(step) {
+      if (over) throw new Error('the transaction is over: commitStep ended it');
+      if (!session) {
+        over = true;
+        return isPlainStep(step) ? opts.steps.submit(step) : writeStep(db, step);
+      }
+      const stored = await writeStep(q, step);
+      await end(true);
+      return stored;
+    },
+  };
+  return { tx, commit: () => end(true), rollback: () => end(false) };
+}

@@ -1,0 +1,31 @@
+/** The fake server's scripted bot: a greeting with choices, and a reply per choice. */
+import type { ClientMessage, ServerMessage } from './fake-protocol.js';
+
+export type Locale = 'ru' | 'en';
+
+type Reply = Omit<ServerMessage, 'id' | 'at'>;
+
+const CHOICES: Record<Locale, Record<string, string>> = {
+  en: { problem: 'Report a problem', question: 'Ask a question', billing: 'Billing', login: 'Signing in' },
+  ru: { problem: 'Сообщить о проблеме', question: 'Задать вопрос', billing: 'Оплата', login: 'Вход' },
+};
+
+const pick = (locale: Locale, ...ids: string[]) => ids.map((id) => ({ id, label: CHOICES[locale][id] ?? id }));
+
+export function createBot() {
+  return {
+    greeting(locale: Locale): Reply {
+      const text = locale === 'ru' ? 'Здравствуйте! Чем можем помочь?' : 'Hello! How can we help?';
+      return { from: 'bot', text, choices: pick(locale, 'problem', 'question') };
+    },
+    choiceLabel(locale: Locale, id: string): string | null {
+      return CHOICES[locale][id] ?? null;
+    },
+    reply(locale: Locale, m: ClientMessage): Reply | null {
+      if (m.choiceId === 'problem') return { from: 'bot', text: 'Please describe the problem. You can attach a screenshot.' };
+      if (m.choiceId === 'question') return { from: 'bot', text: 'What is it about?', choices: pick(locale, 'billing', 'login') };
+      if (m.choiceId) return { from: 'bot', text: `Thanks, an agent will help you with ${CHOICES[locale][m.choiceId] ?? m.choiceId}.` };
+      return null;
+    },
+  };
+}

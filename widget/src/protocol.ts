@@ -1,0 +1,98 @@
+/**
+ * Wire types of the web chat protocol, as written in docs/webchat-protocol.md.
+ * That document is the contract; these types only mirror it for the widget.
+ */
+
+export type Locale = 'ru' | 'en';
+
+/** Verified identity of a logged-in user of the site (see "Identity verification"). */
+export interface Identity {
+  externalId: string;
+  name?: string;
+  email?: string;
+  hash: string;
+}
+
+/** `auth` of the socket.io handshake; every field is optional. */
+export interface HandshakeAuth {
+  token?: string;
+  locale?: Locale;
+  lastSeenId?: string;
+  identity?: Identity;
+}
+
+export interface Attachment {
+  id: string;
+  mimeType: string;
+  fileName: string | null;
+  url: string;
+}
+
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+/** A message of the conversation, sent by `message` and `history`. */
+export interface ServerMessage {
+  id: string;
+  from: 'bot' | 'agent' | 'customer';
+  text: string | null;
+  choices?: Choice[];
+  attachments?: Attachment[];
+  at: string;
+  clientId?: string;
+}
+
+export interface SessionPayload {
+  visitorId: string;
+  token: string;
+  locale: Locale;
+}
+
+export interface HistoryPayload {
+  messages: ServerMessage[];
+  hasMore: boolean;
+}
+
+export interface TypingPayload {
+  from: 'agent';
+  typing: boolean;
+}
+
+/** Client → server `message`: at least one of text, choiceId, attachmentId. */
+export interface OutgoingMessage {
+  clientId: string;
+  text?: string;
+  choiceId?: string;
+  attachmentId?: string;
+}
+
+export interface ProtocolError {
+  code: string;
+  message: string;
+  retryAfterMs?: number;
+}
+
+export type MessageAck = { ok: true; id: string; duplicate: boolean } | { ok: false; error: ProtocolError };
+
+export type HistoryAck = { ok: true; messages: ServerMessage[]; hasMore: boolean } | { ok: false; error: ProtocolError };
+
+/** `err.data` of a refused handshake (`connect_error`). */
+export interface ConnectErrorData {
+  code: string;
+  message: string;
+  retryAfterMs?: number;
+}
+
+/** 201 answer of `POST /webchat/uploads`. */
+export interface UploadResult {
+  id: string;
+  mimeType: string;
+  size: number;
+  fileName: string | null;
+  url: string;
+}
+
+/** Longest text of one message. */
+export const MAX_TEXT = 4000;
