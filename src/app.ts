@@ -109,12 +109,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   return {
     config, logger, db, redis, store, attachments, gateway, outbox, events, metrics, server,
     async start() {
-      const address = await server.listen({
-        port: config.port,
-        host: config.host,
-        listenTextResolver: (addr) =>
-          `RelayDesk listening on ${addr} (database: ${backend}; state: ${redis ? 'Redis' : 'in-memory'})`,
+      // Fastify logs one line per interface; say where we listen once, with the back ends.
+      const level = server.log.level;
+      server.log.level = 'warn';
+      const address = await server.listen({ port: config.port, host: config.host }).finally(() => {
+        server.log.level = level;
       });
+      logger.info(`RelayDesk listening on ${address} (database: ${backend}; state: ${redis ? 'Redis' : 'in-memory'})`);
       outbox.start();
       for (const c of channels) await c.start?.((message) => gateway.receive(message));
       const recovered = await gateway.recover();
