@@ -175,6 +175,19 @@ describe('web chat protocol', () => {
     expect(v.socket.connected).toBe(true);
   });
 
+  it('rate-limits uploads with 429 and Retry-After', async () => {
+    const v = await visitor().ready();
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await upload(base, v.session!.token, png, `s${i}.png`)).status);
+    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(png)]), 'again.png');
+    const res = await fetch(`${base}/webchat/uploads`, { method: 'POST', body: form, headers: { authorization: `Bearer ${v.session!.token}` } });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
   it('answers malformed events with invalid_message', async () => {
     const v = await visitor().ready();
     expect(await v.send({ text: 'no client id' })).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
