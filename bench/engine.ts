@@ -139,7 +139,7 @@ async function bench(name: string, env: { databaseUrl: string | null; redisUrl: 
   const cpu = process.cpuUsage(cpuBefore);
   const dbCpu = localServerCpuMs('postgres') - dbCpuBefore;
   const redisCpu = localServerCpuMs('redis-server') - redisCpuBefore;
-  if (walBefore) { const w = await walStats(app); console.log('WAL per message', Object.fromEntries(Object.entries(w).map(([k, v]) => [k, (Number(v) - Number((walBefore as any)[k])) / messages]))); }
+  if (walBefore) { const w = await walStats(app); console.log('WAL per message', Object.fromEntries(Object.entries(w).map(([k, v]) => [k, (Number(v) - Number((walBefore as Record<string, unknown>)[k])) / messages]))); }
   await new Promise((r) => setTimeout(r, 1200)); // let statistics settle
   const writes = env.databaseUrl ? ((await dbWrites(app)) - writesBefore) / messages : null;
   clearInterval(sampler);
