@@ -8,11 +8,10 @@
  *   npm run bench                      # both back ends (PostgreSQL + Redis from DATABASE_URL / REDIS_URL)
  *   npm run bench -- --conversations 100 --rounds 5 --backend postgres
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import type { App } from '../src/app.js';
 import type { ChannelModule, ReceiveFn } from '../src/channels/channel.port.js';
 import { makeTempDir, startTestApp } from '../test/support/app.js';
 import { createScratchDatabase } from '../test/support/services.js';
@@ -66,39 +65,45 @@ async function runConversations(channel: NullChannel, round: number, latencies: 
   return messages;
 }
 
-/** CPU time (ms) of the processes named `name` on this machine, if /proc shows them (a local server); else 0. */
-function localServerCpuMs(name: string): number {
+/** CPU time (ms) of the processes named `name`, when /proc shows them (a server on this machine); else null. */
+function localCpuMs(name: string): number | null {
   let ticks = 0;
-  for (const pid of (() => { try { return readdirSync('/proc'); } catch { return []; } })()) {
+  let seen = false;
+  for (const pid of existsSync('/proc') ? readdirSync('/proc') : []) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.includes(`(${name})`)) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime, in USER_HZ (100 on Linux)
+      seen = true;
     } catch {
       // the process ended meanwhile
     }
   }
-  return ticks * 10; // USER_HZ is 100 on Linux
+  return seen ? ticks * 10 : null;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function dbWrites(app: App): Promise<number> {
-  const rows = await app.db.prisma.$queryRawUnsafe<Array<{ w: bigint }>>(
-    'SELECT (tup_inserted + tup_updated + tup_deleted)::bigint AS w FROM pg_stat_database WHERE datname = current_database()',
-  );
-  return Number(rows[0]?.w ?? 0);
-}
-
-async function walStats(app: App): Promise<Record<string, bigint>> {
-  const rows = await app.db.prisma.$queryRawUnsafe<Array<Record<string, bigint>>>('SELECT wal_records, wal_fpi, wal_bytes::bigint, wal_write, wal_sync FROM pg_stat_wal');
-  return rows[0]!;
+/** Rows written in the database so far (pg_stat_database counts what backends have reported). */
+async function dbWrites(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ w: string }>(
+      'SELECT (tup_inserted + tup_updated + tup_deleted)::bigint AS w FROM pg_stat_database WHERE datname = current_database()',
+    );
+    return Number(rows[0]?.w ?? 0);
+  } finally {
+    await client.end();
+  }
 }
 
 async function rawInsertRate(databaseUrl: string): Promise<number> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  // end() resolves before its connections have closed; dropping the scratch database then ends them with an error.
+  pool.on('error', () => {});
   await pool.query('CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, body text NOT NULL, at timestamptz NOT NULL DEFAULT now())');
   const deadline = performance.now() + 3000;
   let count = 0;
@@ -116,35 +121,34 @@ async function rawInsertRate(databaseUrl: string): Promise<number> {
 
 async function bench(name: string, env: { databaseUrl: string | null; redisUrl: string | null; dataDir: string }) {
   const channel = new NullChannel();
-  // Several instances on one Redis must share the web chat secret; the bench runs one.
   const app = await startTestApp({
     ...env,
     channels: [channel],
+    // Instances sharing a Redis must share the web chat secret; the bench runs one.
     env: { OUTBOX_POLL_INTERVAL: '50ms', WEBCHAT_SECRET: 'bench-only-secret-0123456789' },
   });
-  if (process.env.NO_OUTBOX) { await app.outbox.stop(); app.outbox.wake = () => {}; }
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
-  await runConversations(channel, -1, []); // warm-up
+  // Rows written are counted over the whole run, warm-up included: counts reach pg_stat_database
+  // late (when a backend is idle or ends), so only a count taken after the end is complete.
+  const writesBefore = env.databaseUrl ? await dbWrites(env.databaseUrl) : 0;
+  const warmUp = await runConversations(channel, -1, []);
+  await app.outbox.flush();
   const latencies: number[] = [];
-  const writesBefore = env.databaseUrl ? await dbWrites(app) : 0;
-  const started = performance.now();
-  const walBefore = env.databaseUrl ? await walStats(app) : null;
+  const pgCpuBefore = env.databaseUrl ? localCpuMs('postgres') : null;
   const cpuBefore = process.cpuUsage();
-  const dbCpuBefore = localServerCpuMs('postgres');
-  const redisCpuBefore = localServerCpuMs('redis-server');
+  const started = performance.now();
   let messages = 0;
   for (let round = 0; round < ROUNDS; round++) messages += await runConversations(channel, round, latencies);
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  const dbCpu = localServerCpuMs('postgres') - dbCpuBefore;
-  const redisCpu = localServerCpuMs('redis-server') - redisCpuBefore;
-  if (walBefore) { const w = await walStats(app); console.log('WAL per message', Object.fromEntries(Object.entries(w).map(([k, v]) => [k, (Number(v) - Number((walBefore as Record<string, unknown>)[k])) / messages]))); }
-  await new Promise((r) => setTimeout(r, 1200)); // let statistics settle
-  const writes = env.databaseUrl ? ((await dbWrites(app)) - writesBefore) / messages : null;
+  const pgCpuAfter = pgCpuBefore === null ? null : localCpuMs('postgres');
   clearInterval(sampler);
+  // Every reply delivered, every connection closed (a backend reports its counts when it ends).
   await app.outbox.flush();
   await app.stop();
+  await new Promise((r) => setTimeout(r, 1000));
+  const writes = env.databaseUrl ? ((await dbWrites(env.databaseUrl)) - writesBefore) / (warmUp + messages) : null;
   latencies.sort((a, b) => a - b);
   return {
     backend: name,
@@ -157,7 +161,8 @@ async function bench(name: string, env: { databaseUrl: string | null; redisUrl: 
     'peak RSS MiB': +(peakRss / 1024 / 1024).toFixed(0),
     'db writes/message': writes === null ? null : +writes.toFixed(2),
     'node CPU µs/message': Math.round((cpu.user + cpu.system) / messages),
-    ...(env.databaseUrl ? { 'pg CPU µs/message': Math.round((dbCpu * 1000) / messages), 'redis CPU µs/message': Math.round((redisCpu * 1000) / messages) } : {}),
+    // Only when PostgreSQL runs on this machine (its processes are visible): all of its processes, all databases.
+    'pg CPU µs/message': pgCpuBefore === null || pgCpuAfter === null ? null : Math.round(((pgCpuAfter - pgCpuBefore) * 1000) / messages),
   };
 }
 
@@ -171,17 +176,10 @@ if (args.backend === 'all' || args.backend === 'postgres') {
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL for the PostgreSQL + Redis run');
   const tmp = await makeTempDir('relaydesk-bench-');
   const db = await createScratchDatabase();
-  if (process.env.AUTO_EXPLAIN) {
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL }); await admin.connect();
-    const name = new URL(db.url).pathname.slice(1);
-    await admin.query(`ALTER DATABASE ${name} SET log_statement = 'all'`);
-    await admin.query(`ALTER DATABASE ${name} SET log_statement_stats = on`);
-    await admin.end();
-  }
   const result = await bench('PostgreSQL + Redis', { databaseUrl: db.url, redisUrl: process.env.REDIS_URL, dataDir: tmp.dir });
   const raw = await rawInsertRate(db.url);
   results.push({ ...result, 'raw pg inserts/s': +raw.toFixed(0), 'ratio to raw inserts': +(result['messages/s'] / raw).toFixed(3) });
-  if (process.env.KEEP_DB) console.log('kept', db.url); else await db.drop();
+  await db.drop();
   await tmp.remove();
 }
 console.table(results);

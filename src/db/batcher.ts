@@ -33,7 +33,7 @@ export class Batcher<In, Out> {
 
   constructor(private readonly opts: BatcherOptions<In, Out>) {
     this.maxSize = opts.maxSize ?? 64;
-    this.maxInFlight = opts.maxInFlight ?? Number(process.env.XINFLIGHT ?? 2);
+    this.maxInFlight = opts.maxInFlight ?? 2;
   }
 
   submit(item: In): Promise<Out> {

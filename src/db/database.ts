@@ -37,7 +37,7 @@ export interface Database {
 }
 
 export const MEMORY_DATA_DIR = 'memory://';
-const DEFAULT_POOL_SIZE = Number(process.env.XPOOL ?? 10);
+const DEFAULT_POOL_SIZE = 10;
 
 /** Opens and migrates the database. On failure everything opened so far is closed again. */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {

@@ -33,11 +33,11 @@ export class ConversationStates {
   async take(customer: Customer, now: number): Promise<LoadedState> {
     const hot = await this.hot.take(customer.id);
     if (hot && isConversationState(hot.state)) return { state: hot.state, version: hot.version, source: 'hot' };
-    const snapshot = await this.store.loadConversation(customer.id);
+    // Usually a conversation's first step: both reads at once, as it then has no snapshot.
+    const [snapshot, active] = await Promise.all([this.store.loadConversation(customer.id), this.store.findActiveRequest(customer.id)]);
     if (snapshot && isConversationState(snapshot.state)) {
       return { state: snapshot.state, version: snapshot.version, source: 'database' };
     }
-    const active = await this.store.findActiveRequest(customer.id);
     const fresh = initialState(customer.locale as Locale, now, active ? { number: active.number, status: active.status } : null);
     return { state: fresh, version: snapshot?.version ?? 0, source: 'initial' };
   }

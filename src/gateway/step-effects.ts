@@ -94,7 +94,7 @@ async function runEffect(ctx: StepContext, effect: Effect): Promise<Conversation
       return null;
     }
     case 'create_request': {
-      const request = await tx.createRequest({
+      const request = await tx.prepareRequest({
         customerId: customer.id,
         channel: customer.channel,
         type: effect.draft.type,

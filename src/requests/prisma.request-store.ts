@@ -30,7 +30,7 @@ import { claimDeliveries, completeDeliveries, failDelivery } from './sql.outbox.
 import { createStoreBatches } from './sql.batched.js';
 import { openSqlRequestTx } from './sql.request-tx.js';
 import { run } from './sql.run.js';
-import { CUSTOMER_COLUMNS, toCustomerRecord, type CustomerRow } from './sql.rows.js';
+import { customerColumns, toCustomerRecord, type CustomerRow } from './sql.rows.js';
 
 export interface PrismaRequestStoreOptions {
   /** Prefix of request numbers: `SR` gives `SR-1001`. Letters first, then letters or digits. */
@@ -42,19 +42,12 @@ export interface PrismaRequestStoreOptions {
   batching?: { maxSize?: number; maxInFlight?: number };
 }
 
-const LOAD_CONVERSATION = sqlStatement('relaydesk_load_conversation',
-  'SELECT state, version, updated_at AS "updatedAt" FROM conversation WHERE customer_id = $1');
-
-const ACTIVE_REQUEST = sqlStatement('relaydesk_active_request', `
-  SELECT number, type, subject, status FROM request WHERE customer_id = $1 AND status <> 'closed'
-  ORDER BY created_at DESC, seq DESC LIMIT 1`);
-
 export function createPrismaRequestStore(db: Pick<Database, 'prisma' | 'sql'>, opts: PrismaRequestStoreOptions): RequestStore {
   if (!/^[A-Za-z][A-Za-z0-9]{0,15}$/.test(opts.requestPrefix)) {
     throw new Error(`request prefix ${JSON.stringify(opts.requestPrefix)} must be letters, then letters or digits`);
   }
   const { prisma, sql } = db;
-  const batches = createStoreBatches(sql, opts.batching);
+  const batches = createStoreBatches(sql, opts.requestPrefix, opts.batching);
   return {
     upsertCustomer: (identity) => upsertCustomer(sql, identity),
 
@@ -83,18 +76,12 @@ export function createPrismaRequestStore(db: Pick<Database, 'prisma' | 'sql'>, o
         return groups.map((g) => g.customerId);
       }),
 
-    loadConversation: async (customerId) => {
-      const { rows } = await run<{ state: unknown; version: number; updatedAt: Date }>(sql, 'loadConversation', LOAD_CONVERSATION, [customerId]);
-      return rows[0] ?? null;
-    },
+    loadConversation: (customerId) => batches.snapshots.submit(customerId),
 
-    findActiveRequest: async (customerId) => {
-      const { rows } = await run<{ number: string; type: never; subject: string; status: never }>(sql, 'findActiveRequest', ACTIVE_REQUEST, [customerId]);
-      return rows[0] ?? null;
-    },
+    findActiveRequest: (customerId) => batches.activeRequests.submit(customerId),
 
     async transaction(fn) {
-      const t = openSqlRequestTx(sql, { requestPrefix: opts.requestPrefix, steps: batches.steps });
+      const t = openSqlRequestTx(sql, { requestPrefix: opts.requestPrefix, steps: batches.steps, numbers: batches.numbers });
       let result;
       try {
         result = await fn(t.tx);
@@ -148,15 +135,30 @@ export function createPrismaRequestStore(db: Pick<Database, 'prisma' | 'sql'>, o
   };
 }
 
-const FIND_CUSTOMER = sqlStatement('relaydesk_find_customer',
-  `SELECT ${CUSTOMER_COLUMNS} FROM customer WHERE channel = $1 AND external_id = $2`);
-
+/*
+ * One statement: the customer as found, or as changed when it was unreachable or
+ * brings a new display name, or as created. Concurrent first messages of one
+ * customer meet in ON CONFLICT, which waits for the first insert and updates it.
+ */
 const UPSERT_CUSTOMER = sqlStatement('relaydesk_upsert_customer', `
-  INSERT INTO customer (id, channel, external_id, display_name, locale, reachable, created_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, true, now(), now())
-  ON CONFLICT (channel, external_id) DO UPDATE
-    SET display_name = COALESCE(EXCLUDED.display_name, customer.display_name), reachable = true, updated_at = now()
-  RETURNING ${CUSTOMER_COLUMNS}`);
+  WITH found AS (
+    SELECT ${customerColumns()} FROM customer WHERE channel = $2 AND external_id = $3
+  ), changed AS (
+    UPDATE customer SET display_name = COALESCE($4, customer.display_name), reachable = true, updated_at = now()
+    FROM found
+    WHERE customer.id = found.id
+      AND (NOT found.reachable OR ($4::text IS NOT NULL AND found."displayName" IS DISTINCT FROM $4::text))
+    RETURNING ${customerColumns('customer')}
+  ), created AS (
+    INSERT INTO customer (id, channel, external_id, display_name, locale, reachable, created_at, updated_at)
+    SELECT $1, $2, $3, $4, $5, true, now(), now() WHERE NOT EXISTS (SELECT 1 FROM found)
+    ON CONFLICT (channel, external_id) DO UPDATE
+      SET display_name = COALESCE(EXCLUDED.display_name, customer.display_name), reachable = true, updated_at = now()
+    RETURNING ${customerColumns()}
+  )
+  SELECT * FROM changed
+  UNION ALL SELECT * FROM created
+  UNION ALL SELECT * FROM found WHERE NOT EXISTS (SELECT 1 FROM changed)`);
 
 /**
  * One customer per (channel, externalId), safe against concurrent first messages.
@@ -165,9 +167,6 @@ const UPSERT_CUSTOMER = sqlStatement('relaydesk_upsert_customer', `
  */
 async function upsertCustomer(sql: SqlDatabase, identity: CustomerIdentity): Promise<Customer> {
   const { channel, externalId } = identity;
-  const existing = (await run<CustomerRow>(sql, 'upsertCustomer', FIND_CUSTOMER, [channel, externalId])).rows[0];
-  const unchanged = identity.displayName === undefined || identity.displayName === existing?.displayName;
-  if (existing && existing.reachable && unchanged) return toCustomerRecord(existing);
   const { rows } = await run<CustomerRow>(sql, 'upsertCustomer', UPSERT_CUSTOMER, [
     uuidv7(), channel, externalId, identity.displayName ?? null, identity.locale,
   ]);

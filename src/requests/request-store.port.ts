@@ -143,6 +143,15 @@ export interface NewAttachmentInput {
 export interface RequestTx {
   /** Idempotent on `sourceMessageId`. The number comes from the database sequence. */
   createRequest(input: CreateRequestInput): Promise<RequestRecord>;
+  /**
+   * createRequest for a conversation step: returns the request as it will be
+   * stored, its number already taken from the sequence, and writes it with
+   * commitStep (in the same statement when the transaction wrote nothing else).
+   * commitStep then refuses the step, writing nothing, if the source message has
+   * a request already (`conflict`) or the screenshot is not the customer's
+   * (`not_found`); a refused step leaves a gap in the numbering, never a duplicate.
+   */
+  prepareRequest(input: CreateRequestInput): Promise<RequestRecord>;
   /** The customer's request with this number (case-insensitive), or null: never another customer's. */
   findCustomerRequest(customerId: string, number: string): Promise<RequestSummary | null>;
   /** The customer's requests that are not closed, newest first. */

@@ -71,7 +71,7 @@ export async function enqueueOutbound(db: SqlQueryable, input: EnqueueOutboundIn
  * version (READ COMMITTED) and the row is not taken twice. The leased rows come
  * back with their message and customer.
  */
-export const CLAIM_TEXT = `
+const CLAIM = sqlStatement('relaydesk_claim', `
   WITH heads AS (
     SELECT DISTINCT ON (customer_id) id
     FROM outbox
@@ -95,8 +95,7 @@ export const CLAIM_TEXT = `
          c.channel AS "customerChannel", c.external_id AS "externalId", c.display_name AS "displayName",
          c.locale, c.reachable
   FROM leased JOIN message m ON m.id = leased.message_id JOIN customer c ON c.id = m.customer_id
-  ORDER BY leased.id`;
-const CLAIM = sqlStatement('relaydesk_claim', CLAIM_TEXT);
+  ORDER BY leased.id`);
 
 const ATTACHMENTS_BY_ID = sqlStatement('relaydesk_attachments_by_id',
   `SELECT ${ATTACHMENT_COLUMNS} FROM attachment WHERE id = ANY($1::text[])`);

@@ -1,18 +1,28 @@
 /**
  * The transactional half of the request store (RequestTx) in plain SQL.
  *
- * The transaction opens lazily, on the first statement. A step whose only write
- * is commitStep therefore needs no BEGIN / COMMIT at all: its one statement is
- * atomic by itself (the common case: a reply and the next snapshot).
+ * The transaction opens lazily, on the first statement. A step whose only writes
+ * are its commit (and a request it prepared) therefore needs no BEGIN / COMMIT:
+ * commitStep writes it all in one statement, atomic by itself and shared with
+ * other conversations' steps (sql.batched.ts). That is nearly every step.
  */
 import type { Batcher } from '../db/batcher.js';
 import { sqlStatement, type SqlDatabase, type SqlQueryable, type SqlSession } from '../db/sql.js';
-import { changeStatus, attachMessageToRequest, createRequest, findRequestByNumber, toSummary } from './sql.requests.js';
-import { isPlainStep, MESSAGE_EXISTS, writeStep } from './sql.steps.js';
+import {
+  attachMessageToRequest,
+  changeStatus,
+  createRequest,
+  findRequestByNumber,
+  prepareRequest,
+  toSummary,
+  writePreparedRequest,
+  type PreparedRequest,
+} from './sql.requests.js';
+import { MESSAGE_EXISTS, writeStep, type BatchedStep } from './sql.steps.js';
 import { enqueueOutbound } from './sql.outbox.js';
 import { driverError, run } from './sql.run.js';
 import { parseId } from './ids.js';
-import { StoreError, type RequestTx, type StepCommit, type StepCommitted } from './request-store.port.js';
+import { StoreError, type RequestTx, type StepCommitted } from './request-store.port.js';
 import type { RequestStatus, RequestType } from './request.types.js';
 import { jsonText } from './sql.rows.js';
 
@@ -41,16 +51,40 @@ export interface SqlRequestTx {
   rollback(): Promise<void>;
 }
 
-/** `steps` takes the plain steps that need no transaction of their own, to write them with others' (sql.batched.ts). */
-export function openSqlRequestTx(db: SqlDatabase, opts: { requestPrefix: string; steps: Batcher<StepCommit, StepCommitted> }): SqlRequestTx {
+/** What a store's transactions share (sql.batched.ts): the batchers of steps and of request numbers. */
+export interface SqlTxShared {
+  requestPrefix: string;
+  /** Takes the steps that need no transaction of their own, to write them with others'. */
+  steps: Batcher<BatchedStep, StepCommitted>;
+  /** Takes numbers from the request sequence for prepareRequest, with others'. */
+  numbers: Batcher<null, number>;
+}
+
+export function openSqlRequestTx(db: SqlDatabase, opts: SqlTxShared): SqlRequestTx {
   let session: Promise<SqlSession> | null = null;
   let over = false;
+  /** A request prepared while no transaction was open: written by commitStep, or first thing if one opens. */
+  let prepared: PreparedRequest | null = null;
   const open = (): Promise<SqlSession> => {
     if (over) throw new Error('the transaction is over: commitStep ended it');
-    session ??= db.begin().catch((error: unknown) => {
+    session ??= begin();
+    return session;
+  };
+  const begin = async (): Promise<SqlSession> => {
+    const s = await db.begin().catch((error: unknown) => {
       throw driverError(error, 'transaction');
     });
-    return session;
+    const pending = prepared;
+    prepared = null;
+    if (!pending) return s;
+    try {
+      await writePreparedRequest(s, opts.requestPrefix, pending);
+      return s;
+    } catch (error) {
+      // The body sees the error; the rollback's own failure would only hide it.
+      await s.rollback().catch(() => undefined);
+      throw error;
+    }
   };
   // Every statement of the body goes through the session, opened on the first one.
   const q: SqlQueryable = { query: async (statement, params) => (await open()).query(statement, params) };
@@ -58,7 +92,8 @@ export function openSqlRequestTx(db: SqlDatabase, opts: { requestPrefix: string;
   const end = async (commit: boolean): Promise<void> => {
     if (over || !session) return;
     over = true;
-    const s = await session;
+    const s = await session.catch(() => null);
+    if (!s) return; // it never opened (its error went to the body)
     try {
       await (commit ? s.commit() : s.rollback());
     } catch (error) {
@@ -68,6 +103,14 @@ export function openSqlRequestTx(db: SqlDatabase, opts: { requestPrefix: string;
 
   const tx: RequestTx = {
     createRequest: (input) => createRequest(q, opts.requestPrefix, input),
+
+    async prepareRequest(input) {
+      // With a transaction open, or one request prepared already, it is simply written now.
+      if (session || prepared) return createRequest(q, opts.requestPrefix, input);
+      const seq = await opts.numbers.submit(null);
+      prepared = prepareRequest(opts.requestPrefix, input, seq);
+      return prepared.record;
+    },
 
     findCustomerRequest: async (customerId, number) => {
       const row = await findRequestByNumber(q, number, { customerId });
@@ -112,7 +155,9 @@ export function openSqlRequestTx(db: SqlDatabase, opts: { requestPrefix: string;
       if (over) throw new Error('the transaction is over: commitStep ended it');
       if (!session) {
         over = true;
-        return isPlainStep(step) ? opts.steps.submit(step) : writeStep(db, step);
+        const request = prepared;
+        prepared = null;
+        return opts.steps.submit({ ...step, request });
       }
       const stored = await writeStep(q, step);
       await end(true);

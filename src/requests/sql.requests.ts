@@ -26,7 +26,7 @@ import { REQUEST_COLUMNS, STATUS_CHANGE_COLUMNS, toRequest, type RequestRow, typ
  * query, an abandoned intake) comes along too: it had no other home.
  */
 const CREATE_REQUEST = sqlStatement('relaydesk_create_request', `
-  WITH n AS (SELECT nextval('request_seq_seq') AS v), r AS (
+  WITH n AS (SELECT COALESCE($10::bigint, nextval('request_seq_seq')) AS v), r AS (
     INSERT INTO request (id, seq, number, type, subject, description, status, channel, customer_id,
                          source_message_id, created_at, updated_at, last_activity_at)
     SELECT $1, n.v, $2::text || '-' || n.v, $3::"RequestType", $4, $5, 'new', $6, $7,
@@ -90,11 +90,52 @@ const ATTACH_MESSAGE = sqlStatement('relaydesk_attach_message', `
   )
   SELECT f.found, ${REQUEST_COLUMNS} FROM (SELECT count(*)::int AS found FROM req) f LEFT JOIN r ON true`);
 
-export async function createRequest(db: SqlQueryable, prefix: string, input: CreateRequestInput): Promise<RequestRecord> {
+/** A request whose number is reserved, to be written with the step that creates it (RequestTx.prepareRequest). */
+export interface PreparedRequest {
+  input: CreateRequestInput;
+  seq: number;
+  record: RequestRecord;
+}
+
+const RESERVE_NUMBERS = sqlStatement('relaydesk_reserve_numbers',
+  `SELECT nextval('request_seq_seq')::int AS seq FROM generate_series(1, $1::int)`);
+
+/** Takes `count` numbers from the request sequence (the same one createRequest draws from). */
+export async function reserveRequestNumbers(db: SqlQueryable, count: number): Promise<number[]> {
+  const { rows } = await run<{ seq: number }>(db, 'prepareRequest', RESERVE_NUMBERS, [count]);
+  return rows.map((r) => r.seq);
+}
+
+/** The request as it will be written with the reserved number. */
+export function prepareRequest(prefix: string, input: CreateRequestInput, seq: number): PreparedRequest {
+  const at = input.at;
+  const record: RequestRecord = {
+    id: uuidv7(at.getTime()), number: `${prefix}-${seq}`, type: input.type, subject: input.subject,
+    description: input.description, status: 'new', channel: input.channel, customerId: input.customerId,
+    assigneeId: null, createdAt: at, updatedAt: at, lastActivityAt: at, closedAt: null,
+  };
+  return { input, seq, record };
+}
+
+/** Writes a prepared request; a source message that has a request already makes it a conflict. */
+export async function writePreparedRequest(db: SqlQueryable, prefix: string, prepared: PreparedRequest): Promise<void> {
+  const written = await createRequest(db, prefix, prepared.input, { id: prepared.record.id, seq: prepared.seq });
+  if (written.id !== prepared.record.id) {
+    throw new StoreError('conflict', `message ${prepared.input.sourceMessageId} has a request already (${written.number})`);
+  }
+}
+
+/** `reserved`: the id and number to use (see prepareRequest); otherwise both are new. */
+export async function createRequest(
+  db: SqlQueryable,
+  prefix: string,
+  input: CreateRequestInput,
+  reserved?: { id: string; seq: number },
+): Promise<RequestRecord> {
   const sourceId = parseId(input.sourceMessageId, 'source message');
   const { rows } = await run<RequestRow>(db, 'createRequest', CREATE_REQUEST, [
-    uuidv7(input.at.getTime()), prefix, input.type, input.subject, input.description, input.channel,
-    input.customerId, sourceId, input.at,
+    reserved?.id ?? uuidv7(input.at.getTime()), prefix, input.type, input.subject, input.description, input.channel,
+    input.customerId, sourceId, input.at, reserved?.seq ?? null,
   ]);
   const row = rows[0];
   if (!row) return existingRequest(db, sourceId);

@@ -37,7 +37,11 @@ export const REQUEST_COLUMNS = `id, seq, number, type, subject, description, sta
   assignee_id AS "assigneeId", created_at AS "createdAt", updated_at AS "updatedAt",
   last_activity_at AS "lastActivityAt", closed_at AS "closedAt"`;
 
-export const CUSTOMER_COLUMNS = `id, channel, external_id AS "externalId", display_name AS "displayName", locale, reachable`;
+/** The customer columns, of table alias `alias` when given. */
+export function customerColumns(alias?: string): string {
+  const a = alias ? `${alias}.` : '';
+  return `${a}id, ${a}channel, ${a}external_id AS "externalId", ${a}display_name AS "displayName", ${a}locale, ${a}reachable`;
+}
 
 export const ATTACHMENT_COLUMNS = `id, customer_id AS "customerId", request_id AS "requestId", message_id::text AS "messageId",
   mime_type AS "mimeType", size, sha256, storage_key AS "storageKey", file_name AS "fileName", created_at AS "createdAt"`;

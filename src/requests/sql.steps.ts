@@ -3,6 +3,7 @@ import { sqlStatement, type SqlQueryable } from '../db/sql.js';
 import { parseId } from './ids.js';
 import { StoreError, type StepCommit, type StepCommitted } from './request-store.port.js';
 import type { StoredMessage } from './request.types.js';
+import type { PreparedRequest } from './sql.requests.js';
 import { run } from './sql.run.js';
 import { jsonText } from './sql.rows.js';
 
@@ -107,8 +108,11 @@ interface StepRow {
   requestIds: string[];
 }
 
+/** A step as the batcher takes it: with the request it creates, if it prepared one (RequestTx.prepareRequest). */
+export type BatchedStep = StepCommit & { request: PreparedRequest | null };
+
 /** Whether a step names no request: then the plain form (and its batched form) writes it. */
-export function isPlainStep(step: StepCommit): boolean {
+function isPlainStep(step: StepCommit): boolean {
   return step.links.length === 0 && step.replies.every((r) => r.requestNumber === null);
 }
 

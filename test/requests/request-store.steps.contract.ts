@@ -186,6 +186,137 @@ export function defineStepContract(ctx: () => Ctx): void {
     });
   });
 
+  describe('creating a request with its step', () => {
+    const counter = (n: string): number => Number(n.split('-')[1]);
+    /** A step that prepares a request from `source` and replies with its number. */
+    const createStep = (c: Customer, source: StoredMessage, version: number, shot: string | null = null) =>
+      ctx().store.transaction(async (tx) => {
+        const request = await tx.prepareRequest({ ...ctx().f.requestInput(c, source.id), screenshotAttachmentId: shot, at });
+        const committed = await tx.commitStep(step(c, source, version, {
+          replies: [{ requestNumber: request.number, author: 'bot', text: `created ${request.number}` }],
+        }));
+        return { request, committed };
+      });
+
+    it('writes the prepared request with the step: number, history, screenshot and transcript', async () => {
+      const { store, f } = ctx();
+      const c = await f.customer();
+      const before = await f.request(c);
+      const answer = await f.inbound(c, { text: 'printer' });
+      const shot = await f.attachment(c.id);
+      const source = await f.inbound(c, { text: 'confirm' });
+      const { request, committed } = await createStep(c, source, 1, shot.id);
+      expect(counter(request.number)).toBe(counter(before.number) + 1);
+      expect(request).toMatchObject({ status: 'new', customerId: c.id, createdAt: at, closedAt: null });
+      expect(committed.replies[0]).toMatchObject({ text: `created ${request.number}`, requestId: request.id });
+      expect(committed.requestIds.get(request.number)).toBe(request.id);
+      const detail = await store.getRequest(request.number);
+      expect(detail).toMatchObject({ id: request.id, number: request.number, subject: request.subject, lastActivityAt: at });
+      expect(detail?.statusChanges).toMatchObject([{ from: null, to: 'new', actorKind: 'customer' }]);
+      expect(detail?.attachments.map((a) => a.id)).toEqual([shot.id]);
+      expect(detail?.messages.map((m) => m.id)).toEqual([answer.id, source.id, committed.replies[0]!.id]);
+      expect(detail?.messages[1]?.processedAt).toEqual(at);
+    });
+
+    it('writes nothing when the step is refused, leaving a gap in the numbering', async () => {
+      const { store, f } = ctx();
+      const c = await f.customer();
+      const shot = await f.attachment((await f.customer()).id);
+      const source = await f.inbound(c);
+      await commit(step(c, null, 1)); // version 1 is taken
+      await expectStoreError(createStep(c, source, 1), 'conflict');
+      await expectStoreError(createStep(c, source, 2, shot.id), 'not_found'); // another customer's screenshot
+      expect(await store.findActiveRequest(c.id)).toBeNull();
+      const { request } = await createStep(c, source, 2);
+      expect(await store.findActiveRequest(c.id)).toMatchObject({ number: request.number });
+      await expectStoreError(createStep(c, await f.inbound(c), 3).then(() => createStep(c, source, 4)), 'conflict');
+    });
+
+    it('refuses a step whose source message has a request already', async () => {
+      const { f } = ctx();
+      const c = await f.customer();
+      const source = await f.inbound(c);
+      await f.request(c, { sourceMessageId: source.id });
+      await expectStoreError(createStep(c, source, 1), 'conflict');
+    });
+
+    it('writes the prepared request first when the step goes on in a transaction', async () => {
+      const { store, f } = ctx();
+      const c = await f.customer();
+      const source = await f.inbound(c);
+      const open = await store.transaction(async (tx) => {
+        const request = await tx.prepareRequest(f.requestInput(c, source.id));
+        const seen = await tx.listOpenRequests(c.id);
+        await tx.commitStep(step(c, source, 1, { replies: [{ requestNumber: request.number, author: 'bot', text: 'x' }] }));
+        return seen.map((r) => r.number);
+      });
+      expect(open).toHaveLength(1);
+      expect(await store.findActiveRequest(c.id)).toMatchObject({ number: open[0] });
+    });
+
+    it('creates concurrent conversations\' requests with distinct numbers', async () => {
+      const { store, f } = ctx();
+      const customers = await Promise.all(Array.from({ length: 6 }, () => f.customer()));
+      const sources = await Promise.all(customers.map((c) => f.inbound(c)));
+      const created = await Promise.all(customers.map((c, i) => createStep(c, sources[i]!, 1)));
+      expect(new Set(created.map((x) => x.request.number)).size).toBe(6);
+      for (const [i, c] of customers.entries()) {
+        expect(await store.findActiveRequest(c.id)).toMatchObject({ number: created[i]!.request.number });
+        expect(created[i]!.committed.replies[0]?.requestId).toBe(created[i]!.request.id);
+      }
+    });
+  });
+
+  describe('many conversations at once', () => {
+    it('records concurrent messages of several conversations, each with its own pending list', async () => {
+      const { store, f } = ctx();
+      const customers = await Promise.all(Array.from({ length: 8 }, () => f.customer()));
+      const earlier = await Promise.all(customers.map((c) => f.inbound(c)));
+      const applied = await f.inbound(customers[0]!);
+      const results = await Promise.all([
+        ...customers.map((c, i) => store.recordAndListPending({ customerId: c.id, channel: c.channel, channelMessageId: `many-${i}`, text: `m${i}`, receivedAt: at })),
+        store.recordAndListPending({ customerId: customers[1]!.id, channel: customers[1]!.channel, channelMessageId: earlier[1]!.channelMessageId!, receivedAt: at }),
+      ]);
+      customers.forEach((c, i) => {
+        const r = results[i]!;
+        expect(r).toMatchObject({ duplicate: false, message: { customerId: c.id, text: `m${i}`, createdAt: at } });
+        const ids = r.pending.map((m) => m.id);
+        expect(ids.slice(0, 2)).toEqual([earlier[i]!.id, ...(i === 0 ? [applied.id] : [r.message.id])]);
+        expect(ids).toContain(r.message.id);
+        expect(r.pending.every((m) => m.customerId === c.id)).toBe(true);
+      });
+      expect(results[8]).toMatchObject({ duplicate: true, message: { id: earlier[1]!.id } });
+    });
+
+    it('commits concurrent steps of several conversations, refusing only those that may not commit', async () => {
+      const { store, f } = ctx();
+      const customers = await Promise.all(Array.from({ length: 6 }, () => f.customer()));
+      const requests = await Promise.all(customers.map((c) => f.request(c)));
+      const messages = await Promise.all(customers.map((c) => f.inbound(c)));
+      await commit(step(customers[4]!, null, 1)); // customer 4's version 1 is taken
+      const steps = customers.map((c, i) => step(c, messages[i]!, 1, {
+        replies: [{ requestNumber: i % 2 ? requests[i]!.number : null, author: 'bot', text: `reply ${i}` }],
+        links: i % 2 ? [{ messageId: messages[i]!.id, requestNumber: requests[i]!.number }] : [],
+      }));
+      steps[5] = { ...steps[5]!, links: [{ messageId: messages[5]!.id, requestNumber: requests[0]!.number }] }; // not theirs
+      const results = await Promise.allSettled(steps.map((s) => commit(s)));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+      expect((results[4] as PromiseRejectedResult).reason).toMatchObject({ code: 'conflict' });
+      expect((results[5] as PromiseRejectedResult).reason).toMatchObject({ code: 'not_found' });
+      for (const i of [0, 1, 2, 3]) {
+        const { replies } = (results[i] as PromiseFulfilledResult<Awaited<ReturnType<typeof commit>>>).value;
+        expect(replies).toMatchObject([{ text: `reply ${i}`, customerId: customers[i]!.id, requestId: i % 2 ? requests[i]!.id : null }]);
+        expect((await store.listUnprocessedInbound(customers[i]!.id)).map((m) => m.id)).not.toContain(messages[i]!.id);
+        expect(await store.loadConversation(customers[i]!.id)).toMatchObject({ version: 1 });
+      }
+      expect((await store.getRequest(requests[3]!.number))?.messages.map((m) => m.id)).toContain(messages[3]!.id);
+      for (const i of [4, 5]) expect((await store.listUnprocessedInbound(customers[i]!.id)).map((m) => m.id)).toContain(messages[i]!.id);
+      expect(await store.loadConversation(customers[5]!.id)).toBeNull();
+      expect((await store.getRequest(requests[0]!.number))?.messages.map((m) => m.id)).not.toContain(messages[5]!.id);
+      expect(await store.countOutbox()).toEqual({ pending: 4, sent: 0, failed: 0 });
+    });
+  });
+
   describe('completing deliveries in a batch', () => {
     it('marks them sent, keeps a channel id once per channel, and names the unknown ones', async () => {
       const { store, f } = ctx();
