@@ -14,6 +14,7 @@ import { createRedisLockManager } from './gateway/redis.lock.js';
 import { createRedisStateStore } from './gateway/redis.state-store.js';
 import type { LockManager, StateStore } from './gateway/state-store.port.js';
 import { buildServer } from './http/server.js';
+import { createRealtime } from './http/realtime.js';
 import type { ReadinessCheck } from './http/routes/health.routes.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createAttachmentService, type AttachmentService } from './requests/attachments.js';
@@ -75,7 +76,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     intakeTtlMs: config.intakeTtlMs,
     defaultLocale: config.defaultLocale,
   });
-  const channelContext = { config, store, attachments, logger: logger.child({ component: 'channel' }), clock, redis };
+  const realtime = createRealtime(redis);
+  const channelContext = { config, store, attachments, logger: logger.child({ component: 'channel' }), clock, redis, io: realtime.io, events };
   const channels = (options.channels ?? []).map((c) => (typeof c === 'function' ? c(channelContext) : c));
   const ports = new Map<string, ChannelPort>(channels.map((c) => [c.port.name, c.port]));
   const outbox = new OutboxWorker({
@@ -102,6 +104,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     plugins: channels.flatMap((c) => (c.routes ? [c.routes] : [])),
   });
+  realtime.attach(server);
 
   let recoveryTimer: NodeJS.Timeout | null = null;
   const backend = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`;

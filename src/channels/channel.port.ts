@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Server } from 'socket.io';
 import type { Config } from '../config.js';
 import type { AttachmentService } from '../requests/attachments.js';
 import type { RequestStore } from '../requests/request-store.port.js';
+import type { GatewayEvents } from '../gateway/gateway-events.js';
 import type { Choice, Locale } from '../conversation/conversation.types.js';
 
 /** Bytes a channel received from a customer, before the gateway checks and stores them. */
@@ -69,6 +71,8 @@ export interface DeliveryReceipt {
 export interface ChannelPort {
   readonly name: string;
   send(externalId: string, message: OutboundMessage): Promise<DeliveryReceipt>;
+  /** Shows the customer that an agent is typing, where the channel can; best effort, never throws. */
+  setTyping?(externalId: string, typing: boolean): void;
 }
 
 export type ChannelErrorCode =
@@ -123,6 +127,10 @@ export interface ChannelContext {
   clock: () => Date;
   /** Shared Redis, when several instances run; null otherwise. */
   redis: Redis | null;
+  /** The instance's socket.io server, for channels that talk over sockets. */
+  io: Server;
+  /** Reports what the console shows live beyond messages (a customer typing). */
+  events: GatewayEvents;
 }
 
 /** Builds a channel from the application's parts; main.ts lists one per channel. */

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { RequestRecord, RequestStatus, StoredMessage } from '../requests/request.types.js';
+import type { Customer, RequestRecord, RequestStatus, StoredMessage } from '../requests/request.types.js';
 
 /** What the gateway announces after a step commits; the agent relay listens. */
 export interface GatewayEventMap {
@@ -9,6 +9,8 @@ export interface GatewayEventMap {
   message_enqueued: { message: StoredMessage };
   delivery_failed: { message: StoredMessage; error: string };
   delivered: { message: StoredMessage };
+  /** A customer started or stopped typing, where the channel reports it. */
+  customer_typing: { customer: Customer; typing: boolean };
 }
 
 export type GatewayEventName = keyof GatewayEventMap;

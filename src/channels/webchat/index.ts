@@ -36,5 +36,13 @@ export const webchatChannel: ChannelFactory = (ctx) =>
       uploadMaxBytes: ctx.config.uploadMaxBytes,
       defaultLocale: ctx.config.defaultLocale,
     },
-    { store: ctx.store, attachments: ctx.attachments, logger: ctx.logger, clock: ctx.clock, redis: ctx.redis },
+    {
+      store: ctx.store,
+      attachments: ctx.attachments,
+      logger: ctx.logger,
+      clock: ctx.clock,
+      redis: ctx.redis,
+      io: ctx.io,
+      onVisitorTyping: (customer, typing) => ctx.events.emit('customer_typing', { customer, typing }),
+    },
   );

@@ -1,8 +1,7 @@
-import { createAdapter } from '@socket.io/redis-adapter';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { Server, type Namespace, type Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import type { ChannelModule, ReceiveFn } from '../channel.port.js';
 import type { Locale } from '../../conversation/conversation.types.js';
 import type { AttachmentService } from '../../requests/attachments.js';
@@ -49,6 +48,8 @@ export interface WebchatDeps {
   clock: () => Date;
   /** Shares rooms and rate limits between instances; null for a single instance. */
   redis: Redis | null;
+  /** The instance's socket.io server (see src/http/realtime.ts); the channel adds `/webchat` to it. */
+  io: Server;
   /** Called when a visitor starts or stops typing (the agent console listens). */
   onVisitorTyping?: (customer: Customer, typing: boolean) => void;
 }
@@ -114,15 +115,7 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
   }
 
   async function routes(app: FastifyInstance): Promise<void> {
-    const server = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, VisitorSession>(app.server, {
-      transports: ['websocket', 'polling'],
-      cors: { origin: (origin, cb) => cb(null, originAllowed(origin)), methods: ['GET', 'POST'] },
-      maxHttpBufferSize: 64 * 1024,
-    });
-    const adapterClients = deps.redis ? [deps.redis.duplicate(), deps.redis.duplicate()] : [];
-    const [pub, sub] = adapterClients;
-    if (pub && sub) server.adapter(createAdapter(pub, sub));
-    const namespace = server.of(WEBCHAT_NAMESPACE);
+    const namespace = deps.io.of(WEBCHAT_NAMESPACE) as unknown as Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, VisitorSession>;
     nsp = namespace;
     namespace.use((socket, next) => {
       authenticate(socket as unknown as WebchatSocket, { options, store: deps.store, limiter: limits.connections, originAllowed, logger: deps.logger })
@@ -135,14 +128,11 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
         socket.disconnect(true);
       });
     });
-    app.addHook('onClose', async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      // io.close() does not wait for the Redis adapter to unsubscribe; a PING answered on
-      // each connection means every command sent before it is done, so quitting is safe.
-      await Promise.all(adapterClients.map((c) => c.ping().catch(() => undefined)));
-      await Promise.all(adapterClients.map((c) => c.quit().catch(() => c.disconnect())));
-    });
     await app.register(webchatRoutes, { options, deps, limiter: limits.uploads, originAllowed, linkFor });
+  }
+
+  function setAgentTyping(visitorId: string, typing: boolean): void {
+    nsp?.to(roomOf(visitorId)).emit('typing', { from: 'agent', typing });
   }
 
   return {
@@ -153,6 +143,7 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
         nsp.to(roomOf(externalId)).emit('message', mapOutbound(message, linkFor(externalId), deps.clock()));
         return {};
       },
+      setTyping: (visitorId, typing) => setAgentTyping(visitorId, typing),
     },
     routes,
     async start(fn) {
@@ -163,9 +154,7 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
       // Only this instance's visitors: `disconnectSockets` would reach every instance through Redis.
       nsp?.local.disconnectSockets(true);
     },
-    setAgentTyping(visitorId, typing) {
-      nsp?.to(roomOf(visitorId)).emit('typing', { from: 'agent', typing });
-    },
+    setAgentTyping,
   };
 }
 
