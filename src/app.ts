@@ -13,6 +13,7 @@ import { OutboxWorker } from './gateway/outbox.js';
 import { createRedisLockManager } from './gateway/redis.lock.js';
 import { createRedisStateStore } from './gateway/redis.state-store.js';
 import type { LockManager, StateStore } from './gateway/state-store.port.js';
+import { createConsole, type ConsoleModule } from './console/index.js';
 import { buildServer } from './http/server.js';
 import { createRealtime } from './http/realtime.js';
 import type { ReadinessCheck } from './http/routes/health.routes.js';
@@ -42,6 +43,7 @@ export interface App {
   events: GatewayEvents;
   metrics: Metrics;
   server: FastifyInstance;
+  console: ConsoleModule;
   /** Listens, starts the outbox worker and the channels, applies messages a crash left pending. Returns the address. */
   start(): Promise<string>;
   /** Graceful shutdown: stop input, finish in-flight requests, drain the outbox round, close connections. */
@@ -86,6 +88,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     maxAttempts: config.outboxMaxAttempts,
   });
   events.on('message_enqueued', () => outbox.wake());
+  const agentConsole = createConsole({
+    config, db, store, gateway, events, attachments, io: realtime.io, redis, ports, clock,
+    logger: logger.child({ component: 'console' }),
+  });
 
   let accepting = true;
   const checks: ReadinessCheck[] = [{ name: 'database', check: () => store.ping() }];
@@ -102,7 +108,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         for (const [status, n] of Object.entries(counts) as [string, number][]) metrics.outboxRows.set({ status }, n);
       },
     },
-    plugins: channels.flatMap((c) => (c.routes ? [c.routes] : [])),
+    plugins: [...channels.flatMap((c) => (c.routes ? [c.routes] : [])), agentConsole.routes],
   });
   realtime.attach(server);
 
@@ -110,8 +116,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const backend = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`;
 
   return {
-    config, logger, db, redis, store, attachments, gateway, outbox, events, metrics, server,
+    config, logger, db, redis, store, attachments, gateway, outbox, events, metrics, server, console: agentConsole,
     async start() {
+      await agentConsole.start();
       // Fastify logs one line per interface; say where we listen once, with the back ends.
       const level = server.log.level;
       server.log.level = 'warn';
@@ -132,6 +139,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       gateway.stopAccepting();
       if (recoveryTimer) clearInterval(recoveryTimer);
       for (const c of channels) await c.stop?.().catch((e: unknown) => logger.error({ err: e, channel: c.port.name }, 'channel stop failed'));
+      await agentConsole.stop();
       await server.close();
       await outbox.stop();
       await states.close();

@@ -26,6 +26,20 @@ export interface Config {
   shutdownTimeoutMs: number;
   uploadMaxBytes: number;
   webchat: WebchatConfig;
+  console: ConsoleConfig;
+}
+
+export interface ConsoleConfig {
+  /** The first admin, created at start when no agent exists; null: generate a password and log it once. */
+  adminEmail: string | null;
+  adminPassword: string | null;
+  /** A request with a solution the customer has not answered is closed after this long. */
+  autoCloseAfterMs: number;
+  sessionTtlMs: number;
+  /** Failed logins allowed per email and per address. */
+  loginRate: Rate;
+  /** `Secure` session cookies (behind HTTPS). */
+  secureCookies: boolean;
 }
 
 /** So many events per period. */
@@ -236,6 +250,43 @@ const variables = {
     example: '20/1m',
     schema: parsed('must be a rate like 10/1m', parseRate),
   },
+  ADMIN_EMAIL: {
+    default: null,
+    description: 'Email of the first admin, created at start when there is no agent yet. Unset: admin@localhost.',
+    example: 'support-lead@example.com',
+    schema: z.email({ error: 'must be an email address' }).transform((s) => s.toLowerCase()),
+  },
+  ADMIN_PASSWORD: {
+    default: null,
+    description: 'Password of that first admin (at least 10 characters). Unset: one is generated and printed once in the log.',
+    example: 'a-long-passphrase',
+    schema: z.string().min(10, 'must be at least 10 characters'),
+    secret: true,
+  },
+  AUTO_CLOSE_AFTER: {
+    default: '7d',
+    description: 'A request whose solution the customer neither accepts nor rejects is closed after this long.',
+    example: '3d',
+    schema: duration(MINUTE, 365 * UNIT_MS.d, 'between 1m and 365d'),
+  },
+  AGENT_SESSION_TTL: {
+    default: '7d',
+    description: 'How long an agent stays signed in (console session and API token).',
+    example: '12h',
+    schema: duration(5 * MINUTE, 365 * UNIT_MS.d, 'between 5m and 365d'),
+  },
+  LOGIN_RATE: {
+    default: '10/15m',
+    description: 'Failed sign-ins allowed per email and per client address in a period; more are refused with 429.',
+    example: '5/15m',
+    schema: parsed('must be a rate like 10/15m', parseRate),
+  },
+  SECURE_COOKIES: {
+    default: 'false',
+    description: 'Mark the console session cookie Secure: set true when the gateway is served over HTTPS.',
+    example: 'true',
+    schema: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((s) => s === 'true'),
+  },
 } satisfies Record<string, Variable>;
 
 type Variables = typeof variables;
@@ -318,6 +369,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       identitySecret: e.WEBCHAT_IDENTITY_SECRET,
       messageRate: e.WEBCHAT_MESSAGE_RATE,
       uploadRate: e.WEBCHAT_UPLOAD_RATE,
+    },
+    console: {
+      adminEmail: e.ADMIN_EMAIL,
+      adminPassword: e.ADMIN_PASSWORD,
+      autoCloseAfterMs: e.AUTO_CLOSE_AFTER,
+      sessionTtlMs: e.AGENT_SESSION_TTL,
+      loginRate: e.LOGIN_RATE,
+      secureCookies: e.SECURE_COOKIES,
     },
   };
 }

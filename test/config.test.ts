@@ -35,6 +35,14 @@ describe('loadConfig', () => {
         messageRate: { points: 20, durationMs: 10_000 },
         uploadRate: { points: 10, durationMs: 60_000 },
       },
+      console: {
+        adminEmail: null,
+        adminPassword: null,
+        autoCloseAfterMs: 7 * 24 * 3_600_000,
+        sessionTtlMs: 7 * 24 * 3_600_000,
+        loginRate: { points: 10, durationMs: 15 * 60_000 },
+        secureCookies: false,
+      },
     });
   });
 
@@ -64,6 +72,12 @@ describe('loadConfig', () => {
         WEBCHAT_IDENTITY_SECRET: 'identity-secret-16+',
         WEBCHAT_MESSAGE_RATE: '30/15s',
         WEBCHAT_UPLOAD_RATE: '5/1h',
+        ADMIN_EMAIL: 'Lead@Example.com',
+        ADMIN_PASSWORD: 'a-long-passphrase',
+        AUTO_CLOSE_AFTER: '3d',
+        AGENT_SESSION_TTL: '12h',
+        LOGIN_RATE: '5/15m',
+        SECURE_COOKIES: 'true',
       }),
     ).toEqual({
       port: 8080,
@@ -85,6 +99,14 @@ describe('loadConfig', () => {
         identitySecret: 'identity-secret-16+',
         messageRate: { points: 30, durationMs: 15_000 },
         uploadRate: { points: 5, durationMs: 3_600_000 },
+      },
+      console: {
+        adminEmail: 'lead@example.com',
+        adminPassword: 'a-long-passphrase',
+        autoCloseAfterMs: 3 * 24 * 3_600_000,
+        sessionTtlMs: 12 * 3_600_000,
+        loginRate: { points: 5, durationMs: 15 * 60_000 },
+        secureCookies: true,
       },
     });
   });

@@ -3,128 +3,42 @@
  * of the REST routes under /api and the events of the `/agents` socket.io
  * namespace. Types only, so the browser console imports them too. Dates are
  * ISO-8601 strings; ids of messages and status changes are decimal strings.
- * The routes validate against the zod schemas in console.schemas.ts, which
- * also produce the OpenAPI document served at /docs.
+ * The shapes are inferred from the zod schemas in console.schemas.ts, which
+ * validate the routes and produce the OpenAPI document served at /docs.
  */
+import type { z } from 'zod';
 import type { Locale, RequestStatus, RequestType } from '../conversation/conversation.types.js';
+import type * as S from './console.schemas.js';
 
 export type { Locale, RequestStatus, RequestType };
 
-export type AgentRole = 'admin' | 'agent';
-export type AuthorKind = 'customer' | 'bot' | 'agent' | 'system';
+export type AgentRole = z.infer<typeof S.agentRoleSchema>;
+export type AuthorKind = MessageView['author'];
 /** `internal`: a note only agents see. `pending` → `sent` | `failed` for outbound messages. */
-export type DeliveryState = 'received' | 'pending' | 'sent' | 'failed' | 'internal';
-
-export interface AgentView {
-  id: string;
-  email: string;
-  name: string;
-  role: AgentRole;
-  active: boolean;
-  createdAt: string;
-}
-
+export type DeliveryState = MessageView['deliveryState'];
+export type AgentView = z.infer<typeof S.agentViewSchema>;
 /** An agent as others see them on a request or a message. */
-export interface AgentRef {
-  id: string;
-  name: string;
-}
-
-/** `POST /api/auth/login` and `GET /api/auth/me`. */
-export interface SessionView {
-  /** Bearer token for API clients (`Authorization: Bearer <token>`); the console uses the cookie instead. */
-  token?: string;
-  /** Sent back as `x-csrf-token` on every cookie-authenticated request that changes something. */
-  csrfToken: string;
-  agent: AgentView;
-  expiresAt: string;
-}
-
-export interface CustomerView {
-  id: string;
-  channel: string;
-  displayName: string | null;
-  locale: Locale;
-  /** false once the channel said the customer cannot be reached (blocked the bot). */
-  reachable: boolean;
-}
-
-export interface AttachmentView {
-  id: string;
-  mimeType: string;
-  size: number;
-  fileName: string | null;
-  /** `/api/attachments/<id>`: needs the agent's session or token. */
-  url: string;
-}
-
-export interface MessageView {
-  id: string;
-  direction: 'inbound' | 'outbound';
-  author: AuthorKind;
-  agent: AgentRef | null;
-  text: string | null;
-  /** true for an agent's internal note, never sent to the customer. */
-  internal: boolean;
-  deliveryState: DeliveryState;
-  /** Why a delivery failed, when it did. */
-  deliveryError: string | null;
-  /** Buttons the bot offered with the message. */
-  choices: Array<{ id: string; label: string }>;
-  attachments: AttachmentView[];
-  createdAt: string;
-}
-
-export interface StatusChangeView {
-  id: string;
-  from: RequestStatus | null;
-  to: RequestStatus;
-  comment: string | null;
-  actor: { kind: AuthorKind; agent: AgentRef | null };
-  createdAt: string;
-}
-
-/** A row of the request list. */
-export interface RequestListItem {
-  id: string;
-  number: string;
-  type: RequestType;
-  subject: string;
-  status: RequestStatus;
-  channel: string;
-  customer: CustomerView;
-  assignee: AgentRef | null;
-  createdAt: string;
-  lastActivityAt: string;
-  /** The newest message that is not an internal note. */
-  lastMessage: { author: AuthorKind; text: string | null; createdAt: string } | null;
-  /** Customer messages newer than what the calling agent has read. */
-  unread: number;
-}
-
-/** `GET /api/requests/:number`. */
-export interface RequestView extends RequestListItem {
-  description: string;
-  closedAt: string | null;
-  /** The whole conversation of the request, oldest first, internal notes included. */
-  messages: MessageView[];
-  statusHistory: StatusChangeView[];
-  attachments: AttachmentView[];
-}
-
+export type AgentRef = z.infer<typeof S.agentRefSchema>;
+/** `POST /api/auth/login` (with `token`) and `GET /api/auth/me`. */
+export type SessionView = z.infer<typeof S.sessionViewSchema>;
+export type CustomerView = z.infer<typeof S.customerViewSchema>;
+/** `url` is `/api/attachments/<id>`: it needs the agent's session or token. */
+export type AttachmentView = z.infer<typeof S.attachmentViewSchema>;
+export type MessageView = z.infer<typeof S.messageViewSchema>;
+export type StatusChangeView = z.infer<typeof S.statusChangeViewSchema>;
+/**
+ * A row of the request list. `unread`: customer messages newer than what the
+ * calling agent has read. Events go to every agent alike: in `request_created`
+ * it counts all customer messages (no one has read them yet); in
+ * `request_updated` it is 0 and clients keep their own count (from `message`
+ * events) instead.
+ */
+export type RequestListItem = z.infer<typeof S.requestListItemSchema>;
+/** `GET /api/requests/:number`: the whole conversation, oldest first, internal notes included. */
+export type RequestView = z.infer<typeof S.requestViewSchema>;
 /** `GET /api/requests`. Newest activity first; pass `nextCursor` as `cursor` for the next page. */
-export interface RequestPage {
-  requests: RequestListItem[];
-  nextCursor: string | null;
-}
-
-export interface CannedResponseView {
-  id: string;
-  title: string;
-  text: string;
-  createdBy: AgentRef | null;
-  createdAt: string;
-}
+export type RequestPage = z.infer<typeof S.requestPageSchema>;
+export type CannedResponseView = z.infer<typeof S.cannedResponseViewSchema>;
 
 /** Query of `GET /api/requests`; every field optional. `status` and `type` take comma-separated lists. */
 export interface RequestQuery {

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
-import type { Customer, RequestRecord, RequestStatus, StoredMessage } from '../requests/request.types.js';
+import type { Customer, RequestRecord, RequestStatus, StatusChangeRecord, StoredMessage } from '../requests/request.types.js';
 
 /** What the gateway announces after a step commits; the agent relay listens. */
 export interface GatewayEventMap {
   request_created: { request: RequestRecord };
   customer_message: { requestNumber: string; message: StoredMessage };
-  status_changed: { request: RequestRecord; from: RequestStatus; to: RequestStatus; comment: string | null };
+  status_changed: { request: RequestRecord; change: StatusChangeRecord; from: RequestStatus; to: RequestStatus; comment: string | null };
   message_enqueued: { message: StoredMessage };
   delivery_failed: { message: StoredMessage; error: string };
   delivered: { message: StoredMessage };

@@ -213,7 +213,7 @@ export class Gateway {
         ctx.requestNumber = request.number;
         ctx.announcements.push({
           event: 'status_changed',
-          payload: { request, from: change.from ?? detail.status, to: change.to, comment: change.comment },
+          payload: { request, change, from: change.from ?? detail.status, to: change.to, comment: change.comment },
         });
         const event: ConversationEvent = {
           type: 'status_changed',
@@ -223,6 +223,41 @@ export class Gateway {
           comment: input.comment,
         };
         return { state: await applyEvent(ctx, state, event), result: request };
+      }),
+    );
+  }
+
+  /**
+   * Sends an agent's reply to the customer of a request, on the customer's
+   * channel, through the outbox. A request nobody has answered yet (`new`)
+   * goes to `in_progress`: the reply itself tells the customer so.
+   */
+  async agentReply(input: { number: string; agentId: string; text: string | null; attachmentIds?: string[] }): Promise<{ message: StoredMessage; request: RequestRecord }> {
+    const detail = await this.deps.store.getRequest(input.number);
+    if (!detail) throw new GatewayError('not_found', `request ${input.number} does not exist`);
+    const customer = detail.customer;
+    const actor: Actor = { kind: 'agent', agentId: input.agentId };
+    return this.deps.locks.withLock(lockKey(customer.id), () =>
+      this.steps.run(customer, null, input.agentId, async (ctx, state) => {
+        const message = await ctx.tx.enqueueOutbound({
+          customerId: customer.id,
+          requestId: detail.id,
+          channel: customer.channel,
+          author: 'agent',
+          agentId: input.agentId,
+          text: input.text,
+          ...(input.attachmentIds?.length ? { attachmentIds: input.attachmentIds } : {}),
+          at: ctx.now,
+        });
+        ctx.announcements.push({ event: 'message_enqueued', payload: { message } });
+        let request: RequestRecord = detail;
+        const current = await ctx.tx.findCustomerRequest(customer.id, detail.number);
+        if (current?.status === 'new') {
+          const { request: moved, change } = await ctx.tx.changeStatus({ number: detail.number, to: 'in_progress', comment: null, actor, at: ctx.now });
+          ctx.announcements.push({ event: 'status_changed', payload: { request: moved, change, from: 'new', to: change.to, comment: null } });
+          request = moved;
+        }
+        return { state, result: { message, request } };
       }),
     );
   }

@@ -155,7 +155,7 @@ async function changeStatusFromConversation(ctx: StepContext, effect: Extract<Ef
   ctx.requestNumber = request.number;
   ctx.announcements.push({
     event: 'status_changed',
-    payload: { request, from: change.from ?? summary.status, to: change.to, comment: change.comment },
+    payload: { request, change, from: change.from ?? summary.status, to: change.to, comment: change.comment },
   });
 }
 

@@ -11,6 +11,7 @@ import type { Database } from '../db/database.js';
 import type { SqlDatabase } from '../db/sql.js';
 import { sqlStatement } from '../db/sql.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { createAgentActions } from './prisma.agent-actions.js';
 import { guard } from './prisma.errors.js';
 import { listCustomerMessages } from './prisma.history.js';
 import {
@@ -95,6 +96,8 @@ export function createPrismaRequestStore(db: Pick<Database, 'prisma' | 'sql'>, o
     },
 
     getRequest: (number) => guard('getRequest', () => getRequest(prisma, number)),
+
+    ...createAgentActions(prisma),
 
     createAttachment: (input) =>
       guard('createAttachment', async () => toAttachmentRecord(await prisma.attachment.create({ data: input }))),

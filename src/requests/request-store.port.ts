@@ -219,6 +219,15 @@ export interface RequestStore {
   /** A page of the customer's conversation as they see it (no internal notes), oldest first. */
   listCustomerMessages(customerId: string, opts: ListCustomerMessagesOptions): Promise<CustomerMessagesPage>;
   createAttachment(input: NewAttachmentInput): Promise<AttachmentRecord>;
+  /** Writes an agent's internal note under a request: shown to agents, never delivered. Throws `not_found`. */
+  addNote(input: { requestId: string; agentId: string; text: string; at: Date }): Promise<StoredMessage>;
+  /** Sets or clears a request's assignee. Throws `not_found` for an unknown request or an unknown or inactive agent. */
+  assignRequest(number: string, agentId: string | null, at: Date): Promise<RequestRecord>;
+  /**
+   * Numbers of requests in `solution_provided` with no status change and no
+   * activity since before `before` (solutions the customer left unanswered), oldest first.
+   */
+  listStaleSolutions(before: Date, limit: number): Promise<string[]>;
   getAttachment(id: string): Promise<AttachmentRecord | null>;
 
   /**

@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../../http/errors.js';
+import { sendAttachment } from '../../http/attachment-reply.js';
 import type { WebchatDeps, WebchatOptions } from './webchat.adapter.js';
 import type { Limiter } from './webchat.limits.js';
 import type { LinkFor } from './webchat.mapper.js';
@@ -88,13 +89,4 @@ function visitorOf(request: FastifyRequest, secret: string): string {
 
 function tooLarge(limit: number): HttpError {
   return new HttpError('payload_too_large', `the file is larger than ${Math.floor(limit / 1048576) || 1} MB`);
-}
-
-export function sendAttachment(reply: FastifyReply, mimeType: string, data: Buffer): FastifyReply {
-  return reply
-    .type(mimeType)
-    .header('content-disposition', 'inline')
-    .header('x-content-type-options', 'nosniff')
-    .header('cache-control', 'private, max-age=3600')
-    .send(data);
 }

@@ -1,0 +1,83 @@
+/**
+ * The `/agents` socket.io namespace: agents only (a session cookie from the
+ * gateway's own origin, or `auth: { token }`), every socket in one room for
+ * broadcasts, plus rooms per agent and per session to disconnect them when an
+ * agent signs out or is deactivated.
+ */
+import type { Logger } from 'pino';
+import type { Namespace, Server, Socket } from 'socket.io';
+import { z } from 'zod';
+import type { AgentClientEvents, AgentServerEvents } from './console.api.js';
+import { toAgentView } from './console.views.js';
+import { readCookie, SESSION_COOKIE, type Authenticated, type SessionService } from './sessions.js';
+
+export const AGENTS_NAMESPACE = '/agents';
+export const AGENTS_ROOM = 'agents';
+export const agentRoom = (agentId: string) => `agent:${agentId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+export type AgentsNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, Authenticated>;
+type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, Authenticated>;
+
+const typingSchema = z.object({ requestNumber: z.string().min(1).max(40), typing: z.boolean() });
+/** Typing events one socket may send per second; more are dropped. */
+const TYPING_PER_SECOND = 5;
+
+export interface AgentsNamespaceDeps {
+  sessions: SessionService;
+  logger: Logger;
+  onTyping: (socket: AgentSocket, requestNumber: string, typing: boolean) => Promise<void>;
+}
+
+export function createAgentsNamespace(io: Server, deps: AgentsNamespaceDeps): AgentsNamespace {
+  const nsp = io.of(AGENTS_NAMESPACE) as unknown as AgentsNamespace;
+  nsp.use((socket, next) => {
+    authenticateSocket(socket, deps.sessions)
+      .then((auth) => {
+        if (!auth) return next(new Error('unauthorized'));
+        socket.data = auth;
+        next();
+      })
+      .catch((error: unknown) => {
+        deps.logger.error({ err: error }, 'agent socket authentication failed');
+        next(new Error('unavailable'));
+      });
+  });
+  nsp.on('connection', (socket) => {
+    const { agent, session } = socket.data;
+    void socket.join([AGENTS_ROOM, agentRoom(agent.id), sessionRoom(session.id)]);
+    socket.emit('ready', { agent: toAgentView(agent) });
+    let window = 0;
+    let count = 0;
+    socket.on('typing', (payload) => {
+      const now = Math.floor(Date.now() / 1000);
+      if (now !== window) [window, count] = [now, 0];
+      if (++count > TYPING_PER_SECOND) return;
+      const parsed = typingSchema.safeParse(payload);
+      if (!parsed.success) return;
+      deps.onTyping(socket, parsed.data.requestNumber, parsed.data.typing).catch((error: unknown) =>
+        deps.logger.warn({ err: error, agent: agent.id }, 'agent typing not relayed'),
+      );
+    });
+  });
+  return nsp;
+}
+
+/**
+ * A bearer token in `auth.token`, or the session cookie, which is only taken
+ * from the gateway's own pages: the handshake's Origin must name its Host.
+ */
+async function authenticateSocket(socket: AgentSocket, sessions: SessionService): Promise<Authenticated | null> {
+  const { auth, headers } = socket.handshake;
+  const token = typeof auth?.token === 'string' ? auth.token : null;
+  if (token) return sessions.resolve(token, 'bearer');
+  const cookie = readCookie(headers.cookie, SESSION_COOKIE);
+  if (!cookie || !sameOrigin(headers.origin, headers.host)) return null;
+  return sessions.resolve(cookie, 'cookie');
+}
+
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin) return true; // not a browser page: no cross-site request to fear
+  if (!host || !URL.canParse(origin)) return false;
+  return new URL(origin).host === host;
+}

@@ -1,0 +1,25 @@
+import type { Logger } from 'pino';
+import type { ConsoleConfig } from '../config.js';
+import type { Gateway } from '../gateway/gateway.js';
+import type { AttachmentService } from '../requests/attachments.js';
+import type { RequestStore } from '../requests/request-store.port.js';
+import type { AgentStore } from './agent-store.js';
+import type { ConsoleQueries } from './console.queries.js';
+import type { LoginLimiter } from './login-limiter.js';
+import type { AgentRelay } from './relay.js';
+import type { SessionService } from './sessions.js';
+
+/** What the agent API's routes work with. */
+export interface ConsoleDeps {
+  config: ConsoleConfig;
+  agents: AgentStore;
+  sessions: SessionService;
+  limiter: LoginLimiter;
+  queries: ConsoleQueries;
+  store: RequestStore;
+  gateway: Gateway;
+  attachments: AttachmentService;
+  relay: AgentRelay;
+  clock: () => Date;
+  logger: Logger;
+}

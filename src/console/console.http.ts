@@ -1,0 +1,74 @@
+/**
+ * What every agent API route shares: who is calling (session cookie or bearer
+ * token, with CSRF for the cookie), role checks, and the mapping of domain
+ * errors to the HTTP error catalogue.
+ */
+import type {} from '@fastify/cookie';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../gateway/gateway.errors.js';
+import { handleError, HttpError } from '../http/errors.js';
+import { StoreError } from '../requests/request-store.port.js';
+import { csrfMatches, CSRF_HEADER, tokenOf, type Authenticated, type SessionService } from './sessions.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: Authenticated | null;
+  }
+  interface FastifyContextConfig {
+    /** Open without a session (sign-in, the API document). */
+    public?: boolean;
+    /** Admins only. */
+    admin?: boolean;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The preHandler of every agent route: 401 without a valid agent session, 403 without CSRF or the role. */
+export function authenticateAgent(sessions: SessionService) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const config = request.routeOptions.config;
+    if (config.public) return;
+    const presented = tokenOf(request.headers, request.cookies);
+    const auth = presented ? await sessions.resolve(presented.token, presented.via) : null;
+    if (!auth) throw new HttpError('unauthorized', 'sign in first: an agent session cookie or `Authorization: Bearer <token>` is required');
+    if (auth.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
+      const given = request.headers[CSRF_HEADER];
+      if (!csrfMatches(auth.session.csrfToken, typeof given === 'string' ? given : undefined)) {
+        throw new HttpError('forbidden', `missing or wrong ${CSRF_HEADER} header`);
+      }
+    }
+    if (config.admin && auth.agent.role !== 'admin') throw new HttpError('forbidden', 'only admins may do this');
+    request.auth = auth;
+  };
+}
+
+/** The caller of a route behind authenticateAgent. */
+export function agentOf(request: FastifyRequest): Authenticated['agent'] {
+  if (!request.auth) throw new HttpError('unauthorized', 'sign in first');
+  return request.auth.agent;
+}
+
+/** Domain errors as HTTP errors; everything else goes to the server's handler. */
+export function handleConsoleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  handleError(toHttpError(error) ?? error, request, reply);
+}
+
+function toHttpError(error: Error): HttpError | null {
+  if (error instanceof StoreError || error instanceof GatewayError) {
+    switch (error.code) {
+      case 'not_found':
+        return new HttpError('not_found', error.message, { cause: error });
+      case 'invalid_transition':
+      case 'conflict':
+        return new HttpError('conflict', error.message, { cause: error });
+      case 'invalid_message':
+      case 'invalid_attachment':
+        return new HttpError('unprocessable', error.message, { cause: error });
+      case 'shutting_down':
+      case 'unavailable':
+        return new HttpError('unavailable', error.message, { cause: error });
+    }
+  }
+  return null;
+}

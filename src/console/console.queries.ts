@@ -1,0 +1,188 @@
+/**
+ * The console's read model: the request list with its filters and cursor, and
+ * a request with everything an agent reads. Reads only; every change goes
+ * through the gateway or the agent store.
+ */
+import type { Database } from '../db/database.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { toCustomer, toRequestRecord } from '../requests/prisma.mappers.js';
+import type { RequestStore } from '../requests/request-store.port.js';
+import type { AttachmentRecord, RequestStatus, RequestType } from '../requests/request.types.js';
+import type { AgentStore } from './agent-store.js';
+import type { RequestListItem, RequestPage, RequestView } from './console.api.js';
+import { agentLookup, toAttachmentView, toListItem, toMessageView, toStatusChangeView, type AgentLookup } from './console.views.js';
+
+export interface RequestFilter {
+  statuses?: RequestStatus[];
+  types?: RequestType[];
+  channel?: string;
+  /** An agent id, or null for unassigned ones. */
+  assigneeId?: string | null;
+  q?: string;
+  cursor?: string;
+  limit: number;
+}
+
+interface Cursor {
+  t: string;
+  id: string;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+/** The cursor's position, or null when it is not one this server made. */
+export function decodeCursor(text: string): Cursor | null {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor>;
+    return typeof c.t === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.t)) ? { t: c.t, id: c.id } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** How an agent's unread count is taken: theirs, none read (a new request), or left to the client (0). */
+type UnreadFor = { agentId: string } | 'all' | 'none';
+
+export class ConsoleQueries {
+  constructor(
+    private readonly db: Database,
+    private readonly store: RequestStore,
+    private readonly agents: AgentStore,
+  ) {}
+
+  async listRequests(filter: RequestFilter, agentId: string): Promise<RequestPage> {
+    const where: Prisma.RequestWhereInput[] = [];
+    if (filter.statuses?.length) where.push({ status: { in: filter.statuses } });
+    if (filter.types?.length) where.push({ type: { in: filter.types } });
+    if (filter.channel) where.push({ channel: filter.channel });
+    if (filter.assigneeId !== undefined) where.push({ assigneeId: filter.assigneeId });
+    const q = filter.q?.trim();
+    if (q) {
+      const contains = { contains: q, mode: 'insensitive' as const };
+      where.push({ OR: [{ number: contains }, { subject: contains }, { description: contains }, { customer: { displayName: contains } }] });
+    }
+    const cursor = filter.cursor ? decodeCursor(filter.cursor) : null;
+    if (cursor) {
+      const t = new Date(cursor.t);
+      where.push({ OR: [{ lastActivityAt: { lt: t } }, { lastActivityAt: t, id: { lt: cursor.id } }] });
+    }
+    const rows = await this.db.prisma.request.findMany({
+      where: { AND: where },
+      orderBy: [{ lastActivityAt: 'desc' }, { id: 'desc' }],
+      take: filter.limit + 1,
+      include: { customer: true },
+    });
+    const page = rows.slice(0, filter.limit);
+    const last = page.at(-1);
+    const items = await this.toListItems(page, { agentId });
+    return {
+      requests: items,
+      nextCursor: rows.length > filter.limit && last ? encodeCursor({ t: last.lastActivityAt.toISOString(), id: last.id }) : null,
+    };
+  }
+
+  /** One list row by request id, as events show it to every agent. */
+  async listItem(requestId: string, unread: 'all' | 'none'): Promise<RequestListItem | null> {
+    const row = await this.db.prisma.request.findUnique({ where: { id: requestId }, include: { customer: true } });
+    if (!row) return null;
+    const [item] = await this.toListItems([row], unread);
+    return item ?? null;
+  }
+
+  async getRequestView(number: string, agentId: string): Promise<RequestView | null> {
+    const detail = await this.store.getRequest(number);
+    if (!detail) return null;
+    const agents = await this.lookup();
+    const failed = detail.messages.filter((m) => m.deliveryState === 'failed').map((m) => m.id);
+    const [errors, extras] = await Promise.all([this.deliveryErrors(failed), this.extras([detail.id], { agentId })]);
+    const byMessage = new Map<string, AttachmentRecord[]>();
+    for (const a of detail.attachments) {
+      if (a.messageId) byMessage.set(a.messageId, [...(byMessage.get(a.messageId) ?? []), a]);
+    }
+    const item = toListItem(detail, { customer: detail.customer, ...extrasOf(extras, detail.id) }, agents);
+    return {
+      ...item,
+      description: detail.description,
+      closedAt: detail.closedAt?.toISOString() ?? null,
+      messages: detail.messages.map((m) => toMessageView(m, byMessage.get(m.id) ?? [], agents, errors.get(m.id) ?? null)),
+      statusHistory: detail.statusChanges.map((c) => toStatusChangeView(c, agents)),
+      attachments: detail.attachments.map(toAttachmentView),
+    };
+  }
+
+  /** A request's id and its newest message id (what "read" moves to), by number. */
+  async requestRef(number: string): Promise<{ id: string; number: string; lastMessageId: bigint | null } | null> {
+    const { rows } = await this.db.sql.query<{ id: string; number: string; last: string | null }>(
+      'SELECT r.id, r.number, (SELECT max(m.id)::text FROM message m WHERE m.request_id = r.id) AS last FROM request r WHERE r.number = upper($1)',
+      [number],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, number: row.number, lastMessageId: row.last === null ? null : BigInt(row.last) } : null;
+  }
+
+  /** A request's number by its id. */
+  async numberOf(requestId: string): Promise<string | null> {
+    const { rows } = await this.db.sql.query<{ number: string }>('SELECT number FROM request WHERE id = $1', [requestId]);
+    return rows[0]?.number ?? null;
+  }
+
+  /** Names of every agent (a desk has tens, not thousands). */
+  async lookup(): Promise<AgentLookup> {
+    return agentLookup(await this.agents.listAgents());
+  }
+
+  /** Why each of these failed deliveries failed, by message id. */
+  async deliveryErrors(messageIds: string[]): Promise<Map<string, string>> {
+    if (messageIds.length === 0) return new Map();
+    const { rows } = await this.db.sql.query<{ message_id: string; last_error: string | null }>(
+      'SELECT message_id::text AS message_id, last_error FROM outbox WHERE message_id = ANY($1::bigint[])',
+      [messageIds],
+    );
+    return new Map(rows.map((r) => [r.message_id, r.last_error ?? 'delivery failed']));
+  }
+
+  private async toListItems(
+    rows: Array<Parameters<typeof toRequestRecord>[0] & { customer: Parameters<typeof toCustomer>[0] }>,
+    unread: UnreadFor,
+  ): Promise<RequestListItem[]> {
+    const [agents, extras] = await Promise.all([this.lookup(), this.extras(rows.map((r) => r.id), unread)]);
+    return rows.map((r) => toListItem(toRequestRecord(r), { customer: toCustomer(r.customer), ...extrasOf(extras, r.id) }, agents));
+  }
+
+  /** The newest visible message and the unread count of each request. */
+  private async extras(requestIds: string[], unread: UnreadFor): Promise<Map<string, Omit<ReturnType<typeof extrasOf>, never>>> {
+    const result = new Map<string, ReturnType<typeof extrasOf>>();
+    if (requestIds.length === 0) return result;
+    const { rows: lasts } = await this.db.sql.query<{ request_id: string; author: string; text: string | null; created_at: Date }>(
+      `SELECT DISTINCT ON (request_id) request_id, author::text AS author, text, created_at
+       FROM message WHERE request_id = ANY($1::text[]) AND delivery_state <> 'internal'
+       ORDER BY request_id, id DESC`,
+      [requestIds],
+    );
+    for (const l of lasts) {
+      result.set(l.request_id, {
+        lastMessage: { author: l.author as 'customer', text: l.text, createdAt: new Date(l.created_at).toISOString() },
+        unread: 0,
+      });
+    }
+    if (unread === 'none') return result;
+    const { rows: counts } = await this.db.sql.query<{ request_id: string; n: string }>(
+      `SELECT m.request_id, count(*)::text AS n
+       FROM message m LEFT JOIN request_read r ON r.request_id = m.request_id AND r.agent_id = $2
+       WHERE m.request_id = ANY($1::text[]) AND m.author = 'customer' AND m.id > COALESCE(r.last_read_message_id, 0)
+       GROUP BY m.request_id`,
+      [requestIds, unread === 'all' ? null : unread.agentId],
+    );
+    for (const c of counts) {
+      const entry = result.get(c.request_id) ?? { lastMessage: null, unread: 0 };
+      result.set(c.request_id, { ...entry, unread: Number(c.n) });
+    }
+    return result;
+  }
+}
+
+function extrasOf(extras: Map<string, { lastMessage: RequestListItem['lastMessage']; unread: number }>, id: string) {
+  return extras.get(id) ?? { lastMessage: null, unread: 0 };
+}

@@ -1,0 +1,157 @@
+/**
+ * The agent API's schemas (zod): they validate every request, check every
+ * response and produce the OpenAPI document at /docs. The TypeScript shapes in
+ * console.api.ts are inferred from them.
+ */
+import { z } from 'zod';
+
+const REQUEST_TYPES = ['incident', 'mass_incident', 'consultation', 'development_request'] as const;
+const REQUEST_STATUSES = ['new', 'in_progress', 'awaiting_customer', 'solution_provided', 'closed'] as const;
+const AUTHORS = ['customer', 'bot', 'agent', 'system'] as const;
+const DELIVERY_STATES = ['received', 'pending', 'sent', 'failed', 'internal'] as const;
+
+export const requestTypeSchema = z.enum(REQUEST_TYPES);
+export const requestStatusSchema = z.enum(REQUEST_STATUSES);
+export const agentRoleSchema = z.enum(['admin', 'agent']);
+const isoDate = z.string().describe('ISO-8601 date and time');
+/** Text an agent writes: trimmed, not empty. */
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+export const agentViewSchema = z
+  .object({ id: z.string(), email: z.string(), name: z.string(), role: agentRoleSchema, active: z.boolean(), createdAt: isoDate })
+  .meta({ id: 'Agent' });
+
+export const agentRefSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'AgentRef' });
+
+export const sessionViewSchema = z
+  .object({
+    token: z.string().optional().describe('Bearer token for API clients; the console uses the httpOnly cookie instead.'),
+    csrfToken: z.string().describe('Send back as `x-csrf-token` on cookie-authenticated POST, PATCH and DELETE.'),
+    agent: agentViewSchema,
+    expiresAt: isoDate,
+  })
+  .meta({ id: 'Session' });
+
+export const customerViewSchema = z
+  .object({
+    id: z.string(),
+    channel: z.string(),
+    displayName: z.string().nullable(),
+    locale: z.enum(['ru', 'en']),
+    reachable: z.boolean().describe('false once the channel said the customer cannot be reached (e.g. blocked the bot).'),
+  })
+  .meta({ id: 'Customer' });
+
+export const attachmentViewSchema = z
+  .object({ id: z.string(), mimeType: z.string(), size: z.number().int(), fileName: z.string().nullable(), url: z.string() })
+  .meta({ id: 'Attachment' });
+
+export const messageViewSchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(['inbound', 'outbound']),
+    author: z.enum(AUTHORS),
+    agent: agentRefSchema.nullable(),
+    text: z.string().nullable(),
+    internal: z.boolean().describe('An internal note: agents only, never sent to the customer.'),
+    deliveryState: z.enum(DELIVERY_STATES),
+    deliveryError: z.string().nullable(),
+    choices: z.array(z.object({ id: z.string(), label: z.string() })),
+    attachments: z.array(attachmentViewSchema),
+    createdAt: isoDate,
+  })
+  .meta({ id: 'Message' });
+
+export const statusChangeViewSchema = z
+  .object({
+    id: z.string(),
+    from: requestStatusSchema.nullable(),
+    to: requestStatusSchema,
+    comment: z.string().nullable(),
+    actor: z.object({ kind: z.enum(AUTHORS), agent: agentRefSchema.nullable() }),
+    createdAt: isoDate,
+  })
+  .meta({ id: 'StatusChange' });
+
+export const requestListItemSchema = z
+  .object({
+    id: z.string(),
+    number: z.string(),
+    type: requestTypeSchema,
+    subject: z.string(),
+    status: requestStatusSchema,
+    channel: z.string(),
+    customer: customerViewSchema,
+    assignee: agentRefSchema.nullable(),
+    createdAt: isoDate,
+    lastActivityAt: isoDate,
+    lastMessage: z.object({ author: z.enum(AUTHORS), text: z.string().nullable(), createdAt: isoDate }).nullable(),
+    unread: z.number().int().describe('Customer messages newer than what the calling agent has read.'),
+  })
+  .meta({ id: 'RequestListItem' });
+
+export const requestViewSchema = requestListItemSchema
+  .extend({
+    description: z.string(),
+    closedAt: isoDate.nullable(),
+    messages: z.array(messageViewSchema),
+    statusHistory: z.array(statusChangeViewSchema),
+    attachments: z.array(attachmentViewSchema),
+  })
+  .meta({ id: 'Request' });
+
+export const requestPageSchema = z
+  .object({ requests: z.array(requestListItemSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'RequestPage' });
+
+export const cannedResponseViewSchema = z
+  .object({ id: z.string(), title: z.string(), text: z.string(), createdBy: agentRefSchema.nullable(), createdAt: isoDate })
+  .meta({ id: 'CannedResponse' });
+
+export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).meta({ id: 'Error' });
+
+/** Comma-separated values, each checked against `values`. */
+const listOf = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)));
+
+export const requestQuerySchema = z.object({
+  status: listOf(REQUEST_STATUSES).optional().describe('Comma-separated statuses.'),
+  type: listOf(REQUEST_TYPES).optional().describe('Comma-separated types.'),
+  channel: z.string().max(40).optional(),
+  assignee: z.string().max(64).optional().describe('An agent id, `me` or `none`.'),
+  q: z.string().max(200).optional().describe('Searches number, subject, description and customer name.'),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+});
+
+export const loginBodySchema = z.object({ email: z.string().trim().max(320), password: z.string().max(1000) });
+export const numberParamsSchema = z.object({ number: z.string().max(40) });
+export const idParamsSchema = z.object({ id: z.string().max(64) });
+export const messageBodySchema = z.object({ text: text(4000), internal: z.boolean().default(false) });
+export const statusBodySchema = z
+  .object({ status: z.enum(['in_progress', 'awaiting_customer', 'solution_provided', 'closed']), comment: z.string().trim().max(4000).nullable().default(null) })
+  .refine((b) => !['awaiting_customer', 'solution_provided'].includes(b.status) || (b.comment ?? '').length > 0, {
+    message: 'comment is required: it is the question or the solution sent to the customer',
+    path: ['comment'],
+  });
+export const assignBodySchema = z.object({ agentId: z.string().max(64).nullable() });
+export const cannedBodySchema = z.object({ title: text(100), text: text(4000) });
+export const newAgentBodySchema = z.object({
+  email: z.email().max(320),
+  name: text(100),
+  password: z.string().min(10, 'must be at least 10 characters').max(1000),
+  role: agentRoleSchema.default('agent'),
+});
+export const agentPatchBodySchema = z
+  .object({
+    name: text(100).optional(),
+    role: agentRoleSchema.optional(),
+    active: z.boolean().optional(),
+    password: z.string().min(10, 'must be at least 10 characters').max(1000).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
+
+export const noContentSchema = z.null().describe('No content');

@@ -1,0 +1,136 @@
+/**
+ * The agent console's server side: the REST API under /api (OpenAPI at /docs),
+ * the `/agents` socket.io namespace, the relay between agents and customers,
+ * the first admin and the auto-close of unanswered solutions.
+ */
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Server } from 'socket.io';
+import type { ChannelPort } from '../channels/channel.port.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { Gateway } from '../gateway/gateway.js';
+import type { GatewayEvents } from '../gateway/gateway-events.js';
+import type { AttachmentService } from '../requests/attachments.js';
+import type { RequestStore } from '../requests/request-store.port.js';
+import { createPrismaAgentStore, type AgentStore } from './agent-store.js';
+import { createAgentsNamespace } from './agents.namespace.js';
+import { agentsRoutes } from './agents.routes.js';
+import { authRoutes } from './auth.routes.js';
+import { AutoCloser } from './auto-close.js';
+import { ensureFirstAdmin } from './bootstrap.js';
+import type { ConsoleDeps } from './console.deps.js';
+import { authenticateAgent, handleConsoleError } from './console.http.js';
+import { ConsoleQueries } from './console.queries.js';
+import { consoleUiRoutes } from './console-ui.routes.js';
+import { LoginLimiter } from './login-limiter.js';
+import { AgentRelay } from './relay.js';
+import { requestsRoutes } from './requests.routes.js';
+import { SessionService } from './sessions.js';
+
+export interface ConsoleModuleDeps {
+  config: Config;
+  db: Database;
+  store: RequestStore;
+  gateway: Gateway;
+  events: GatewayEvents;
+  attachments: AttachmentService;
+  io: Server;
+  redis: Redis | null;
+  ports: ReadonlyMap<string, ChannelPort>;
+  clock: () => Date;
+  logger: Logger;
+}
+
+export interface ConsoleModule {
+  agents: AgentStore;
+  relay: AgentRelay;
+  autoClose: AutoCloser;
+  routes: (app: FastifyInstance) => Promise<void>;
+  /** Creates the first admin if there is none, starts relaying and the auto-close. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
+  const { config, clock, logger } = deps;
+  const agents = createPrismaAgentStore(deps.db.prisma);
+  const sessions = new SessionService(agents, config.console.sessionTtlMs, clock);
+  const queries = new ConsoleQueries(deps.db, deps.store, agents);
+  const nsp = createAgentsNamespace(deps.io, {
+    sessions,
+    logger,
+    onTyping: (socket, number, typing) => relay.agentTyping({ id: socket.data.agent.id, name: socket.data.agent.name }, number, typing),
+  });
+  const relay: AgentRelay = new AgentRelay({ nsp, queries, store: deps.store, gateway: deps.gateway, events: deps.events, ports: deps.ports, clock, logger });
+  const autoClose = new AutoCloser({ store: deps.store, gateway: deps.gateway, clock, logger, afterMs: config.console.autoCloseAfterMs });
+  const routeDeps: ConsoleDeps = {
+    config: config.console,
+    agents,
+    sessions,
+    limiter: new LoginLimiter(config.console.loginRate, deps.redis),
+    queries,
+    store: deps.store,
+    gateway: deps.gateway,
+    attachments: deps.attachments,
+    relay,
+    clock,
+    logger,
+  };
+
+  async function routes(app: FastifyInstance): Promise<void> {
+    await app.register(consoleUiRoutes);
+    await app.register(async (api) => {
+      api.setValidatorCompiler(validatorCompiler);
+      api.setSerializerCompiler(serializerCompiler);
+      api.setErrorHandler(handleConsoleError);
+      await api.register(cookie);
+      await api.register(swagger, {
+        openapi: {
+          info: { title: 'RelayDesk agent API', version: '1', description: 'Requests, replies and status changes for support agents. Real-time events: socket.io namespace `/agents` (see docs/agent-api.md).' },
+          components: {
+            securitySchemes: {
+              bearer: { type: 'http', scheme: 'bearer', description: 'The `token` from POST /api/auth/login' },
+              cookie: { type: 'apiKey', in: 'cookie', name: 'relaydesk_session', description: 'The console session; changes also need the x-csrf-token header' },
+            },
+          },
+          security: [{ bearer: [] }, { cookie: [] }],
+        },
+        transform: jsonSchemaTransform,
+        transformObject: jsonSchemaTransformObject,
+      });
+      api.decorateRequest('auth', null);
+      api.addHook('onRoute', (route) => {
+        if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true };
+      });
+      api.addHook('preHandler', authenticateAgent(sessions));
+      await api.register(swaggerUi, { routePrefix: '/docs' });
+      await api.register(authRoutes, routeDeps);
+      await api.register(requestsRoutes, routeDeps);
+      await api.register(agentsRoutes, routeDeps);
+    });
+  }
+
+  return {
+    agents,
+    relay,
+    autoClose,
+    routes,
+    async start() {
+      await ensureFirstAdmin(agents, config.console, logger);
+      relay.start();
+      autoClose.start();
+      await agents.deleteExpiredSessions(clock()).catch((e: unknown) => logger.warn({ err: e }, 'could not delete expired sessions'));
+    },
+    async stop() {
+      relay.stop();
+      await autoClose.stop();
+      nsp.local.disconnectSockets(true);
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The agent relay: what agents do to a conversation (reply, note, assign) and
+ * what agents are shown live. Gateway events from this instance are turned into
+ * `/agents` events; with Redis, socket.io's adapter carries them to agents
+ * connected to any instance, so each event is broadcast once, by the instance
+ * where it happened.
+ */
+import type { Logger } from 'pino';
+import type { ChannelPort } from '../channels/channel.port.js';
+import type { Gateway } from '../gateway/gateway.js';
+import type { GatewayEvents } from '../gateway/gateway-events.js';
+import { HttpError } from '../http/errors.js';
+import type { RequestStore } from '../requests/request-store.port.js';
+import type { AttachmentRecord, StoredMessage } from '../requests/request.types.js';
+import type { AgentRef, MessageView } from './console.api.js';
+import type { ConsoleQueries } from './console.queries.js';
+import { toMessageView, toStatusChangeView } from './console.views.js';
+import { AGENTS_ROOM, agentRoom, sessionRoom, type AgentsNamespace } from './agents.namespace.js';
+
+export interface AgentRelayDeps {
+  nsp: AgentsNamespace;
+  queries: ConsoleQueries;
+  store: RequestStore;
+  gateway: Gateway;
+  events: GatewayEvents;
+  /** The channels this instance runs, to show the customer an agent typing. */
+  ports: ReadonlyMap<string, ChannelPort>;
+  clock: () => Date;
+  logger: Logger;
+}
+
+export class AgentRelay {
+  private unsubscribe: Array<() => void> = [];
+
+  constructor(private readonly deps: AgentRelayDeps) {}
+
+  /** Starts relaying gateway events to connected agents. */
+  start(): void {
+    const { events } = this.deps;
+    this.unsubscribe = [
+      events.on('request_created', async ({ request }) => {
+        const item = await this.deps.queries.listItem(request.id, 'all');
+        if (item) this.broadcast().emit('request_created', { request: item });
+      }),
+      events.on('customer_message', async ({ requestNumber, message }) => this.announceMessage(requestNumber, message)),
+      events.on('message_enqueued', async ({ message }) => {
+        if (message.requestId) await this.announceMessage(null, message);
+      }),
+      events.on('status_changed', async ({ request, change }) => {
+        const agents = await this.deps.queries.lookup();
+        this.broadcast().emit('status_changed', { requestNumber: request.number, change: toStatusChangeView(change, agents) });
+        await this.announceRow(request.id);
+      }),
+      events.on('delivered', async ({ message }) => this.announceDelivery(message, null)),
+      events.on('delivery_failed', async ({ message, error }) => {
+        await this.announceDelivery(message, error);
+        if (message.requestId) await this.announceRow(message.requestId); // the customer may be unreachable now
+      }),
+      events.on('customer_typing', async ({ customer, typing }) => {
+        const active = await this.deps.store.findActiveRequest(customer.id);
+        if (active) this.broadcast().emit('customer_typing', { requestNumber: active.number, typing });
+      }),
+    ];
+  }
+
+  stop(): void {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+  }
+
+  /** An agent's reply, sent to the customer through the outbox. */
+  async reply(number: string, agentId: string, text: string): Promise<MessageView> {
+    const { message } = await this.deps.gateway.agentReply({ number, agentId, text });
+    return toMessageView(message, [], await this.deps.queries.lookup());
+  }
+
+  /** An internal note: stored under the request and shown to agents only. */
+  async addNote(number: string, agentId: string, text: string): Promise<MessageView> {
+    const ref = await this.deps.queries.requestRef(number);
+    if (!ref) throw new HttpError('not_found', `request ${number} does not exist`);
+    const note = await this.deps.store.addNote({ requestId: ref.id, agentId, text, at: this.deps.clock() });
+    const view = toMessageView(note, [], await this.deps.queries.lookup());
+    this.broadcast().emit('message', { requestNumber: ref.number, message: view });
+    return view;
+  }
+
+  async assign(number: string, agentId: string | null, byAgentId: string): Promise<void> {
+    const request = await this.deps.store.assignRequest(number, agentId, this.deps.clock());
+    const agents = await this.deps.queries.lookup();
+    this.broadcast().emit('assigned', { requestNumber: request.number, assignee: agents(request.assigneeId), by: agents(byAgentId) });
+    await this.announceRow(request.id);
+  }
+
+  /** Shows other agents, and the customer where the channel can, that an agent is typing. */
+  async agentTyping(agent: AgentRef, requestNumber: string, typing: boolean): Promise<void> {
+    const detail = await this.deps.store.getRequest(requestNumber);
+    if (!detail) return;
+    this.deps.nsp.except(agentRoom(agent.id)).emit('agent_typing', { requestNumber: detail.number, agent, typing });
+    this.deps.ports.get(detail.customer.channel)?.setTyping?.(detail.customer.externalId, typing);
+  }
+
+  /** Disconnects the sockets of a session that ended (sign-out). */
+  endSession(sessionId: string): void {
+    this.deps.nsp.in(sessionRoom(sessionId)).disconnectSockets(true);
+  }
+
+  /** Disconnects every socket of an agent (deactivated). */
+  endAgent(agentId: string): void {
+    this.deps.nsp.in(agentRoom(agentId)).disconnectSockets(true);
+  }
+
+  private broadcast() {
+    return this.deps.nsp.to(AGENTS_ROOM);
+  }
+
+  private async announceMessage(requestNumber: string | null, message: StoredMessage): Promise<void> {
+    if (!message.requestId) return;
+    const [row, agents, attachments] = await Promise.all([
+      this.deps.queries.listItem(message.requestId, 'none'),
+      this.deps.queries.lookup(),
+      this.attachmentsOf(message),
+    ]);
+    if (!row) return;
+    this.broadcast().emit('message', { requestNumber: requestNumber ?? row.number, message: toMessageView(message, attachments, agents) });
+    this.broadcast().emit('request_updated', { request: row });
+  }
+
+  private async announceRow(requestId: string): Promise<void> {
+    const row = await this.deps.queries.listItem(requestId, 'none');
+    if (row) this.broadcast().emit('request_updated', { request: row });
+  }
+
+  private async announceDelivery(message: StoredMessage, error: string | null): Promise<void> {
+    if (!message.requestId) return;
+    const ref = await this.deps.queries.numberOf(message.requestId);
+    if (!ref) return;
+    this.broadcast().emit('message_status', {
+      requestNumber: ref,
+      messageId: message.id,
+      deliveryState: error === null ? 'sent' : 'failed',
+      deliveryError: error,
+    });
+  }
+
+  private async attachmentsOf(message: StoredMessage): Promise<AttachmentRecord[]> {
+    const found = await Promise.all(message.attachmentIds.map((id) => this.deps.store.getAttachment(id)));
+    return found.filter((a): a is AttachmentRecord => a !== null);
+  }
+}
