@@ -99,6 +99,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const server = await buildServer({
     logger,
     bodyLimit: config.uploadMaxBytes + 64 * 1024,
+    trustProxy: config.trustProxy,
     health: {
       checks,
       registry: metrics.registry,

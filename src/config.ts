@@ -25,6 +25,8 @@ export interface Config {
   outboxPollIntervalMs: number;
   shutdownTimeoutMs: number;
   uploadMaxBytes: number;
+  /** Fastify's `trustProxy`: whether (or which) proxies' X-Forwarded-For to believe for the client address. */
+  trustProxy: boolean | number | string[];
   webchat: WebchatConfig;
   console: ConsoleConfig;
 }
@@ -65,6 +67,15 @@ export function parseRate(text: string): Rate | null {
   const points = Number(m[1]);
   const durationMs = Number(m[2]) * unit;
   return points > 0 && durationMs > 0 ? { points, durationMs } : null;
+}
+
+/** `true`, `false`, a hop count, or comma-separated addresses/CIDRs; null if malformed. */
+export function parseTrustProxy(text: string): boolean | number | string[] | null {
+  const t = text.trim().toLowerCase();
+  if (t === 'true' || t === 'false') return t === 'true';
+  if (/^\d{1,2}$/.test(t)) return Number(t);
+  const list = t.split(',').map((s) => s.trim()).filter(Boolean);
+  return list.length > 0 && list.every((s) => /^[0-9a-f:.]+(\/\d{1,3})?$/.test(s)) ? list : null;
 }
 
 /** `*`, or a comma-separated list of http(s) origins (no path); null if malformed. */
@@ -217,6 +228,13 @@ const variables = {
       inRange(1024, UNIT_BYTES.gb)(parseBytes(s)),
     ),
   },
+  TRUST_PROXY: {
+    default: 'false',
+    description:
+      'Behind a load balancer: true (trust X-Forwarded-For), a number of proxy hops, or comma-separated proxy addresses or CIDRs. The client address limits sign-ins and connections.',
+    example: '10.0.0.0/8',
+    schema: parsed('must be true, false, a number of hops or comma-separated addresses/CIDRs', parseTrustProxy),
+  },
   WEBCHAT_SECRET: {
     default: null,
     description:
@@ -363,6 +381,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxPollIntervalMs: e.OUTBOX_POLL_INTERVAL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    trustProxy: e.TRUST_PROXY,
     webchat: {
       secret: e.WEBCHAT_SECRET,
       allowedOrigins: e.WEBCHAT_ALLOWED_ORIGINS,

@@ -5,6 +5,7 @@
 import { createApp, createLogger } from './app.js';
 import { webchatChannel } from './channels/webchat/index.js';
 import { ConfigError, loadConfig } from './config.js';
+import { DatabaseInUseError } from './db/pglite-lock.js';
 
 async function main(): Promise<void> {
   let config;
@@ -19,8 +20,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   const app = await createApp(config, { logger, channels: [webchatChannel] });
-  await app.start();
-
+  // Handlers go in before start: a signal during start-up stops the app once it has started.
+  let started: Promise<unknown> = Promise.resolve();
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     deadline.unref();
-    app.stop().then(
+    started.catch(() => undefined).then(() => app.stop()).then(
       () => {
         logger.info('stopped');
         process.exit(0);
@@ -44,9 +45,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  started = app.start();
+  await started;
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof DatabaseInUseError) {
+    console.error(`RelayDesk cannot start: ${error.message}`);
+    process.exit(2);
+  }
   console.error('RelayDesk failed to start:', error);
   process.exit(1);
 });

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       outboxPollIntervalMs: 1000,
       shutdownTimeoutMs: 10_000,
       uploadMaxBytes: 10_485_760,
+      trustProxy: false,
       webchat: {
         secret: null,
         allowedOrigins: '*',
@@ -67,6 +68,7 @@ describe('loadConfig', () => {
         OUTBOX_POLL_INTERVAL: '250ms',
         SHUTDOWN_TIMEOUT: '30s',
         UPLOAD_MAX_BYTES: '20MB',
+        TRUST_PROXY: '10.0.0.0/8, 192.168.1.1',
         WEBCHAT_SECRET: 'a-secret-of-sixteen+',
         WEBCHAT_ALLOWED_ORIGINS: 'https://www.example.com, https://shop.example.com/',
         WEBCHAT_IDENTITY_SECRET: 'identity-secret-16+',
@@ -93,6 +95,7 @@ describe('loadConfig', () => {
       outboxPollIntervalMs: 250,
       shutdownTimeoutMs: 30_000,
       uploadMaxBytes: 20 * 1024 * 1024,
+      trustProxy: ['10.0.0.0/8', '192.168.1.1'],
       webchat: {
         secret: 'a-secret-of-sixteen+',
         allowedOrigins: ['https://www.example.com', 'https://shop.example.com'],

@@ -108,7 +108,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
       api.addHook('onRoute', (route) => {
         if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true };
       });
-      api.addHook('preHandler', authenticateAgent(sessions));
+      api.addHook('onRequest', authenticateAgent(sessions));
       await api.register(swaggerUi, { routePrefix: '/docs' });
       await api.register(authRoutes, routeDeps);
       await api.register(requestsRoutes, routeDeps);

@@ -31,36 +31,64 @@ export interface AgentRelayDeps {
 
 export class AgentRelay {
   private unsubscribe: Array<() => void> = [];
+  /** The last announcement queued per customer (see inOrder). */
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: AgentRelayDeps) {}
 
   /** Starts relaying gateway events to connected agents. */
   start(): void {
-    const { events } = this.deps;
+    const { events, queries, store } = this.deps;
     this.unsubscribe = [
-      events.on('request_created', async ({ request }) => {
-        const item = await this.deps.queries.listItem(request.id, 'all');
-        if (item) this.broadcast().emit('request_created', { request: item });
-      }),
-      events.on('customer_message', async ({ requestNumber, message }) => this.announceMessage(requestNumber, message)),
-      events.on('message_enqueued', async ({ message }) => {
-        if (message.requestId) await this.announceMessage(null, message);
-      }),
-      events.on('status_changed', async ({ request, change }) => {
-        const agents = await this.deps.queries.lookup();
-        this.broadcast().emit('status_changed', { requestNumber: request.number, change: toStatusChangeView(change, agents) });
-        await this.announceRow(request.id);
-      }),
-      events.on('delivered', async ({ message }) => this.announceDelivery(message, null)),
-      events.on('delivery_failed', async ({ message, error }) => {
-        await this.announceDelivery(message, error);
-        if (message.requestId) await this.announceRow(message.requestId); // the customer may be unreachable now
-      }),
-      events.on('customer_typing', async ({ customer, typing }) => {
-        const active = await this.deps.store.findActiveRequest(customer.id);
-        if (active) this.broadcast().emit('customer_typing', { requestNumber: active.number, typing });
-      }),
+      events.on('request_created', ({ request }) =>
+        this.inOrder(request.customerId, async () => {
+          const item = await queries.listItem(request.id, 'all');
+          if (item) this.broadcast().emit('request_created', { request: item });
+        }),
+      ),
+      events.on('customer_message', ({ requestNumber, message }) =>
+        this.inOrder(message.customerId, () => this.announceMessage(requestNumber, message)),
+      ),
+      events.on('message_enqueued', ({ message }) =>
+        this.inOrder(message.customerId, () => this.announceMessage(null, message)),
+      ),
+      events.on('status_changed', ({ request, change }) =>
+        this.inOrder(request.customerId, async () => {
+          const agents = await queries.lookup();
+          this.broadcast().emit('status_changed', { requestNumber: request.number, change: toStatusChangeView(change, agents) });
+          await this.announceRow(request.id);
+        }),
+      ),
+      events.on('delivered', ({ message }) => this.inOrder(message.customerId, () => this.announceDelivery(message, null))),
+      events.on('delivery_failed', ({ message, error }) =>
+        this.inOrder(message.customerId, async () => {
+          await this.announceDelivery(message, error);
+          if (message.requestId) await this.announceRow(message.requestId); // the customer may be unreachable now
+        }),
+      ),
+      events.on('customer_typing', ({ customer, typing }) =>
+        this.inOrder(customer.id, async () => {
+          const active = await store.findActiveRequest(customer.id);
+          if (active) this.broadcast().emit('customer_typing', { requestNumber: active.number, typing });
+        }),
+      ),
     ];
+  }
+
+  /**
+   * Runs `work` after the earlier work for the same customer: announcing an event
+   * reads the database, and a quick read must not overtake a slow one (a
+   * delivery status before its message, a message before its new request).
+   */
+  private inOrder(customerId: string, work: () => Promise<void>): Promise<void> {
+    const next = (this.chains.get(customerId) ?? Promise.resolve()).then(work).catch((error: unknown) => {
+      this.deps.logger.error({ err: error, conversation: customerId }, 'agent event not relayed');
+    });
+    this.chains.set(customerId, next);
+    void next.then(() => {
+      if (this.chains.get(customerId) === next) this.chains.delete(customerId);
+    });
+    return next;
   }
 
   stop(): void {

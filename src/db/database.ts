@@ -10,6 +10,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { lockDataDir } from './pglite-lock.js';
 import { applyMigrations, type MigrationLogger, type SimpleQueryExecutor } from './migrate.js';
 import { pgliteSqlDatabase, pgSqlDatabase, type SqlDatabase } from './sql.js';
 
@@ -77,16 +78,19 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
 
 async function openPGlite(opts: OpenDatabaseOptions): Promise<Database> {
   let dataDir = MEMORY_DATA_DIR;
+  let unlock = async () => {};
   if (opts.dataDir !== MEMORY_DATA_DIR) {
     dataDir = path.join(opts.dataDir, 'pglite');
     await mkdir(dataDir, { recursive: true });
+    unlock = await lockDataDir(opts.dataDir);
   }
   const db = new PGlite(dataDir);
   try {
     await db.waitReady;
     await applyMigrations(pgliteExecutor(db), { migrationsDir: opts.migrationsDir, logger: opts.logger });
   } catch (err) {
-    await db.close();
+    await db.close().catch(() => undefined);
+    await unlock();
     throw err;
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
@@ -97,6 +101,7 @@ async function openPGlite(opts: OpenDatabaseOptions): Promise<Database> {
     close: async () => {
       await prisma.$disconnect();
       if (!db.closed) await db.close(); // $disconnect() does not close PGlite
+      await unlock();
     },
   };
 }

@@ -16,6 +16,8 @@ export interface ServerDeps {
   widgetDir?: string;
   /** Largest request body accepted by JSON routes. */
   bodyLimit?: number;
+  /** Which proxies' X-Forwarded-For to believe (fastify's trustProxy). */
+  trustProxy?: boolean | number | string[];
 }
 
 /**
@@ -30,6 +32,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    trustProxy: trustProxyOption(deps.trustProxy ?? false),
   });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -42,4 +45,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(widgetRoutes, deps.widgetDir ? { widgetDir: deps.widgetDir } : {});
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
+}
+
+/** A hop count as the function fastify's types accept (its runtime takes numbers too: trust the first n hops). */
+function trustProxyOption(trust: boolean | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }

@@ -7,48 +7,14 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { ChannelError } from '../../src/channels/channel.port.js';
-import { makeTempDir, startTestApp } from '../support/app.js';
-import { createScratchDatabase, havePostgres, haveRedis, redisUrl } from '../support/services.js';
+import { startTestApp } from '../support/app.js';
+import { BACKENDS, type Backend } from '../support/backends.js';
 import { TestChannel, transientError } from '../support/test-channel.js';
 
 const png = await readFile(new URL('../fixtures/screenshot.png', import.meta.url));
 const disguised = await readFile(new URL('../fixtures/script-disguised.png', import.meta.url));
 
-interface Backend {
-  name: string;
-  enabled: boolean;
-  setup(): Promise<{ databaseUrl: string | null; redisUrl: string | null; dataDir: string; cleanup(): Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'embedded (PGlite + memory)',
-    enabled: true,
-    async setup() {
-      const tmp = await makeTempDir();
-      return { databaseUrl: null, redisUrl: null, dataDir: tmp.dir, cleanup: tmp.remove };
-    },
-  },
-  {
-    name: 'production (PostgreSQL + Redis)',
-    enabled: havePostgres() && haveRedis(),
-    async setup() {
-      const tmp = await makeTempDir();
-      const db = await createScratchDatabase();
-      return {
-        databaseUrl: db.url,
-        redisUrl,
-        dataDir: tmp.dir,
-        cleanup: async () => {
-          await db.drop();
-          await tmp.remove();
-        },
-      };
-    },
-  },
-];
-
-for (const backend of backends) {
+for (const backend of BACKENDS) {
   describe.skipIf(!backend.enabled)(`gateway end to end: ${backend.name}`, () => {
     let env: Awaited<ReturnType<Backend['setup']>>;
     let channel: TestChannel;
