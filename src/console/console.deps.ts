@@ -20,6 +20,8 @@ export interface ConsoleDeps {
   gateway: Gateway;
   attachments: AttachmentService;
   relay: AgentRelay;
+  /** Largest file an agent may upload. */
+  uploadMaxBytes: number;
   clock: () => Date;
   logger: Logger;
 }

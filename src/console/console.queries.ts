@@ -152,8 +152,8 @@ export class ConsoleQueries {
   }
 
   /** The newest visible message and the unread count of each request. */
-  private async extras(requestIds: string[], unread: UnreadFor): Promise<Map<string, Omit<ReturnType<typeof extrasOf>, never>>> {
-    const result = new Map<string, ReturnType<typeof extrasOf>>();
+  private async extras(requestIds: string[], unread: UnreadFor): Promise<Map<string, RowExtras>> {
+    const result = new Map<string, RowExtras>();
     if (requestIds.length === 0) return result;
     const { rows: lasts } = await this.db.sql.query<{ request_id: string; author: string; text: string | null; created_at: Date }>(
       `SELECT DISTINCT ON (request_id) request_id, author::text AS author, text, created_at
@@ -183,6 +183,11 @@ export class ConsoleQueries {
   }
 }
 
-function extrasOf(extras: Map<string, { lastMessage: RequestListItem['lastMessage']; unread: number }>, id: string) {
+interface RowExtras {
+  lastMessage: RequestListItem['lastMessage'];
+  unread: number;
+}
+
+function extrasOf(extras: Map<string, RowExtras>, id: string): RowExtras {
   return extras.get(id) ?? { lastMessage: null, unread: 0 };
 }

@@ -130,7 +130,14 @@ export const requestQuerySchema = z.object({
 export const loginBodySchema = z.object({ email: z.string().trim().max(320), password: z.string().max(1000) });
 export const numberParamsSchema = z.object({ number: z.string().max(40) });
 export const idParamsSchema = z.object({ id: z.string().max(64) });
-export const messageBodySchema = z.object({ text: text(4000), internal: z.boolean().default(false) });
+export const messageBodySchema = z
+  .object({
+    text: text(4000).optional(),
+    internal: z.boolean().default(false),
+    attachmentIds: z.array(z.string().max(64)).max(10).default([]).describe('Images uploaded with POST /api/requests/{number}/attachments.'),
+  })
+  .refine((b) => b.text !== undefined || b.attachmentIds.length > 0, { message: 'text must not be empty', path: ['text'] })
+  .refine((b) => !b.internal || b.attachmentIds.length === 0, { message: 'internal notes take text only', path: ['attachmentIds'] });
 export const statusBodySchema = z
   .object({ status: z.enum(['in_progress', 'awaiting_customer', 'solution_provided', 'closed']), comment: z.string().trim().max(4000).nullable().default(null) })
   .refine((b) => !['awaiting_customer', 'solution_provided'].includes(b.status) || (b.comment ?? '').length > 0, {

@@ -4,6 +4,7 @@
  * the first admin and the auto-close of unanswered solutions.
  */
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
@@ -79,6 +80,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
     gateway: deps.gateway,
     attachments: deps.attachments,
     relay,
+    uploadMaxBytes: config.uploadMaxBytes,
     clock,
     logger,
   };
@@ -90,6 +92,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
       api.setSerializerCompiler(serializerCompiler);
       api.setErrorHandler(handleConsoleError);
       await api.register(cookie);
+      await api.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 4, parts: 5 } });
       await api.register(swagger, {
         openapi: {
           info: { title: 'RelayDesk agent API', version: '1', description: 'Requests, replies and status changes for support agents. Real-time events: socket.io namespace `/agents` (see docs/agent-api.md).' },

@@ -97,9 +97,18 @@ export class AgentRelay {
   }
 
   /** An agent's reply, sent to the customer through the outbox. */
-  async reply(number: string, agentId: string, text: string): Promise<MessageView> {
-    const { message } = await this.deps.gateway.agentReply({ number, agentId, text });
-    return toMessageView(message, [], await this.deps.queries.lookup());
+  async reply(number: string, agentId: string, text: string | null, attachmentIds: string[] = []): Promise<MessageView> {
+    const request = await this.deps.store.getRequest(number);
+    if (!request) throw new HttpError('not_found', `request ${number} does not exist`);
+    const files = await Promise.all(attachmentIds.map((id) => this.deps.store.getAttachment(id)));
+    for (const [i, file] of files.entries()) {
+      // Only files uploaded for this customer and not sent yet.
+      if (!file || file.customerId !== request.customer.id || file.messageId !== null) {
+        throw new HttpError('unprocessable', `attachment ${attachmentIds[i]} was not uploaded for request ${request.number} or was sent already`);
+      }
+    }
+    const { message } = await this.deps.gateway.agentReply({ number, agentId, text, attachmentIds });
+    return toMessageView(message, files.filter((f): f is AttachmentRecord => f !== null), await this.deps.queries.lookup());
   }
 
   /** An internal note: stored under the request and shown to agents only. */

@@ -6,8 +6,10 @@ import type { RequestStatus } from '../requests/request.types.js';
 import type { ConsoleDeps } from './console.deps.js';
 import { agentOf } from './console.http.js';
 import { decodeCursor } from './console.queries.js';
+import { toAttachmentView } from './console.views.js';
 import {
   assignBodySchema,
+  attachmentViewSchema,
   errorSchema,
   idParamsSchema,
   messageBodySchema,
@@ -74,11 +76,38 @@ export async function requestsRoutes(app: FastifyInstance, deps: ConsoleDeps): P
     },
   }, async (request, reply) => {
     const agent = agentOf(request);
-    const { text, internal } = request.body;
+    const { text, internal, attachmentIds } = request.body;
     const message = internal
-      ? await deps.relay.addNote(request.params.number, agent.id, text)
-      : await deps.relay.reply(request.params.number, agent.id, text);
+      ? await deps.relay.addNote(request.params.number, agent.id, text ?? '')
+      : await deps.relay.reply(request.params.number, agent.id, text ?? null, attachmentIds);
     return reply.status(201).send(message);
+  });
+
+  r.post('/api/requests/:number/attachments', {
+    schema: {
+      tags,
+      summary: 'Uploads an image (PNG, JPEG, WebP or GIF, checked by content) to send in a reply',
+      description: 'multipart/form-data with one field named `file`. Send it with POST /api/requests/{number}/messages `{ attachmentIds: [id] }`.',
+      params: numberParamsSchema,
+      response: { 201: attachmentViewSchema, ...errors, 413: errorSchema, 415: errorSchema },
+    },
+  }, async (request, reply) => {
+    const found = await deps.store.getRequest(request.params.number);
+    if (!found) throw new HttpError('not_found', `request ${request.params.number} does not exist`);
+    if (!request.isMultipart()) throw new HttpError('bad_request', 'send the file as multipart/form-data in a field named "file"');
+    const file = await request.file();
+    if (!file || file.fieldname !== 'file') throw new HttpError('bad_request', 'no file field named "file"');
+    const data = await file.toBuffer().catch((error: unknown) => {
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(deps.uploadMaxBytes);
+      throw error;
+    });
+    const result = await deps.attachments.ingest({ customerId: found.customer.id, data, fileName: file.filename });
+    if (!result.ok) {
+      if (result.reason === 'too_large') throw tooLarge(result.limitBytes);
+      const seen = result.detectedType ? ` (it looks like ${result.detectedType})` : '';
+      throw new HttpError('unsupported_media_type', `only PNG, JPEG, WebP or GIF images can be sent${seen}`);
+    }
+    return reply.status(201).send(toAttachmentView(result.attachment));
   });
 
   r.post('/api/requests/:number/status', {
@@ -120,4 +149,8 @@ export async function requestsRoutes(app: FastifyInstance, deps: ConsoleDeps): P
     if (!attachment) throw new HttpError('not_found', 'no such attachment');
     return sendAttachment(reply, attachment.mimeType, await deps.attachments.read(attachment));
   });
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError('payload_too_large', `the file is larger than ${Math.floor(limit / 1048576) || 1} MB`);
 }

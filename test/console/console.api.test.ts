@@ -13,6 +13,8 @@ import { TestChannel } from '../support/test-channel.js';
 import { ADMIN, ADMIN_ENV, AgentClient, baseOf, fileRequest, type Json } from './console-client.js';
 
 const png = await readFile(new URL('../fixtures/screenshot.png', import.meta.url));
+const disguised = await readFile(new URL('../fixtures/script-disguised.png', import.meta.url));
+const UPLOAD_LIMIT = 64 * 1024;
 const DAY = 24 * 3_600_000;
 /** A made-up client address (one of 16 million), as a balancer would forward it. */
 const randomAddress = () => `10.${randomInt(0, 256)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
@@ -35,7 +37,7 @@ for (const backend of BACKENDS) {
         clock: () => new Date(Date.now() + offsetMs),
         // Failed sign-ins come from made-up client addresses (X-Forwarded-For): the limiter's
         // counts live in the Redis every test shares, and must not block other tests' sign-ins.
-        env: { ...ADMIN_ENV, AGENT_SESSION_TTL: '60d', LOGIN_RATE: '4/15m', AUTO_CLOSE_AFTER: '7d', TRUST_PROXY: 'true' },
+        env: { ...ADMIN_ENV, UPLOAD_MAX_BYTES: String(UPLOAD_LIMIT), AGENT_SESSION_TTL: '60d', LOGIN_RATE: '4/15m', AUTO_CLOSE_AFTER: '7d', TRUST_PROXY: 'true' },
       });
       base = baseOf(app);
       admin = await AgentClient.login(base);
@@ -209,6 +211,34 @@ for (const backend of BACKENDS) {
         const agentMessages = view.body.messages.filter((m: { author: string }) => m.author === 'agent');
         expect(agentMessages.map((m: { internal: boolean; deliveryState: string }) => [m.internal, m.deliveryState])).toEqual([[true, 'internal'], [false, 'sent']]);
         expect(view.body.statusHistory.at(-1)).toMatchObject({ from: 'new', to: 'in_progress', actor: { kind: 'agent', agent: { id: admin.agentId, name: 'Admin' } } });
+      });
+
+      it('sends an image with a reply, checked by content', async () => {
+        const upload = async (data: Buffer, name: string) => {
+          const form = new FormData();
+          form.append('file', new Blob([new Uint8Array(data)]), name);
+          const res = await fetch(`${base}/api/requests/${number}/attachments`, { method: 'POST', body: form, headers: { authorization: `Bearer ${admin.session.token}` } });
+          return { status: res.status, body: (await res.json()) as Json };
+        };
+        expect((await upload(disguised, 'cat.png')).status).toBe(415);
+        expect((await upload(Buffer.alloc(UPLOAD_LIMIT + 1, 1), 'big.png')).status).toBe(413);
+        const image = await upload(png, 'steps.png');
+        expect(image.status).toBe(201);
+        expect(image.body).toMatchObject({ mimeType: 'image/png', size: png.length, fileName: 'steps.png' });
+
+        const sent = channel.textsTo(who).length;
+        const reply = await admin.post(`/api/requests/${number}/messages`, { text: 'These are the settings to use.', attachmentIds: [image.body.id] });
+        expect(reply.status).toBe(201);
+        expect(reply.body.attachments).toEqual([expect.objectContaining({ id: image.body.id })]);
+        const delivered = (await channel.waitFor(who, sent + 1)).at(-1)!.message;
+        expect(delivered.text).toBe('These are the settings to use.');
+        expect(delivered.attachments?.map((a) => a.mimeType)).toEqual(['image/png']);
+        expect(Buffer.compare(await delivered.attachments![0]!.read(), png)).toBe(0);
+        // A file goes out once, and only to the customer it was uploaded for.
+        expect((await admin.post(`/api/requests/${number}/messages`, { attachmentIds: [image.body.id] })).status).toBe(422);
+        const imageOnly = await upload(png, 'again.png');
+        expect((await admin.post(`/api/requests/${number}/messages`, { attachmentIds: [imageOnly.body.id] })).status).toBe(201);
+        expect((await admin.post(`/api/requests/${number}/messages`, { text: 'note', internal: true, attachmentIds: [imageOnly.body.id] })).status).toBe(400);
       });
 
       it('validates message bodies', async () => {
