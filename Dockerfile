@@ -8,10 +8,13 @@ WORKDIR /app
 # (see docs/database.md), so the install works without network access to Prisma.
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
-RUN npm ci
+# The postinstall step needs the sources copied below: run its parts explicitly.
+RUN npm ci --ignore-scripts && npm run generate
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --ignore-scripts
+COPY widget ./widget
+COPY console ./console
+RUN npm run build:widget && npm run build:console && npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -24,6 +27,10 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma/migrations ./prisma/migrations
+# What the gateway serves: the widget bundle and its demo page, and the agent console.
+COPY --from=build /app/widget/dist ./widget/dist
+COPY --from=build /app/widget/demo.html ./widget/demo.html
+COPY --from=build /app/console/dist ./console/dist
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

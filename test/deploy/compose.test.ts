@@ -45,6 +45,11 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/health/m);
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
+    // npm ci's postinstall builds the widget and the console, whose sources are not copied yet then.
+    expect(dockerfile).toMatch(/^RUN npm ci --ignore-scripts/m);
+    for (const served of ['widget/dist', 'widget/demo.html', 'console/dist']) {
+      expect(dockerfile, served).toContain(`COPY --from=build /app/${served} ./${served}`);
+    }
     const build = JSON.parse(await read('tsconfig.build.json'));
     expect(build.compilerOptions.outDir).toBe('dist');
     expect(build.compilerOptions.rootDir).toBe('src');

@@ -1,0 +1,92 @@
+import type {
+  AgentRole,
+  AgentView,
+  CannedResponseView,
+  MessageView,
+  RequestPage,
+  RequestQuery,
+  RequestStatus,
+  RequestView,
+  SessionView,
+} from './types.js';
+
+/** A failed API call: the HTTP status, the catalogue's `code` (`network` when the server was not reached). */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Seconds from a 429's Retry-After header. */
+    readonly retryAfter: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken = '';
+let onUnauthorized: () => void = () => undefined;
+
+/** Remembers the session's CSRF token, sent with every call that changes something. */
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+/** Called when an authenticated call answers 401: the session ended or was revoked. */
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
+async function call<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? null : JSON.stringify(body) });
+  } catch (error) {
+    throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
+  }
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json().catch(() => null)) as unknown;
+  if (res.ok) return data as T;
+  const err = (data as { error?: { code?: string; message?: string } } | null)?.error;
+  const retry = Number(res.headers.get('retry-after'));
+  const error = new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, Number.isFinite(retry) && retry > 0 ? retry : null);
+  if (res.status === 401 && auth) onUnauthorized();
+  throw error;
+}
+
+const enc = encodeURIComponent;
+
+function query(q: RequestQuery): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(q)) if (value !== undefined && value !== '') params.set(key, String(value));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** The console's calls of the agent API (src/console/console.api.ts). */
+export const api = {
+  login: (email: string, password: string) => call<SessionView>('POST', '/api/auth/login', { email, password }, false),
+  logout: () => call<void>('POST', '/api/auth/logout', undefined, false),
+  me: () => call<SessionView>('GET', '/api/auth/me', undefined, false),
+
+  listRequests: (q: RequestQuery) => call<RequestPage>('GET', `/api/requests${query(q)}`),
+  getRequest: (number: string) => call<RequestView>('GET', `/api/requests/${enc(number)}`),
+  markRead: (number: string) => call<void>('POST', `/api/requests/${enc(number)}/read`),
+  sendMessage: (number: string, text: string, internal: boolean) =>
+    call<MessageView>('POST', `/api/requests/${enc(number)}/messages`, { text, internal }),
+  changeStatus: (number: string, status: RequestStatus, comment: string | null) =>
+    call<RequestView>('POST', `/api/requests/${enc(number)}/status`, comment === null ? { status } : { status, comment }),
+  assign: (number: string, agentId: string | null) => call<RequestView>('POST', `/api/requests/${enc(number)}/assign`, { agentId }),
+
+  cannedResponses: () => call<{ cannedResponses: CannedResponseView[] }>('GET', '/api/canned-responses'),
+  createCannedResponse: (title: string, text: string) => call<CannedResponseView>('POST', '/api/canned-responses', { title, text }),
+  deleteCannedResponse: (id: string) => call<void>('DELETE', `/api/canned-responses/${enc(id)}`),
+
+  agents: () => call<{ agents: AgentView[] }>('GET', '/api/agents'),
+  createAgent: (a: { email: string; name: string; password: string; role: AgentRole }) => call<AgentView>('POST', '/api/agents', a),
+  updateAgent: (id: string, patch: { name?: string; role?: AgentRole; active?: boolean; password?: string }) =>
+    call<AgentView>('PATCH', `/api/agents/${enc(id)}`, patch),
+};

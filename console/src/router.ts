@@ -1,0 +1,58 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/** The console's screens; the path is the state (deep links and the back button work). */
+export type Route = { name: 'list' } | { name: 'request'; number: string } | { name: 'agents' };
+
+export const BASE = '/console';
+
+export function parseRoute(pathname: string): Route {
+  const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
+  const request = /^\/requests\/([^/]+)\/?$/.exec(rest);
+  if (request?.[1]) return { name: 'request', number: decodeURIComponent(request[1]) };
+  if (/^\/agents\/?$/.test(rest)) return { name: 'agents' };
+  return { name: 'list' };
+}
+
+export function routePath(route: Route): string {
+  switch (route.name) {
+    case 'request':
+      return `${BASE}/requests/${encodeURIComponent(route.number)}`;
+    case 'agents':
+      return `${BASE}/agents`;
+    case 'list':
+      return BASE;
+  }
+}
+
+const listeners = new Set<() => void>();
+
+export function navigate(path: string, replace = false): void {
+  if (path === location.pathname) return;
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  for (const fn of listeners) fn();
+}
+
+/** The current route, re-rendering on navigate() and on the browser's back/forward. */
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.pathname));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.pathname));
+    listeners.add(update);
+    addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      removeEventListener('popstate', update);
+    };
+  }, []);
+  return route;
+}
+
+/** onClick of an in-app link: a plain click navigates in place; modified clicks (new tab) are left to the browser. */
+export function followLink(event: MouseEvent): void {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const href = (event.currentTarget as HTMLAnchorElement).getAttribute('href');
+  if (!href) return;
+  event.preventDefault();
+  navigate(href);
+}

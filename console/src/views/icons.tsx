@@ -1,0 +1,26 @@
+/** Small inline icons (no icon font, nothing fetched). Decorative: the text beside them carries the meaning. */
+const PATHS: Record<string, string> = {
+  webchat: 'M4 4h16v11H8l-4 4z',
+  telegram: 'M3 11.5 21 4l-3 16-6-5-3 4v-6l9-8-11 7z',
+  whatsapp: 'M12 3a9 9 0 0 0-7.8 13.5L3 21l4.6-1.2A9 9 0 1 0 12 3zm-3 5c.5 0 .8 2 .8 2L9 11.3a7 7 0 0 0 3.7 3.7l1.3-.8s2 .3 2 .8-1 2-2.3 2A8 8 0 0 1 7 9.3C7 8 8.5 8 9 8z',
+  back: 'M15 5l-7 7 7 7',
+  search: 'M10.5 4a6.5 6.5 0 1 0 4 11.6L20 21l1-1-5.4-5.5A6.5 6.5 0 0 0 10.5 4zm0 2a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9z',
+  warning: 'M12 3 2 20h20zm-1 6h2v6h-2zm0 7h2v2h-2z',
+};
+
+export function Icon({ name, class: className }: { name: string; class?: string }) {
+  const stroke = name === 'back';
+  return (
+    <svg class={`icon ${className ?? ''}`} viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+      <path
+        d={PATHS[name] ?? PATHS.webchat}
+        fill={stroke ? 'none' : 'currentColor'}
+        stroke={stroke ? 'currentColor' : 'none'}
+        stroke-width={stroke ? 2.2 : 0}
+        stroke-linecap="round"
+        stroke-linejoin="round"
+        fill-rule="evenodd"
+      />
+    </svg>
+  );
+}

@@ -1,0 +1,76 @@
+import { useEffect, useState } from 'preact/hooks';
+import { useT } from '../i18n/i18n.js';
+import { STATUS_TABS, type Filters } from '../list-state.js';
+import type { RequestType } from '../types.js';
+import { Icon } from './icons.js';
+
+const TYPES: RequestType[] = ['incident', 'mass_incident', 'consultation', 'development_request'];
+const CHANNELS = ['webchat', 'telegram', 'whatsapp'];
+const SEARCH_DELAY_MS = 300;
+
+/** Status tabs, type / channel / assignee selects and the search box (debounced). */
+export function ListFilters({ filters, onChange }: { filters: Filters; onChange(f: Filters): void }) {
+  const t = useT();
+  const [q, setQ] = useState(filters.q);
+  useEffect(() => {
+    if (q === filters.q) return undefined;
+    const timer = setTimeout(() => onChange({ ...filters, q }), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [q]);
+
+  const select = <K extends 'type' | 'channel' | 'assignee'>(key: K) =>
+    (e: Event) => onChange({ ...filters, [key]: (e.currentTarget as HTMLSelectElement).value as Filters[K] });
+
+  return (
+    <div class="filters">
+      <div class="search">
+        <Icon name="search" />
+        <input
+          type="search"
+          value={q}
+          placeholder={t.searchPlaceholder}
+          aria-label={t.search}
+          onInput={(e) => setQ(e.currentTarget.value)}
+          data-testid="search-input"
+        />
+      </div>
+      <div class="tabs" role="group" aria-label={t.statusFilter}>
+        {STATUS_TABS.map((tab) => (
+          <button
+            key={tab}
+            type="button"
+            class="tab"
+            aria-pressed={filters.tab === tab}
+            onClick={() => onChange({ ...filters, tab })}
+            data-testid={`filter-status-${tab}`}
+          >
+            {t.tabs[tab]}
+          </button>
+        ))}
+      </div>
+      <div class="selects">
+        <select aria-label={t.typeFilter} value={filters.type} onChange={select('type')} data-testid="filter-type">
+          <option value="">{t.allTypes}</option>
+          {TYPES.map((type) => (
+            <option key={type} value={type}>
+              {t.type[type]}
+            </option>
+          ))}
+        </select>
+        <select aria-label={t.channelFilter} value={filters.channel} onChange={select('channel')} data-testid="filter-channel">
+          <option value="">{t.allChannels}</option>
+          {CHANNELS.map((c) => (
+            <option key={c} value={c}>
+              {t.channel[c]}
+            </option>
+          ))}
+        </select>
+        <select aria-label={t.assigneeFilter} value={filters.assignee} onChange={select('assignee')} data-testid="filter-assignee">
+          <option value="">{t.anyone}</option>
+          <option value="me">{t.me}</option>
+          <option value="none">{t.unassigned}</option>
+        </select>
+      </div>
+    </div>
+  );
+}

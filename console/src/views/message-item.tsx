@@ -1,0 +1,71 @@
+import { useI18n, type Strings } from '../i18n/i18n.js';
+import { dateTime } from '../format.js';
+import type { AttachmentView, MessageView, StatusChangeView } from '../types.js';
+import { Attachments } from './attachments.js';
+import { StatusBadge } from './badges.js';
+
+function authorName(t: Strings, m: MessageView, customer: string | null): string {
+  if (m.author === 'agent') return m.agent?.name ?? t.author.agent;
+  if (m.author === 'customer' && customer) return customer;
+  return t.author[m.author];
+}
+
+function Delivery({ m }: { m: MessageView }) {
+  const { t } = useI18n();
+  const label = t.delivery[m.deliveryState];
+  if (!label) return null;
+  return (
+    <p class={`delivery delivery-${m.deliveryState}`} data-testid="delivery" data-state={m.deliveryState}>
+      {label}
+      {m.deliveryState === 'failed' && m.deliveryError ? `: ${m.deliveryError}` : ''}
+    </p>
+  );
+}
+
+/** A message of the conversation; customer text is only ever rendered as text. */
+export function MessageItem({ m, customer, onOpen }: { m: MessageView; customer: string | null; onOpen(a: AttachmentView): void }) {
+  const { t, locale } = useI18n();
+  const kind = m.internal ? 'note' : m.author;
+  return (
+    <li class={`msg msg-${kind}`} data-testid="message" data-author={m.author} data-internal={m.internal ? 'true' : undefined} data-id={m.id}>
+      <div class="msg-head">
+        {m.internal && <span class="note-label">{t.note}</span>}
+        <span class="msg-who">{authorName(t, m, customer)}</span>
+        <time dateTime={m.createdAt}>{dateTime(m.createdAt, locale)}</time>
+      </div>
+      {m.text && <p class="text">{m.text}</p>}
+      <Attachments list={m.attachments} onOpen={onOpen} />
+      {m.choices.length > 0 && (
+        <ul class="choices" aria-label={t.offered}>
+          {m.choices.map((c) => (
+            <li key={c.id}>{c.label}</li>
+          ))}
+        </ul>
+      )}
+      {m.author === 'agent' && !m.internal && <Delivery m={m} />}
+    </li>
+  );
+}
+
+function actorName(t: Strings, c: StatusChangeView): string {
+  return c.actor.agent?.name ?? t.author[c.actor.kind];
+}
+
+/** A status change between the messages: from → to, who, and the comment. */
+export function StatusLine({ c }: { c: StatusChangeView }) {
+  const { t, locale } = useI18n();
+  return (
+    <li class="status-line" data-testid="status-change" data-to={c.to}>
+      <div class="status-line-head">
+        <span>{t.statusChange}:</span>
+        {c.from && <StatusBadge status={c.from} />}
+        {c.from && <span aria-hidden="true">→</span>}
+        <StatusBadge status={c.to} />
+        <span class="muted">
+          {actorName(t, c)} · <time dateTime={c.createdAt}>{dateTime(c.createdAt, locale)}</time>
+        </span>
+      </div>
+      {c.comment && <p class="text status-comment">{c.comment}</p>}
+    </li>
+  );
+}

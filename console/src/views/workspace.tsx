@@ -1,0 +1,81 @@
+import { useEffect, useState } from 'preact/hooks';
+import { useT } from '../i18n/i18n.js';
+import { routePath, useRoute } from '../router.js';
+import { connectAgents, type AgentSocket, type LinkState } from '../socket.js';
+import type { SessionView } from '../types.js';
+import { AgentsPage } from './agents-page.js';
+import { Header } from './header.js';
+import { RequestListPane } from './request-list.js';
+import { clearDrafts } from './reply-box.js';
+import { RequestPane } from './request-pane.js';
+import { useRequestList } from './use-request-list.js';
+
+export interface WorkspaceProps {
+  session: SessionView;
+  onSignOut(): Promise<void>;
+  onUnauthorized(): void;
+}
+
+/**
+ * The signed-in console: the header, and either the agents page or the
+ * request list beside the open request (one of them at a time on narrow
+ * screens, chosen by the route).
+ */
+export function Workspace({ session, onSignOut, onUnauthorized }: WorkspaceProps) {
+  const t = useT();
+  const route = useRoute();
+  const me = session.agent;
+  const [socket, setSocket] = useState<AgentSocket | null>(null);
+  const [link, setLink] = useState<LinkState>('connecting');
+  /** Bumped after a reconnect: what the socket missed meanwhile is loaded again. */
+  const [epoch, setEpoch] = useState(0);
+  const list = useRequestList(socket, me);
+
+  useEffect(() => {
+    const connection = connectAgents({
+      link: setLink,
+      unauthorized: onUnauthorized,
+      reconnected: () => setEpoch((n) => n + 1),
+    });
+    setSocket(connection.socket);
+    return () => {
+      connection.close();
+      clearDrafts();
+    };
+  }, []);
+
+  useEffect(() => {
+    if (epoch > 0) list.reload();
+  }, [epoch]);
+
+  const openNumber = route.name === 'request' ? route.number : null;
+  useEffect(() => list.setOpen(openNumber), [openNumber]);
+
+  const unread = list.state.rows.reduce((n, r) => n + r.unread, 0);
+  useEffect(() => {
+    const screen = openNumber ?? (route.name === 'agents' ? t.agents : t.requests);
+    document.title = `${unread > 0 ? `(${unread}) ` : ''}${screen} · ${t.appName}`;
+  }, [openNumber, route.name, t, unread]);
+
+  const isAdmin = me.role === 'admin';
+  const showAgents = route.name === 'agents' && isAdmin;
+  return (
+    <div class="shell">
+      <Header me={me} route={route} link={link} onSignOut={onSignOut} />
+      {showAgents ? (
+        <AgentsPage me={me} />
+      ) : (
+        <div class="workspace" data-view={openNumber ? 'detail' : 'list'}>
+          <RequestListPane list={list} openNumber={openNumber} />
+          <section class="detail-pane" aria-label={openNumber ?? t.conversation}>
+            {openNumber ? (
+              <RequestPane key={`${openNumber}:${epoch}`} number={openNumber} socket={socket} me={me} backHref={routePath({ name: 'list' })} />
+            ) : (
+              <p class="placeholder">{t.pickRequest}</p>
+            )}
+          </section>
+        </div>
+      )}
+    </div>
+  );
+}

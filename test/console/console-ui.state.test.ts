@@ -1,0 +1,282 @@
+/**
+ * The console's pure parts, without a browser: how the request list and the
+ * open request follow live events, the status graph behind the action
+ * buttons, typing signals, and the two dictionaries.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { en } from '../../console/src/i18n/en.js';
+import { ru } from '../../console/src/i18n/ru.js';
+import { relativeTime } from '../../console/src/format.js';
+import { INITIAL_LIST, listReducer, matchesFilters, toQuery, DEFAULT_FILTERS, type ListState } from '../../console/src/list-state.js';
+import { INITIAL_REQUEST, requestReducer, timeline, type RequestAction, type RequestState } from '../../console/src/request-state.js';
+import { canMove, STATUS_MOVES } from '../../console/src/status-graph.js';
+import { TypingSignal } from '../../console/src/typing.js';
+import type { MessageView, RequestListItem, RequestView, StatusChangeView } from '../../src/console/console.api.js';
+
+const at = (min: number) => new Date(Date.UTC(2025, 0, 1, 12, min)).toISOString();
+
+function row(number: string, min: number, over: Partial<RequestListItem> = {}): RequestListItem {
+  return {
+    id: number,
+    number,
+    type: 'incident',
+    subject: `Subject of ${number}`,
+    status: 'new',
+    channel: 'webchat',
+    customer: { id: `c-${number}`, channel: 'webchat', displayName: 'Maria', locale: 'en', reachable: true },
+    assignee: null,
+    createdAt: at(0),
+    lastActivityAt: at(min),
+    lastMessage: null,
+    unread: 0,
+    ...over,
+  };
+}
+
+function message(id: string, min: number, over: Partial<MessageView> = {}): MessageView {
+  return {
+    id,
+    direction: 'inbound',
+    author: 'customer',
+    agent: null,
+    text: `message ${id}`,
+    internal: false,
+    deliveryState: 'received',
+    deliveryError: null,
+    choices: [],
+    attachments: [],
+    createdAt: at(min),
+    ...over,
+  };
+}
+
+function change(id: string, min: number, from: StatusChangeView['from'], to: StatusChangeView['to']): StatusChangeView {
+  return { id, from, to, comment: null, actor: { kind: 'agent', agent: { id: 'a1', name: 'Anna' } }, createdAt: at(min) };
+}
+
+const listed = (rows: RequestListItem[], openNumber: string | null = null): ListState =>
+  listReducer({ ...INITIAL_LIST, openNumber }, { type: 'loaded', page: { requests: rows, nextCursor: 'c1' }, append: false });
+
+describe('the request list', () => {
+  it('loads pages, appending without duplicates', () => {
+    let s = listed([row('SR-3', 3), row('SR-2', 2)]);
+    expect(s).toMatchObject({ loading: false, nextCursor: 'c1' });
+    s = listReducer(s, { type: 'loaded', page: { requests: [row('SR-2', 2), row('SR-1', 1)], nextCursor: null }, append: true });
+    expect(s.rows.map((r) => r.number)).toEqual(['SR-3', 'SR-2', 'SR-1']);
+    expect(s.nextCursor).toBeNull();
+  });
+
+  it('puts a created request on top when it matches the filters, and ignores it otherwise', () => {
+    const s = listed([row('SR-1', 1)]);
+    expect(listReducer(s, { type: 'created', request: row('SR-2', 5, { unread: 3 }), matches: true }).rows.map((r) => [r.number, r.unread])).toEqual([
+      ['SR-2', 3],
+      ['SR-1', 0],
+    ]);
+    expect(listReducer(s, { type: 'created', request: row('SR-2', 5), matches: false })).toBe(s);
+  });
+
+  it('counts customer messages as unread, except on the open request, and moves the row up', () => {
+    let s = listed([row('SR-2', 2), row('SR-1', 1)], 'SR-2');
+    s = listReducer(s, { type: 'message', requestNumber: 'SR-1', message: message('m1', 10) });
+    s = listReducer(s, { type: 'message', requestNumber: 'SR-1', message: message('m2', 11, { author: 'bot', direction: 'outbound' }) });
+    s = listReducer(s, { type: 'message', requestNumber: 'SR-2', message: message('m3', 12) });
+    expect(s.rows.map((r) => [r.number, r.unread])).toEqual([
+      ['SR-2', 0],
+      ['SR-1', 1],
+    ]);
+    expect(s.rows[1]!.lastMessage).toEqual({ author: 'bot', text: 'message m2', createdAt: at(11) });
+  });
+
+  it('keeps the preview off internal notes', () => {
+    let s = listed([row('SR-1', 1, { lastMessage: { author: 'customer', text: 'help', createdAt: at(1) } })]);
+    s = listReducer(s, { type: 'message', requestNumber: 'SR-1', message: message('n1', 5, { author: 'agent', internal: true, deliveryState: 'internal' }) });
+    expect(s.rows[0]!.lastMessage?.text).toBe('help');
+    expect(s.rows[0]!.lastActivityAt).toBe(at(5));
+  });
+
+  it('keeps its own unread count when request_updated brings 0, and clears it on opening', () => {
+    let s = listed([row('SR-1', 1, { unread: 2 })]);
+    s = listReducer(s, { type: 'updated', request: row('SR-1', 4, { status: 'in_progress', unread: 0 }), matches: true });
+    expect(s.rows[0]).toMatchObject({ status: 'in_progress', unread: 2, lastActivityAt: at(4) });
+    s = listReducer(s, { type: 'opened', requestNumber: 'SR-1' });
+    expect(s.rows[0]!.unread).toBe(0);
+    expect(s.openNumber).toBe('SR-1');
+  });
+
+  it('keeps a listed row that stops matching, but does not list an updated one that does not match', () => {
+    let s = listed([row('SR-1', 1)]);
+    s = listReducer(s, { type: 'updated', request: row('SR-1', 2, { status: 'closed' }), matches: false });
+    expect(s.rows.map((r) => r.status)).toEqual(['closed']);
+    expect(listReducer(s, { type: 'updated', request: row('SR-9', 9), matches: false }).rows).toHaveLength(1);
+    expect(listReducer(s, { type: 'updated', request: row('SR-9', 9), matches: true }).rows[0]!.number).toBe('SR-9');
+  });
+
+  it('applies status changes and assignments to rows', () => {
+    let s = listed([row('SR-1', 1)]);
+    s = listReducer(s, { type: 'status', requestNumber: 'SR-1', status: 'awaiting_customer' });
+    s = listReducer(s, { type: 'assigned', requestNumber: 'SR-1', assignee: { id: 'a1', name: 'Anna' } });
+    expect(s.rows[0]).toMatchObject({ status: 'awaiting_customer', assignee: { id: 'a1', name: 'Anna' } });
+  });
+
+  it('turns filters into the query and matches announced requests against them', () => {
+    expect(toQuery(DEFAULT_FILTERS, null)).toEqual({ status: 'new,in_progress', limit: 30 });
+    expect(toQuery({ tab: 'all', type: 'consultation', channel: 'telegram', assignee: 'none', q: '  VAT ' }, 'next')).toEqual({
+      type: 'consultation',
+      channel: 'telegram',
+      assignee: 'none',
+      q: 'VAT',
+      cursor: 'next',
+      limit: 30,
+    });
+    const mine = row('SR-7', 1, { assignee: { id: 'me', name: 'Me' }, status: 'in_progress' });
+    expect(matchesFilters(mine, { ...DEFAULT_FILTERS, assignee: 'me' }, 'me')).toBe(true);
+    expect(matchesFilters(mine, { ...DEFAULT_FILTERS, assignee: 'none' }, 'me')).toBe(false);
+    expect(matchesFilters(mine, { ...DEFAULT_FILTERS, tab: 'closed' }, 'me')).toBe(false);
+    expect(matchesFilters(mine, { ...DEFAULT_FILTERS, q: 'sr-7' }, 'me')).toBe(true);
+    expect(matchesFilters(mine, { ...DEFAULT_FILTERS, q: 'maria' }, 'me')).toBe(true);
+    expect(matchesFilters(mine, { ...DEFAULT_FILTERS, q: 'nothing' }, 'me')).toBe(false);
+  });
+});
+
+describe('the open request', () => {
+  const base: RequestView = {
+    ...row('SR-1', 1),
+    description: 'It broke',
+    closedAt: null,
+    messages: [message('1', 1)],
+    statusHistory: [change('10', 0, null, 'new')],
+    attachments: [],
+  };
+  const loaded = requestReducer(INITIAL_REQUEST, { type: 'loaded', request: base });
+  const reply = message('2', 3, { author: 'agent', direction: 'outbound', agent: { id: 'a1', name: 'Anna' }, deliveryState: 'pending' });
+  const apply = (s: RequestState, ...actions: RequestAction[]) => actions.reduce(requestReducer, s);
+
+  it('adds a reply once, whether the POST answer or the socket event comes first', () => {
+    const r = apply(loaded, { type: 'message', message: reply }, { type: 'message', message: reply }).request!;
+    expect(r.messages.map((m) => m.id)).toEqual(['1', '2']);
+  });
+
+  it('updates delivery states, never back to pending', () => {
+    let s = apply(loaded, { type: 'message', message: reply }, { type: 'message_status', messageId: '2', deliveryState: 'failed', deliveryError: 'blocked' });
+    expect(s.request!.messages[1]).toMatchObject({ deliveryState: 'failed', deliveryError: 'blocked' });
+    s = requestReducer(s, { type: 'message', message: reply });
+    expect(s.request!.messages[1]).toMatchObject({ deliveryState: 'failed', deliveryError: 'blocked' });
+  });
+
+  it('keeps a delivery status that comes before its message, and applies it when the message arrives', () => {
+    let s = requestReducer(loaded, { type: 'message_status', messageId: '2', deliveryState: 'sent', deliveryError: null });
+    expect(s.request!.messages).toHaveLength(1);
+    s = apply(s, { type: 'message', message: reply }, { type: 'message', message: reply });
+    expect(s.request!.messages[1]).toMatchObject({ id: '2', deliveryState: 'sent' });
+    expect(s.early).toEqual({});
+  });
+
+  it('records a status change once and follows assignments and row updates, keeping the conversation', () => {
+    const moved = change('11', 4, 'new', 'closed');
+    let s = apply(loaded, { type: 'status_changed', change: moved }, { type: 'status_changed', change: moved });
+    expect(s.request).toMatchObject({ status: 'closed', closedAt: at(4) });
+    expect(s.request!.statusHistory).toHaveLength(2);
+    s = requestReducer(s, { type: 'assigned', assignee: { id: 'a2', name: 'Bob' } });
+    expect(s.request!.assignee).toEqual({ id: 'a2', name: 'Bob' });
+    s = requestReducer(s, { type: 'updated', request: row('SR-1', 9, { subject: 'New subject', unread: 4 }) });
+    expect(s.request).toMatchObject({ subject: 'New subject', unread: 0, description: 'It broke', assignee: null });
+    expect(s.request!.messages).toHaveLength(1);
+  });
+
+  it('ignores events before the request is loaded', () => {
+    expect(requestReducer(INITIAL_REQUEST, { type: 'message', message: reply })).toBe(INITIAL_REQUEST);
+  });
+
+  it('interleaves messages and status changes in time order', () => {
+    const r = apply(loaded, { type: 'message', message: reply }, { type: 'status_changed', change: change('11', 2, 'new', 'in_progress') }).request!;
+    expect(timeline(r).map((i) => (i.kind === 'message' ? `m${i.message.id}` : `s${i.change.to}`))).toEqual(['snew', 'm1', 'sin_progress', 'm2']);
+  });
+});
+
+describe('the status graph behind the action buttons', () => {
+  it('allows exactly the documented moves', () => {
+    expect(STATUS_MOVES).toEqual({
+      new: ['in_progress', 'awaiting_customer', 'solution_provided', 'closed'],
+      in_progress: ['awaiting_customer', 'solution_provided', 'closed'],
+      awaiting_customer: ['in_progress', 'solution_provided', 'closed'],
+      solution_provided: ['in_progress', 'closed'],
+      closed: ['in_progress'],
+    });
+    expect(canMove('closed', 'in_progress')).toBe(true);
+    expect(canMove('solution_provided', 'awaiting_customer')).toBe(false);
+    expect(canMove('in_progress', 'in_progress')).toBe(false);
+  });
+});
+
+describe('typing signals', () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
+  it('says typing once, again every 2.5 s of typing, and stopped after 3 s of quiet', () => {
+    const sent: boolean[] = [];
+    const signal = new TypingSignal((on) => sent.push(on), () => Date.now());
+    signal.input();
+    vi.advanceTimersByTime(1000);
+    signal.input();
+    expect(sent).toEqual([true]);
+    vi.advanceTimersByTime(1600);
+    signal.input();
+    expect(sent).toEqual([true, true]);
+    vi.advanceTimersByTime(2999);
+    expect(sent).toEqual([true, true]);
+    vi.advanceTimersByTime(1);
+    expect(sent).toEqual([true, true, false]);
+  });
+
+  it('says stopped at once on stop(), and only if it said typing', () => {
+    const sent: boolean[] = [];
+    const signal = new TypingSignal((on) => sent.push(on));
+    signal.stop();
+    signal.input();
+    signal.stop();
+    signal.stop();
+    vi.advanceTimersByTime(5000);
+    expect(sent).toEqual([true, false]);
+  });
+});
+
+describe('the dictionaries', () => {
+  const shape = (o: object): string[] =>
+    Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' ? shape(v).map((s) => `${k}.${s}`) : [`${k}:${typeof v}`]));
+
+  it('have the same keys in Russian and English', () => {
+    expect(shape(ru).sort()).toEqual(shape(en).sort());
+  });
+
+  it('write Russian plurals', () => {
+    expect([1, 2, 5, 11, 21, 22].map((n) => ru.unread(n))).toEqual([
+      '1 непрочитанное',
+      '2 непрочитанных',
+      '5 непрочитанных',
+      '11 непрочитанных',
+      '21 непрочитанное',
+      '22 непрочитанных',
+    ]);
+  });
+
+  it('say "now" for times a fast server clock puts in the future', () => {
+    const now = Date.parse(at(10));
+    expect(relativeTime(at(12), now, 'en')).toBe('now');
+    expect(relativeTime(at(5), now, 'en')).toBe('5 min. ago');
+    expect(relativeTime(at(5), now, 'ru')).toBe('5 мин. назад');
+  });
+});
+
+describe('the console sources', () => {
+  const dir = fileURLToPath(new URL('../../console/src/', import.meta.url));
+  const files = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(path.join(d, f)).isDirectory() ? files(path.join(d, f)) : [path.join(d, f)]));
+
+  it('never render text as HTML', () => {
+    for (const file of files(dir)) {
+      expect(readFileSync(file, 'utf8'), file).not.toMatch(/dangerouslySetInnerHTML|innerHTML|insertAdjacentHTML|document\.write/);
+    }
+  });
+});

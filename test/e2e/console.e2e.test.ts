@@ -1,0 +1,416 @@
+/**
+ * The agent console in a real browser against a real gateway (embedded
+ * database): an agent signs in at /console while a web chat visitor, in
+ * another browser context on the demo page, files a request with a screenshot
+ * and a subject that carries markup. The request appears live; the agent reads
+ * it (markup shown as text, nothing executed), opens the screenshot, replies,
+ * proposes a solution; the visitor confirms it and the console shows it closed.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { makeTempDir, startTestApp } from '../support/app.js';
+import { haveChromium, launchChromium, saveScreenshot } from './support/browser.js';
+import { ui, type PageGlobals } from '../widget/widget-harness.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const png = await readFile(new URL('../fixtures/screenshot.png', import.meta.url));
+const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
+const XSS_SUBJECT = 'Login fails <img src=x onerror="window.__xss=1">';
+
+/** The gateway serves console/dist and widget/dist; CI runs `npm test` on a fresh checkout. */
+function buildBundles(): void {
+  execFileSync(process.execPath, ['console/build.mjs'], { cwd: root, stdio: 'pipe' });
+  if (!existsSync(`${root}widget/dist/widget.js`)) execFileSync(process.execPath, ['widget/build.mjs'], { cwd: root, stdio: 'pipe' });
+}
+
+/** Console locators, by the data-testid hooks the console keeps stable for tests. */
+function consoleUi(page: Page) {
+  const id = (testId: string) => page.getByTestId(testId);
+  return {
+    id,
+    row: (number: string) => page.locator(`[data-testid="request-row"][data-number="${number}"]`),
+    view: id('request-view'),
+    headerStatus: page.locator('.request-head [data-testid="status-badge"]'),
+    messages: (author: string) => page.locator(`[data-testid="message"][data-author="${author}"]`),
+  };
+}
+
+async function signIn(page: Page, gateway: string, who = ADMIN): Promise<void> {
+  await page.goto(`${gateway}/console`);
+  await page.getByTestId('login-email').fill(who.email);
+  await page.getByTestId('login-password').fill(who.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('whoami').waitFor();
+  await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state')).toBe('online');
+}
+
+/** data-testid of the focused element, and whether it shows a focus outline. */
+function focused(page: Page): Promise<{ testId: string | null; outline: string }> {
+  return page.evaluate(() => {
+    const g = globalThis as unknown as {
+      document: { activeElement: { getAttribute(n: string): string | null } | null };
+      getComputedStyle(e: unknown): { outlineStyle: string };
+    };
+    const el = g.document.activeElement;
+    return { testId: el?.getAttribute('data-testid') ?? null, outline: el ? g.getComputedStyle(el).outlineStyle : 'none' };
+  });
+}
+
+/** Presses Tab until the element with this data-testid has focus. */
+async function tabTo(page: Page, testId: string, max = 40): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if ((await focused(page)).testId === testId) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${testId}`);
+}
+
+async function pasteScreenshot(page: Page): Promise<void> {
+  await page.evaluate((bytes) => {
+    const w = globalThis as unknown as PageGlobals;
+    const file = new w.File([new Uint8Array(bytes)], 'error.png', { type: 'image/png' });
+    const data = new w.DataTransfer();
+    data.items.add(file);
+    const textarea = w.document.querySelector('#relaydesk-widget')!.shadowRoot!.querySelector('textarea')!;
+    textarea.dispatchEvent(new w.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, [...png]);
+}
+
+/** A visitor on the demo page files a request through the bot; returns its number. */
+async function fileRequest(page: Page, subject: string): Promise<string> {
+  const w = ui(page);
+  const shown = async () => (await w.messages.allTextContents()).join('\n');
+  const waitForText = (pattern: RegExp) => expect.poll(shown, { timeout: 10_000 }).toMatch(pattern);
+  await w.launcher.click();
+  await w.textbox.fill('Hello');
+  await w.textbox.press('Enter');
+  await w.choice('Incident').first().click();
+  await waitForText(/short subject/);
+  await w.textbox.fill(subject);
+  await w.textbox.press('Enter');
+  await waitForText(/Describe/i);
+  await w.textbox.fill('Since the update the login page says "session expired".\nEvery time, in every browser.');
+  await w.textbox.press('Enter');
+  await waitForText(/Attach a screenshot/);
+  await pasteScreenshot(page);
+  await w.preview.waitFor();
+  await w.textbox.press('Enter');
+  await waitForText(/Please check your request/);
+  await w.choice('Submit').first().click();
+  await waitForText(/SR-\d+/);
+  return /SR-\d+/.exec(await shown())![0];
+}
+
+describe.skipIf(!haveChromium())('agent console in a browser, against the real gateway', () => {
+  let app: App;
+  let gateway: string;
+  let browser: Browser;
+  let cleanup: () => Promise<void>;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  async function open(viewport = { width: 1366, height: 768 }): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: 'en-GB', reducedMotion: 'reduce' });
+    context.setDefaultTimeout(10_000);
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    // The console runs under a strict CSP: anything it blocks (an inline style, say) is a bug.
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) pageErrors.push(msg.text());
+    });
+    return page;
+  }
+
+  beforeAll(async () => {
+    buildBundles();
+    const tmp = await makeTempDir();
+    app = await startTestApp({
+      dataDir: tmp.dir,
+      env: { OUTBOX_POLL_INTERVAL: '100ms', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    });
+    gateway = `http://127.0.0.1:${(app.server.server.address() as { port: number }).port}`;
+    browser = await launchChromium();
+    cleanup = async () => {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close();
+      await app.stop();
+      await tmp.remove();
+    };
+  });
+  afterAll(() => cleanup?.());
+
+  it('tells wrong credentials apart and keeps the chosen language', async () => {
+    const page = await open();
+    await page.goto(`${gateway}/console`);
+    await page.getByTestId('login-email').fill(ADMIN.email);
+    await page.getByTestId('login-password').fill('not-the-password');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toBe('Wrong email or password.');
+    await page.getByTestId('language-switch').selectOption('ru');
+    await expect.poll(() => page.getByTestId('login-submit').textContent()).toBe('Войти');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('login-submit').textContent()).toBe('Войти');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang)).toBe('ru');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('follows a web chat request from intake to closed, live', async () => {
+    const agent = await open();
+    const c = consoleUi(agent);
+    await signIn(agent, gateway);
+
+    const visitor = await open({ width: 1280, height: 800 });
+    await visitor.goto(`${gateway}/`);
+    const number = await fileRequest(visitor, XSS_SUBJECT);
+
+    // Live: no reload, the socket's request_created puts it on top, unread.
+    await c.row(number).waitFor();
+    expect(await c.id('request-row').first().getAttribute('data-number')).toBe(number);
+    expect(Number(await c.row(number).getAttribute('data-unread'))).toBeGreaterThan(0);
+    await saveScreenshot(agent, 'console-list');
+
+    await c.row(number).click();
+    await expect.poll(() => agent.url()).toBe(`${gateway}/console/requests/${number}`);
+    await c.view.waitFor();
+    expect(await c.id('request-subject').textContent()).toBe(XSS_SUBJECT);
+    expect(await c.row(number).textContent()).toContain(XSS_SUBJECT);
+    expect(await agent.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await agent.locator('img[src="x"]').count()).toBe(0);
+    await expect.poll(() => c.row(number).getAttribute('data-unread')).toBe('0');
+    expect(await c.id('request-description').textContent()).toContain('\nEvery time');
+    expect(await c.messages('customer').count()).toBeGreaterThan(0);
+    expect(await c.messages('bot').count()).toBeGreaterThan(0);
+
+    // The screenshot, full size, loaded with the session cookie; Escape closes it.
+    await c.id('attachment-thumb').first().click();
+    await c.id('lightbox-image').waitFor();
+    await expect.poll(() => c.id('lightbox-image').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(4);
+    await agent.keyboard.press('Escape');
+    await c.id('lightbox').waitFor({ state: 'detached' });
+
+    // The visitor typing shows in the console.
+    const w = ui(visitor);
+    await w.textbox.pressSequentially('I am wai');
+    await expect.poll(() => c.id('customer-typing').getAttribute('data-typing')).toBe('true');
+    await w.textbox.fill('');
+    await expect.poll(() => c.id('customer-typing').getAttribute('data-typing'), { timeout: 10_000 }).toBe('false');
+
+    // A two-line reply: Shift+Enter breaks the line, Enter sends; the agent's typing reaches the widget first.
+    await c.id('reply-input').click();
+    await agent.keyboard.type('We are looking into it.');
+    await expect.poll(() => w.typing.isVisible()).toBe(true);
+    await agent.keyboard.press('Shift+Enter');
+    await agent.keyboard.type('Please keep this chat open.');
+    await agent.keyboard.press('Enter');
+    const reply = c.messages('agent').last();
+    await expect.poll(() => reply.textContent()).toContain('We are looking into it.\nPlease keep this chat open.');
+    await expect.poll(() => reply.getByTestId('delivery').getAttribute('data-state'), { timeout: 10_000 }).toBe('sent');
+    expect(await c.id('reply-input').inputValue()).toBe('');
+    const shown = async () => (await w.messages.allTextContents()).join('\n');
+    await expect.poll(shown, { timeout: 10_000 }).toContain('Please keep this chat open.');
+
+    // An internal note: yellow, labelled, never sent to the visitor.
+    await c.id('reply-internal').check();
+    await c.id('reply-input').fill('Probably the SSO certificate again.');
+    await c.id('reply-send').click();
+    await expect.poll(() => agent.locator('[data-testid="message"][data-internal="true"]').textContent()).toContain('SSO certificate');
+    await c.id('reply-internal').uncheck();
+
+    // The first reply took the new request in progress; moves the status graph does not allow are disabled.
+    await expect.poll(() => c.headerStatus.getAttribute('data-status')).toBe('in_progress');
+    expect(await c.id('action-reopen').count()).toBe(0);
+    expect(await c.id('action-start').isDisabled()).toBe(true);
+    expect(await c.id('action-clarify').isEnabled()).toBe(true);
+    await c.id('action-assign-me').click();
+    await expect.poll(() => c.id('request-assignee').textContent()).toBe('Admin');
+    await saveScreenshot(agent, 'console-request');
+
+    await c.id('action-solve').click();
+    await c.id('prompt-input').fill('Clear the browser cache, then sign in again.');
+    await c.id('prompt-submit').click();
+    await expect.poll(() => c.headerStatus.getAttribute('data-status')).toBe('solution_provided');
+    expect(await c.id('action-solve').isDisabled()).toBe(true);
+    expect(await c.id('action-clarify').isDisabled()).toBe(true);
+    expect(await c.id('action-reopen').isEnabled()).toBe(true);
+
+    // The visitor confirms; the console follows without a reload.
+    await w.choice('Solved').filter({ hasText: /^Solved$/ }).last().click();
+    await expect.poll(() => c.headerStatus.getAttribute('data-status'), { timeout: 10_000 }).toBe('closed');
+    await expect.poll(() => c.row(number).getByTestId('status-badge').getAttribute('data-status')).toBe('closed');
+    expect(await c.id('action-close').isDisabled()).toBe(true);
+    expect(await c.id('action-reopen').isEnabled()).toBe(true);
+    expect(await agent.locator('[data-testid="status-change"][data-to="closed"]').count()).toBe(1);
+    expect(await agent.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+
+    // A tablet: one pane at a time, a back link to the list.
+    await agent.setViewportSize({ width: 768, height: 1024 });
+    expect(await agent.locator('.list-pane').isVisible()).toBe(false);
+    expect(await c.id('back').isVisible()).toBe(true);
+    await saveScreenshot(agent, 'console-tablet');
+    await c.id('back').click();
+    await expect.poll(() => agent.locator('.list-pane').isVisible()).toBe(true);
+    expect(await c.view.count()).toBe(0);
+    await agent.goBack();
+    await c.view.waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('can be worked with the keyboard alone', async () => {
+    const visitor = await open({ width: 1280, height: 800 });
+    await visitor.goto(`${gateway}/`);
+    const number = await fileRequest(visitor, 'Printer on fire');
+
+    const page = await open();
+    const c = consoleUi(page);
+    await page.goto(`${gateway}/console`);
+    await tabTo(page, 'login-email');
+    await page.keyboard.type(ADMIN.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(ADMIN.password);
+    await page.keyboard.press('Enter');
+    await c.row(number).waitFor();
+
+    // Rows are links with a visible focus; Enter opens one.
+    await tabTo(page, 'request-row');
+    expect(await focused(page)).toEqual({ testId: 'request-row', outline: 'solid' });
+    await page.keyboard.press('Enter');
+    await c.view.waitFor();
+    expect(page.url()).toBe(`${gateway}/console/requests/${number}`);
+
+    await tabTo(page, 'reply-input');
+    await page.keyboard.type('Hello from the keyboard');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => c.messages('agent').last().textContent()).toContain('Hello from the keyboard');
+
+    // A dialog takes the focus, keeps Tab inside, and gives the focus back on Escape.
+    await tabTo(page, 'canned-open');
+    await page.keyboard.press('Enter');
+    await c.id('canned-dialog').waitFor();
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document.activeElement?.closest('dialog') != null)).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await c.id('canned-dialog').waitFor({ state: 'detached' });
+    expect((await focused(page)).testId).toBe('canned-open');
+
+    await tabTo(page, 'action-clarify');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await focused(page)).testId).toBe('prompt-input');
+    await page.keyboard.type('Which printer model is it?');
+    await tabTo(page, 'prompt-submit', 4);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => c.headerStatus.getAttribute('data-status')).toBe('awaiting_customer');
+    await expect.poll(async () => (await ui(visitor).messages.allTextContents()).join('\n'), { timeout: 10_000 }).toContain('Which printer model is it?');
+
+    // Deep links: a request by its address, and one that does not exist.
+    await page.goto(`${gateway}/console/requests/${number}`);
+    await expect.poll(() => c.id('request-subject').textContent()).toBe('Printer on fire');
+    await page.goto(`${gateway}/console/requests/SR-999999`);
+    await expect.poll(() => c.id('request-failure').textContent()).toBe('There is no such request.');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('filters, searches, counts unread messages live and keeps canned responses', async () => {
+    const visitor = await open({ width: 1280, height: 800 });
+    await visitor.goto(`${gateway}/`);
+    const number = await fileRequest(visitor, 'Invoice totals are wrong');
+
+    const page = await open();
+    const c = consoleUi(page);
+    await signIn(page, gateway);
+    await c.row(number).waitFor();
+    const numbers = () => c.id('request-row').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { number: string } }).dataset.number));
+
+    await c.id('filter-status-closed').click();
+    await expect.poll(numbers).not.toContain(number);
+    await c.id('filter-status-all').click();
+    await c.id('search-input').fill('invoice totals');
+    await expect.poll(numbers).toEqual([number]);
+    await c.id('search-input').fill('');
+    await c.id('filter-assignee').selectOption('me');
+    await expect.poll(numbers).not.toContain(number);
+    await c.id('filter-assignee').selectOption('');
+    await c.row(number).waitFor();
+
+    // A customer message on a request that is not open counts as unread at once.
+    const before = Number(await c.row(number).getAttribute('data-unread'));
+    await ui(visitor).textbox.fill('Any news? The totals are still wrong.');
+    await ui(visitor).textbox.press('Enter');
+    await expect.poll(() => c.row(number).getAttribute('data-unread')).toBe(String(before + 1));
+    // The preview is the newest message: the bot's acknowledgement of it.
+    await expect.poll(() => c.row(number).locator('.row-preview').textContent()).toContain(`Your message was added to request ${number}`);
+    await c.row(number).click();
+    await expect.poll(() => c.row(number).getAttribute('data-unread')).toBe('0');
+    await expect.poll(() => page.title()).not.toMatch(/^\(/);
+
+    // Canned responses: saved from the reply being written, inserted, deleted.
+    await c.id('reply-input').fill('Thanks, we are checking the totals.');
+    await c.id('canned-open').click();
+    await c.id('canned-title').fill('Checking totals');
+    expect(await c.id('canned-text').inputValue()).toBe('Thanks, we are checking the totals.');
+    await c.id('canned-save').click();
+    const item = c.id('canned-item').filter({ hasText: 'Checking totals' });
+    await item.waitFor();
+    await page.keyboard.press('Escape');
+    await c.id('reply-input').fill('Hello! ');
+    await c.id('canned-open').click();
+    await item.getByTestId('canned-insert').click();
+    await c.id('canned-dialog').waitFor({ state: 'detached' });
+    expect(await c.id('reply-input').inputValue()).toBe('Hello! Thanks, we are checking the totals.');
+    await c.id('canned-open').click();
+    await item.getByTestId('canned-delete').click();
+    await item.getByTestId('canned-confirm-delete').click();
+    await item.waitFor({ state: 'detached' });
+    await page.keyboard.press('Escape');
+    const res = await page.request.get(`${gateway}/api/canned-responses`);
+    expect((await res.json()).cannedResponses).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('lets an admin add an agent, who then sees no Agents page', async () => {
+    const admin = await open();
+    await signIn(admin, gateway);
+    await admin.getByTestId('nav-agents').click();
+    await admin.getByTestId('agents-table').waitFor();
+    await admin.getByTestId('agent-add-name').fill('Bob Agent');
+    await admin.getByTestId('agent-add-email').fill('bob@example.com');
+    await admin.getByTestId('agent-add-password').fill('bob-password-1');
+    await admin.getByTestId('agent-add-submit').click();
+    const bob = admin.locator('[data-testid="agent-row"][data-email="bob@example.com"]');
+    await bob.waitFor();
+    expect(await bob.getByTestId('agent-role').inputValue()).toBe('agent');
+
+    const page = await open();
+    await signIn(page, gateway, { email: 'bob@example.com', password: 'bob-password-1' });
+    expect(await page.getByTestId('nav-agents').count()).toBe(0);
+    await page.goto(`${gateway}/console/agents`);
+    await page.getByTestId('request-list').waitFor({ state: 'attached' });
+    expect(await page.getByTestId('agents-table').count()).toBe(0);
+
+    // Deactivated, Bob's open console goes back to the login screen.
+    await bob.getByTestId('agent-toggle-active').click();
+    await expect.poll(() => bob.getByTestId('agent-toggle-active').textContent()).toBe('Activate');
+    await page.getByTestId('login-form').waitFor({ timeout: 10_000 });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+  // Last: the limiter counts failures per client address too, so no sign-in from here works after it.
+  it('says when sign-ins are rate-limited', async () => {
+    const page = await open();
+    await page.goto(`${gateway}/console`);
+    for (let i = 0; i < 12; i++) {
+      const res = await page.request.post(`${gateway}/api/auth/login`, { data: { email: 'nobody@example.com', password: 'wrong-password' } });
+      if (res.status() === 429) break;
+    }
+    await page.getByTestId('login-email').fill('nobody@example.com');
+    await page.getByTestId('login-password').fill('wrong-password');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toMatch(/^Too many attempts\. Try again in \d+ min\.$/);
+  });
+});
