@@ -117,15 +117,19 @@ export class AgentRelay {
     if (!ref) throw new HttpError('not_found', `request ${number} does not exist`);
     const note = await this.deps.store.addNote({ requestId: ref.id, agentId, text, at: this.deps.clock() });
     const view = toMessageView(note, [], await this.deps.queries.lookup());
-    this.broadcast().emit('message', { requestNumber: ref.number, message: view });
+    await this.inOrder(note.customerId, async () => {
+      this.broadcast().emit('message', { requestNumber: ref.number, message: view });
+    });
     return view;
   }
 
   async assign(number: string, agentId: string | null, byAgentId: string): Promise<void> {
     const request = await this.deps.store.assignRequest(number, agentId, this.deps.clock());
-    const agents = await this.deps.queries.lookup();
-    this.broadcast().emit('assigned', { requestNumber: request.number, assignee: agents(request.assigneeId), by: agents(byAgentId) });
-    await this.announceRow(request.id);
+    await this.inOrder(request.customerId, async () => {
+      const agents = await this.deps.queries.lookup();
+      this.broadcast().emit('assigned', { requestNumber: request.number, assignee: agents(request.assigneeId), by: agents(byAgentId) });
+      await this.announceRow(request.id);
+    });
   }
 
   /** Shows other agents, and the customer where the channel can, that an agent is typing. */

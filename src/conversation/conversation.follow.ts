@@ -67,8 +67,9 @@ function answerSolution(state: ConversationState, msg: MessageEvent, number: str
 }
 
 /**
- * The customer's verdict on a proposed solution: solved closes the request (it is
- * no longer followed); not solved reopens it and forwards the message.
+ * The customer's verdict on a proposed solution, filed under the request so
+ * agents see the answer: solved closes the request (it is no longer
+ * followed); not solved reopens it.
  */
 export function applyFeedback(
   state: ConversationState,
@@ -82,6 +83,7 @@ export function applyFeedback(
       return {
         state: { ...state, activeRequest: null, activeStatus: null, followUpAcked: false },
         effects: [
+          forward(number, msg),
           { type: 'change_status', number, status: 'closed', comment: null },
           reply(formatText(locale, 'solvedThanks', { number })),
         ],

@@ -286,6 +286,10 @@ for (const backend of BACKENDS) {
         const view = await admin.get(`/api/requests/${number}`);
         expect(view.body.status).toBe('closed');
         expect(view.body.closedAt).toEqual(expect.any(String));
+        // The customer's answer is part of the request's conversation, for agents to see.
+        const answer = view.body.messages.filter((m: Json) => m.author === 'customer').at(-1);
+        const question = view.body.messages.filter((m: Json) => m.choices.some((c: Json) => c.id === 'solved')).at(-1);
+        expect(BigInt(answer.id)).toBeGreaterThan(BigInt(question.id));
         expect(view.body.statusHistory.slice(-4).map((c: { to: string; actor: { kind: string } }) => `${c.to}:${c.actor.kind}`)).toEqual([
           'solution_provided:agent', 'in_progress:customer', 'solution_provided:agent', 'closed:customer',
         ]);

@@ -19,9 +19,9 @@ const followUps: Case[] = [
   { name: 'acknowledged in English', state: following('in_progress', { locale: 'en' }), event: say('more'), step: 'idle', says: ['added to request SR-7'] },
   { name: 'answer to a clarification', state: following('awaiting_customer', { followUpAcked: true }), event: say('Модель HP 1020'), step: 'idle', effects: ['forward_to_request', 'change_status', 'reply'], says: ['Спасибо! Ответ передан специалисту по заявке SR-7'], expectState: { activeRequest: 'SR-7', activeStatus: 'in_progress', followUpAcked: true } },
   { name: 'answer to a clarification, English', state: following('awaiting_customer', { locale: 'en' }), event: say('HP 1020'), step: 'idle', says: ['passed to support for request SR-7'] },
-  { name: 'solved button', state: following('solution_provided'), event: press('solved'), step: 'idle', effects: ['change_status', 'reply'], says: ['Рады, что проблема решена', 'SR-7 закрыта'], choices: [], expectState: { activeRequest: null, activeStatus: null } },
-  { name: 'solved typed', state: following('solution_provided'), event: say('решено'), step: 'idle', effects: ['change_status', 'reply'] },
-  { name: 'solved by number', state: following('solution_provided'), event: say('1'), step: 'idle', effects: ['change_status', 'reply'] },
+  { name: 'solved button', state: following('solution_provided'), event: press('solved'), step: 'idle', effects: ['forward_to_request', 'change_status', 'reply'], says: ['Рады, что проблема решена', 'SR-7 закрыта'], choices: [], expectState: { activeRequest: null, activeStatus: null } },
+  { name: 'solved typed', state: following('solution_provided'), event: say('решено'), step: 'idle', effects: ['forward_to_request', 'change_status', 'reply'] },
+  { name: 'solved by number', state: following('solution_provided'), event: say('1'), step: 'idle', effects: ['forward_to_request', 'change_status', 'reply'] },
   { name: 'solved typed in English', state: following('solution_provided', { locale: 'en' }), event: say('Solved'), step: 'idle', says: ['Glad the problem is solved'] },
   { name: 'not solved button', state: following('solution_provided'), event: press('not_solved'), step: 'idle', effects: ['forward_to_request', 'change_status', 'reply'], says: ['снова в работе'], expectState: { activeRequest: 'SR-7', activeStatus: 'in_progress' } },
   { name: 'not solved typed in English', state: following('solution_provided', { locale: 'en' }), event: say('not solved'), step: 'idle', says: ['back in progress'] },
@@ -39,9 +39,10 @@ describe('following the active request', () => {
       { type: 'forward_to_request', number: 'SR-7', messageId: 'ans' },
       { type: 'change_status', number: 'SR-7', status: 'in_progress', comment: null },
     ]);
-    expect(transition(following('solution_provided'), press('solved')).effects[0]).toEqual({
-      type: 'change_status', number: 'SR-7', status: 'closed', comment: null,
-    });
+    expect(transition(following('solution_provided'), press('solved')).effects.slice(0, 2)).toEqual([
+      { type: 'forward_to_request', number: 'SR-7', messageId: 'm-1' },
+      { type: 'change_status', number: 'SR-7', status: 'closed', comment: null },
+    ]);
   });
 
   it('acknowledges again after a status notice, once', () => {
@@ -87,7 +88,7 @@ describe('status notices', () => {
     const draft = { type: 'incident' as const };
     const state = stateAt('subject', { draft, active: { number: 'SR-7', status: 'solution_provided' } });
     const result = transition(state, press('solved'));
-    expect(result.effects.map((e) => e.type)).toEqual(['change_status', 'reply', 'reply']);
+    expect(result.effects.map((e) => e.type)).toEqual(['forward_to_request', 'change_status', 'reply', 'reply']);
     expect(result.state).toMatchObject({ step: { kind: 'subject' }, draft, activeRequest: null });
     expect(replyText(result)).toContain('Коротко сформулируйте');
   });
