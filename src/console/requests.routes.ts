@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sendAttachment } from '../http/attachment-reply.js';
+import { ingestImage, readUploadedFile, sendAttachment } from '../http/attachment-http.js';
 import { HttpError } from '../http/errors.js';
 import type { RequestStatus } from '../requests/request.types.js';
 import type { ConsoleDeps } from './console.deps.js';
@@ -94,20 +94,9 @@ export async function requestsRoutes(app: FastifyInstance, deps: ConsoleDeps): P
   }, async (request, reply) => {
     const found = await deps.store.getRequest(request.params.number);
     if (!found) throw new HttpError('not_found', `request ${request.params.number} does not exist`);
-    if (!request.isMultipart()) throw new HttpError('bad_request', 'send the file as multipart/form-data in a field named "file"');
-    const file = await request.file();
-    if (!file || file.fieldname !== 'file') throw new HttpError('bad_request', 'no file field named "file"');
-    const data = await file.toBuffer().catch((error: unknown) => {
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(deps.uploadMaxBytes);
-      throw error;
-    });
-    const result = await deps.attachments.ingest({ customerId: found.customer.id, data, fileName: file.filename });
-    if (!result.ok) {
-      if (result.reason === 'too_large') throw tooLarge(result.limitBytes);
-      const seen = result.detectedType ? ` (it looks like ${result.detectedType})` : '';
-      throw new HttpError('unsupported_media_type', `only PNG, JPEG, WebP or GIF images can be sent${seen}`);
-    }
-    return reply.status(201).send(toAttachmentView(result.attachment));
+    const file = await readUploadedFile(request, deps.uploadMaxBytes);
+    const attachment = await ingestImage(deps.attachments, { customerId: found.customer.id, ...file });
+    return reply.status(201).send(toAttachmentView(attachment));
   });
 
   r.post('/api/requests/:number/status', {
@@ -149,8 +138,4 @@ export async function requestsRoutes(app: FastifyInstance, deps: ConsoleDeps): P
     if (!attachment) throw new HttpError('not_found', 'no such attachment');
     return sendAttachment(reply, attachment.mimeType, await deps.attachments.read(attachment));
   });
-}
-
-function tooLarge(limit: number): HttpError {
-  return new HttpError('payload_too_large', `the file is larger than ${Math.floor(limit / 1048576) || 1} MB`);
 }

@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../../http/errors.js';
-import { sendAttachment } from '../../http/attachment-reply.js';
+import { ingestImage, readUploadedFile, sendAttachment } from '../../http/attachment-http.js';
 import type { WebchatDeps, WebchatOptions } from './webchat.adapter.js';
 import type { Limiter } from './webchat.limits.js';
 import type { LinkFor } from './webchat.mapper.js';
@@ -49,21 +49,9 @@ export async function webchatRoutes(app: FastifyInstance, opts: RoutesOptions): 
       void reply.header('retry-after', Math.ceil(wait / 1000));
       throw new HttpError('rate_limited', 'too many uploads, try again later');
     }
-    if (!request.isMultipart()) throw new HttpError('bad_request', 'send the file as multipart/form-data in a field named "file"');
-    const file = await request.file();
-    if (!file || file.fieldname !== 'file') throw new HttpError('bad_request', 'no file field named "file"');
-    const data = await file.toBuffer().catch((error: unknown) => {
-      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(options.uploadMaxBytes);
-      throw error;
-    });
+    const file = await readUploadedFile(request, options.uploadMaxBytes);
     const customer = await deps.store.upsertCustomer({ channel: WEBCHAT_CHANNEL, externalId: visitorId, locale: options.defaultLocale });
-    const result = await deps.attachments.ingest({ customerId: customer.id, data, fileName: file.filename });
-    if (!result.ok) {
-      if (result.reason === 'too_large') throw tooLarge(result.limitBytes);
-      const seen = result.detectedType ? ` (it looks like ${result.detectedType})` : '';
-      throw new HttpError('unsupported_media_type', `only PNG, JPEG, WebP or GIF images are accepted${seen}`);
-    }
-    const a = result.attachment;
+    const a = await ingestImage(deps.attachments, { customerId: customer.id, ...file });
     return reply.status(201).send({ id: a.id, mimeType: a.mimeType, size: a.size, fileName: a.fileName, url: opts.linkFor(visitorId)(a.id) });
   });
 
@@ -85,8 +73,4 @@ function visitorOf(request: FastifyRequest, secret: string): string {
   const visitorId = token ? verifyVisitorToken(secret, token) : null;
   if (!visitorId) throw new HttpError('unauthorized', 'a valid visitor token is required (Authorization: Bearer <token>)');
   return visitorId;
-}
-
-function tooLarge(limit: number): HttpError {
-  return new HttpError('payload_too_large', `the file is larger than ${Math.floor(limit / 1048576) || 1} MB`);
 }

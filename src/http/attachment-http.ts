@@ -1,0 +1,51 @@
+/**
+ * Files over HTTP, shared by the web chat's and the agents' routes: reading
+ * an upload, storing it as an image checked by content, and sending one back.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AttachmentService } from '../requests/attachments.js';
+import type { AttachmentRecord } from '../requests/request.types.js';
+import { HttpError } from './errors.js';
+
+/** The one file of a multipart/form-data request, in a field named `file` (needs @fastify/multipart). */
+export async function readUploadedFile(request: FastifyRequest, maxBytes: number): Promise<{ data: Buffer; fileName: string }> {
+  if (!request.isMultipart()) throw new HttpError('bad_request', 'send the file as multipart/form-data in a field named "file"');
+  const file = await request.file();
+  if (!file || file.fieldname !== 'file') throw new HttpError('bad_request', 'no file field named "file"');
+  const data = await file.toBuffer().catch((error: unknown) => {
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(maxBytes);
+    throw error;
+  });
+  return { data, fileName: file.filename };
+}
+
+/** Stores an uploaded image for a customer, or throws the HTTP error (413, 415) that says why not. */
+export async function ingestImage(
+  attachments: AttachmentService,
+  input: { customerId: string; data: Buffer; fileName: string },
+): Promise<AttachmentRecord> {
+  const result = await attachments.ingest(input);
+  if (result.ok) return result.attachment;
+  if (result.reason === 'too_large') throw tooLarge(result.limitBytes);
+  const seen = result.detectedType ? ` (it looks like ${result.detectedType})` : '';
+  throw new HttpError('unsupported_media_type', `only PNG, JPEG, WebP or GIF images are accepted${seen}`);
+}
+
+/**
+ * Sends a stored file inline with headers that keep a browser from treating it
+ * as anything but its checked type (uploads are checked by content, see
+ * src/requests/attachments.ts).
+ */
+export function sendAttachment(reply: FastifyReply, mimeType: string, data: Buffer): FastifyReply {
+  return reply
+    .type(mimeType)
+    .header('content-disposition', 'inline')
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('cache-control', 'private, max-age=3600')
+    .send(data);
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError('payload_too_large', `the file is larger than ${Math.floor(limit / 1048576) || 1} MB`);
+}
