@@ -35,6 +35,12 @@ export interface InboundMessage {
   /** The id of the choice when the customer pressed a button. */
   choiceId?: string;
   file?: InboundFile;
+  /**
+   * A file the customer sent that the channel did not download because its
+   * declared size or type already rules it out (Telegram and WhatsApp report
+   * both before the download); the customer is told why, as for a checked file.
+   */
+  refusedFile?: { reason: 'too_large' | 'unsupported_type' };
   /** An attachment already stored through the upload endpoint (web chat). */
   attachmentId?: string;
   receivedAt?: Date;

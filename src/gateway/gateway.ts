@@ -274,6 +274,7 @@ export class Gateway {
       }
       return { attachmentId: attachment.id };
     }
+    if (input.refusedFile) return { rejectedFile: { reason: input.refusedFile.reason, limitBytes: this.deps.attachments.maxBytes } };
     if (!input.file) return {};
     const result = await this.deps.attachments.ingest({
       customerId: customer.id,

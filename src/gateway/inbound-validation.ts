@@ -20,7 +20,9 @@ export function validateInbound(input: InboundMessage): void {
     invalid('choiceId must be a short string');
   }
   if (input.file && !Buffer.isBuffer(input.file.data)) invalid('file.data must be a Buffer');
-  const hasContent = Boolean(input.text?.trim()) || Boolean(input.choiceId) || Boolean(input.file) || Boolean(input.attachmentId);
+  if (input.refusedFile && !['too_large', 'unsupported_type'].includes(input.refusedFile.reason)) invalid('refusedFile.reason is unknown');
+  const hasContent =
+    Boolean(input.text?.trim()) || Boolean(input.choiceId) || Boolean(input.file) || Boolean(input.attachmentId) || Boolean(input.refusedFile);
   if (!hasContent) invalid('the message has no text, choice or file');
 }
 

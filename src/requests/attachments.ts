@@ -12,6 +12,8 @@ export type IngestResult =
   | { ok: false; reason: 'unsupported_type' | 'too_large' | 'empty'; detectedType: string | null; limitBytes: number };
 
 export interface AttachmentService {
+  /** The largest file accepted (UPLOAD_MAX_BYTES). */
+  readonly maxBytes: number;
   /** Checks a file by content and size, stores it and records it for `customerId`. */
   ingest(input: { customerId: string | null; data: Buffer; fileName?: string }): Promise<IngestResult>;
   read(attachment: AttachmentRecord): Promise<Buffer>;
@@ -24,6 +26,7 @@ export function createAttachmentService(deps: {
 }): AttachmentService {
   const { store, storage, maxBytes } = deps;
   return {
+    maxBytes,
     async ingest({ customerId, data, fileName }) {
       if (data.length === 0) return { ok: false, reason: 'empty', detectedType: null, limitBytes: maxBytes };
       if (data.length > maxBytes) return { ok: false, reason: 'too_large', detectedType: null, limitBytes: maxBytes };

@@ -106,8 +106,12 @@ for (const backend of BACKENDS) {
       await channel.say(who, { file: { data: Buffer.concat([png, Buffer.alloc(11 * 1024 * 1024)]) } });
       const tooLarge = await channel.waitFor(who, 8);
       expect(tooLarge[6]!.message.text).toMatch(/10 МБ/);
+      // A file the channel did not even download, its declared size being over the limit.
+      await channel.say(who, { refusedFile: { reason: 'too_large' } });
+      const declared = await channel.waitFor(who, 10);
+      expect(declared[8]!.message.text).toMatch(/10 МБ/);
       await channel.say(who, { choiceId: 'skip' });
-      const summary = await lastReply(who, 9);
+      const summary = await lastReply(who, 11);
       expect(summary.text).toContain('VPN does not connect');
     });
 
