@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { LevelWithSilent } from 'pino';
 import { z } from 'zod';
@@ -29,6 +30,17 @@ export interface Config {
   trustProxy: boolean | number | string[];
   webchat: WebchatConfig;
   console: ConsoleConfig;
+  /** null: the Telegram channel is off (no TELEGRAM_BOT_TOKEN). */
+  telegram: TelegramConfig | null;
+}
+
+export interface TelegramConfig {
+  token: string;
+  /** Webhook mode when set (the gateway serves it); long polling otherwise. */
+  webhookUrl: string | null;
+  /** Checked on every webhook call (X-Telegram-Bot-Api-Secret-Token). */
+  webhookSecret: string;
+  apiRoot: string;
 }
 
 export interface ConsoleConfig {
@@ -268,6 +280,32 @@ const variables = {
     example: '20/1m',
     schema: parsed('must be a rate like 10/1m', parseRate),
   },
+  TELEGRAM_BOT_TOKEN: {
+    default: null,
+    description: 'The bot token from @BotFather. Set: the Telegram channel is on.',
+    example: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+    schema: parsed('must look like 123456789:ABC… (the token @BotFather gives)', (s) => (/^\d{3,20}:[\w-]{20,80}$/.test(s) ? s : null)),
+    secret: true,
+  },
+  TELEGRAM_WEBHOOK_URL: {
+    default: null,
+    description: 'Public HTTPS URL Telegram should post updates to, served by the gateway at its path. Unset: long polling.',
+    example: 'https://desk.example.com/telegram/webhook',
+    schema: url(['https:', 'http:']),
+  },
+  TELEGRAM_WEBHOOK_SECRET: {
+    default: null,
+    description: 'Secret Telegram sends with each webhook call (1-256 of A-Z a-z 0-9 _ -). Unset: derived from the bot token.',
+    example: 'another-long-random-secret',
+    schema: parsed('must be 1-256 characters of A-Z, a-z, 0-9, _ and -', (s) => (/^[\w-]{1,256}$/.test(s) ? s : null)),
+    secret: true,
+  },
+  TELEGRAM_API_ROOT: {
+    default: 'https://api.telegram.org',
+    description: 'Bot API server: a self-hosted one (telegram-bot-api), or a test server.',
+    example: 'http://telegram-bot-api:8081',
+    schema: url(['https:', 'http:']),
+  },
   ADMIN_EMAIL: {
     default: null,
     description: 'Email of the first admin, created at start when there is no agent yet. Unset: admin@localhost.',
@@ -389,6 +427,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       messageRate: e.WEBCHAT_MESSAGE_RATE,
       uploadRate: e.WEBCHAT_UPLOAD_RATE,
     },
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? createHash('sha256').update(`relaydesk-webhook:${e.TELEGRAM_BOT_TOKEN}`).digest('base64url'),
+          apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+        }
+      : null,
     console: {
       adminEmail: e.ADMIN_EMAIL,
       adminPassword: e.ADMIN_PASSWORD,

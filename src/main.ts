@@ -3,6 +3,7 @@
  * and runs them until SIGTERM or SIGINT.
  */
 import { createApp, createLogger } from './app.js';
+import { telegramChannel } from './channels/telegram/index.js';
 import { webchatChannel } from './channels/webchat/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseInUseError } from './db/pglite-lock.js';
@@ -19,7 +20,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
-  const app = await createApp(config, { logger, channels: [webchatChannel] });
+  const channels = [webchatChannel, ...(config.telegram ? [telegramChannel] : [])];
+  const app = await createApp(config, { logger, channels });
   // Handlers go in before start: a signal during start-up stops the app once it has started.
   let started: Promise<unknown> = Promise.resolve();
   let stopping = false;

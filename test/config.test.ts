@@ -36,6 +36,7 @@ describe('loadConfig', () => {
         messageRate: { points: 20, durationMs: 10_000 },
         uploadRate: { points: 10, durationMs: 60_000 },
       },
+      telegram: null,
       console: {
         adminEmail: null,
         adminPassword: null,
@@ -74,6 +75,10 @@ describe('loadConfig', () => {
         WEBCHAT_IDENTITY_SECRET: 'identity-secret-16+',
         WEBCHAT_MESSAGE_RATE: '30/15s',
         WEBCHAT_UPLOAD_RATE: '5/1h',
+        TELEGRAM_BOT_TOKEN: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+        TELEGRAM_WEBHOOK_URL: 'https://desk.example.com/telegram/webhook',
+        TELEGRAM_WEBHOOK_SECRET: 'webhook_secret-1',
+        TELEGRAM_API_ROOT: 'http://telegram-bot-api:8081/',
         ADMIN_EMAIL: 'Lead@Example.com',
         ADMIN_PASSWORD: 'a-long-passphrase',
         AUTO_CLOSE_AFTER: '3d',
@@ -102,6 +107,12 @@ describe('loadConfig', () => {
         identitySecret: 'identity-secret-16+',
         messageRate: { points: 30, durationMs: 15_000 },
         uploadRate: { points: 5, durationMs: 3_600_000 },
+      },
+      telegram: {
+        token: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+        webhookUrl: 'https://desk.example.com/telegram/webhook',
+        webhookSecret: 'webhook_secret-1',
+        apiRoot: 'http://telegram-bot-api:8081',
       },
       console: {
         adminEmail: 'lead@example.com',

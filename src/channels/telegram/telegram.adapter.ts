@@ -1,0 +1,189 @@
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import type { Locale } from '../../conversation/conversation.types.js';
+import { HttpError } from '../../http/errors.js';
+import type { ChannelModule, InboundMessage, ReceiveFn } from '../channel.port.js';
+import { LeaderLease } from '../leader-lease.js';
+import { SendPacer } from '../send-pacer.js';
+import { TELEGRAM_COPY } from './telegram.copy.js';
+import { toChannelError } from './telegram.errors.js';
+import { mapTelegramUpdate, planTelegramSends, TELEGRAM_CHANNEL, type TelegramSend } from './telegram.mapper.js';
+import { pollUpdates } from './telegram.polling.js';
+
+export interface TelegramOptions {
+  token: string;
+  /** Webhook mode when set; long polling otherwise. */
+  webhookUrl: string | null;
+  webhookSecret: string;
+  apiRoot: string;
+  maxBytes: number;
+  defaultLocale: Locale;
+}
+
+export interface TelegramDeps {
+  logger: Logger;
+  /** Shares pacing between instances and elects the one that polls. */
+  redis: Redis | null;
+}
+
+export const WEBHOOK_SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+/**
+ * The Telegram channel on telegraf. Updates come by long polling (one instance
+ * polls, elected through Redis) or by webhook (any instance), go through
+ * telegraf's `handleUpdate` and are handed to the gateway, which records them
+ * before the update is confirmed: a crash makes Telegram deliver it again, and
+ * the gateway recognises it by its message id.
+ */
+export function createTelegramChannel(options: TelegramOptions, deps: TelegramDeps): ChannelModule {
+  const log = deps.logger.child({ channel: TELEGRAM_CHANNEL });
+  const bot = new Telegraf(options.token, {
+    telegram: { apiRoot: `${options.apiRoot}/`, webhookReply: false },
+    handlerTimeout: 60_000,
+  });
+  const pacer = new SendPacer(TELEGRAM_CHANNEL, { perChatGapMs: 1000, overallPerSecond: 30, maxWaitMs: 3000 }, deps.redis);
+  const polling = new LeaderLease({ redis: deps.redis, name: 'telegram:polling', logger: log });
+  /** Group chats told once (per process) that the bot works in private chats. */
+  const toldPrivateOnly = new Set<number>();
+  let receive: ReceiveFn | null = null;
+
+  bot.use(async (ctx) => {
+    if (!receive) throw new Error('the Telegram channel is not started');
+    await handle(ctx.update, receive);
+  });
+  // telegraf's default error handler logs and rethrows; rethrowing keeps the update unconfirmed.
+  bot.catch((error) => {
+    throw error;
+  });
+
+  async function handle(update: Update, hand: ReceiveFn): Promise<void> {
+    const mapped = mapTelegramUpdate(update, { maxBytes: options.maxBytes });
+    switch (mapped.kind) {
+      case 'ignored':
+        log.debug({ update: update.update_id, reason: mapped.reason }, 'update ignored');
+        return;
+      case 'not_private':
+        return tellPrivateOnly(mapped.chatId, mapped.callbackId);
+      case 'message': {
+        if (mapped.callback) await settleCallback(mapped.callback);
+        const message: InboundMessage = { ...mapped.message };
+        if (mapped.download) Object.assign(message, await download(mapped.download.fileId, mapped.download.fileName));
+        await hand(message);
+        return;
+      }
+    }
+  }
+
+  /** Answers the button press (the spinner stops) and takes the keyboard off its message, best effort. */
+  async function settleCallback(cb: { id: string; chatId: number; messageId: number | null }): Promise<void> {
+    await bot.telegram.answerCbQuery(cb.id).catch((e: unknown) => log.debug({ err: e }, 'callback not answered'));
+    if (cb.messageId === null) return;
+    await bot.telegram
+      .editMessageReplyMarkup(cb.chatId, cb.messageId, undefined, { inline_keyboard: [] })
+      .catch((e: unknown) => log.debug({ err: e }, 'keyboard not removed'));
+  }
+
+  /** The file's bytes, or a refusal when Telegram will not hand it over (over the Bot API's 20 MB). */
+  async function download(fileId: string, fileName?: string): Promise<Pick<InboundMessage, 'file' | 'refusedFile'>> {
+    let link: URL;
+    try {
+      link = await bot.telegram.getFileLink(fileId);
+    } catch (error) {
+      if (/file is too big/i.test(String((error as Error).message))) return { refusedFile: { reason: 'too_large' } };
+      throw error;
+    }
+    const res = await fetch(link, { signal: AbortSignal.timeout(60_000) });
+    if (!res.ok) throw new Error(`downloading a Telegram file failed: HTTP ${res.status}`);
+    const data = Buffer.from(await res.arrayBuffer());
+    if (data.length > options.maxBytes) return { refusedFile: { reason: 'too_large' } };
+    return { file: { data, ...(fileName ? { fileName } : {}) } };
+  }
+
+  async function tellPrivateOnly(chatId: number, callbackId: string | null): Promise<void> {
+    if (callbackId) await bot.telegram.answerCbQuery(callbackId).catch(() => undefined);
+    if (toldPrivateOnly.has(chatId)) return;
+    toldPrivateOnly.add(chatId);
+    const copy = TELEGRAM_COPY[options.defaultLocale];
+    await bot.telegram.sendMessage(chatId, `${copy.privateOnly}\n\n${TELEGRAM_COPY[options.defaultLocale === 'ru' ? 'en' : 'ru'].privateOnly}`)
+      .catch((e: unknown) => log.warn({ err: e, chat: chatId }, 'could not answer a group chat'));
+  }
+
+  async function callSend(chatId: string, send: TelegramSend): Promise<number> {
+    const extra = send.keyboard ? { reply_markup: send.keyboard } : {};
+    if (send.method === 'sendMessage') return (await bot.telegram.sendMessage(chatId, send.text, extra)).message_id;
+    const file = { source: await send.attachment.read(), filename: send.attachment.fileName ?? 'image' };
+    const withCaption = { ...extra, ...(send.caption ? { caption: send.caption } : {}) };
+    const sent = send.method === 'sendPhoto'
+      ? await bot.telegram.sendPhoto(chatId, file, withCaption)
+      : await bot.telegram.sendDocument(chatId, file, withCaption);
+    return sent.message_id;
+  }
+
+  async function registerCommands(): Promise<void> {
+    const me = await bot.telegram.getMe();
+    log.info({ bot: me.username }, 'Telegram bot connected');
+    await bot.telegram.setMyCommands(TELEGRAM_COPY[options.defaultLocale].commands);
+    for (const lang of ['ru', 'en'] as const) {
+      await bot.telegram.setMyCommands(TELEGRAM_COPY[lang].commands, { language_code: lang });
+    }
+  }
+
+  async function routes(app: FastifyInstance): Promise<void> {
+    if (!options.webhookUrl) return;
+    const path = new URL(options.webhookUrl).pathname;
+    app.post(path, { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+      if (request.headers[WEBHOOK_SECRET_HEADER] !== options.webhookSecret) {
+        throw new HttpError('unauthorized', 'missing or wrong secret token');
+      }
+      const update = request.body as Update | undefined;
+      if (!update || typeof update !== 'object' || typeof update.update_id !== 'number') {
+        throw new HttpError('bad_request', 'not a Telegram update');
+      }
+      if (!receive) throw new HttpError('unavailable', 'the Telegram channel is not started');
+      // Answered only once the update is recorded: if this fails, Telegram delivers it again.
+      await bot.handleUpdate(update);
+      return reply.status(200).send({ ok: true });
+    });
+  }
+
+  return {
+    port: {
+      name: TELEGRAM_CHANNEL,
+      async send(externalId, message) {
+        let last: number | null = null;
+        try {
+          for (const send of planTelegramSends(message)) {
+            await pacer.wait(externalId);
+            last = await callSend(externalId, send);
+          }
+        } catch (error) {
+          throw toChannelError(error);
+        }
+        return last === null ? {} : { channelMessageId: `${externalId}:${last}` };
+      },
+      setTyping(externalId, typing) {
+        if (!typing) return;
+        bot.telegram.sendChatAction(externalId, 'typing').catch((e: unknown) => log.debug({ err: e }, 'typing not shown'));
+      },
+    },
+    routes,
+    async start(fn) {
+      receive = fn;
+      await registerCommands().catch((e: unknown) => log.error({ err: e }, 'could not reach the Telegram Bot API at start'));
+      if (options.webhookUrl) {
+        await bot.telegram.setWebhook(options.webhookUrl, { secret_token: options.webhookSecret, allowed_updates: [...ALLOWED_UPDATES] })
+          .catch((e: unknown) => log.error({ err: e }, 'could not set the Telegram webhook'));
+        return;
+      }
+      polling.start((signal) => pollUpdates({ telegram: bot.telegram, handle: (u) => bot.handleUpdate(u), signal, logger: log, allowedUpdates: [...ALLOWED_UPDATES] }));
+    },
+    async stop() {
+      await polling.stop();
+      receive = null;
+    },
+  };
+}
