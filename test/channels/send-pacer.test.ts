@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ChannelError } from '../../src/channels/channel.port.js';
+import { SendPacer } from '../../src/channels/send-pacer.js';
+
+describe('SendPacer', () => {
+  it('lets the first message to a chat go at once and makes the next one wait its gap', async () => {
+    const waits: number[] = [];
+    const pacer = new SendPacer(`t${Math.random()}`, { perChatGapMs: 1000, overallPerSecond: 30, maxWaitMs: 5000 }, null, async (ms) => {
+      waits.push(ms);
+      await new Promise((r) => setTimeout(r, ms));
+    });
+    await pacer.wait('chat-1');
+    expect(waits).toEqual([]);
+    await pacer.wait('chat-2'); // another chat is not held back
+    expect(waits).toEqual([]);
+    await pacer.wait('chat-1');
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(0);
+    expect(waits[0]).toBeLessThanOrEqual(1000);
+  });
+
+  it('hands a message back to the outbox when its turn is too far away', async () => {
+    const pacer = new SendPacer(`t${Math.random()}`, { perChatGapMs: 3000, overallPerSecond: 30, maxWaitMs: 500 }, null, async () => undefined);
+    await pacer.wait('chat');
+    const error = await pacer.wait('chat').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelError);
+    expect(error).toMatchObject({ code: 'rate_limited' });
+    expect((error as ChannelError).options.retryAfterMs).toBeGreaterThan(500);
+  });
+
+  it('caps the messages per second over all chats', async () => {
+    let slept = 0;
+    const pacer = new SendPacer(`t${Math.random()}`, { perChatGapMs: 1000, overallPerSecond: 3, maxWaitMs: 5000 }, null, async (ms) => {
+      slept++;
+      await new Promise((r) => setTimeout(r, ms));
+    });
+    for (const chat of ['a', 'b', 'c']) await pacer.wait(chat);
+    expect(slept).toBe(0);
+    await pacer.wait('d');
+    expect(slept).toBe(1);
+  });
+});
