@@ -1,6 +1,7 @@
 import type {
   AgentRole,
   AgentView,
+  AttachmentView,
   CannedResponseView,
   MessageView,
   RequestPage,
@@ -37,13 +38,15 @@ export function setUnauthorizedHandler(fn: () => void): void {
   onUnauthorized = fn;
 }
 
+/** A JSON body, or a FormData sent as multipart/form-data (the browser sets the boundary). */
 async function call<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const form = typeof FormData !== 'undefined' && body instanceof FormData;
+  if (body !== undefined && !form) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? null : JSON.stringify(body) });
+    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? null : form ? body : JSON.stringify(body) });
   } catch (error) {
     throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
   }
@@ -58,6 +61,22 @@ async function call<T>(method: string, path: string, body?: unknown, auth = true
 }
 
 const enc = encodeURIComponent;
+
+export interface OutgoingMessage {
+  text: string;
+  internal: boolean;
+  attachmentIds: string[];
+}
+
+/** The body of POST /messages: `text` left out when empty (the API refuses an empty one), images only on replies. */
+export function messageBody({ text, internal, attachmentIds }: OutgoingMessage): { text?: string; internal: boolean; attachmentIds?: string[] } {
+  const trimmed = text.trim();
+  return {
+    ...(trimmed ? { text: trimmed } : {}),
+    internal,
+    ...(!internal && attachmentIds.length > 0 ? { attachmentIds } : {}),
+  };
+}
 
 function query(q: RequestQuery): string {
   const params = new URLSearchParams();
@@ -75,8 +94,14 @@ export const api = {
   listRequests: (q: RequestQuery) => call<RequestPage>('GET', `/api/requests${query(q)}`),
   getRequest: (number: string) => call<RequestView>('GET', `/api/requests/${enc(number)}`),
   markRead: (number: string) => call<void>('POST', `/api/requests/${enc(number)}/read`),
-  sendMessage: (number: string, text: string, internal: boolean) =>
-    call<MessageView>('POST', `/api/requests/${enc(number)}/messages`, { text, internal }),
+  /** A reply (text, images or both) or an internal note (text only). */
+  sendMessage: (number: string, m: OutgoingMessage) => call<MessageView>('POST', `/api/requests/${enc(number)}/messages`, messageBody(m)),
+  /** Uploads an image to send with a reply: 201 with the attachment; 413 too large, 415 not an image. */
+  uploadAttachment: (number: string, file: Blob, fileName: string) => {
+    const form = new FormData();
+    form.append('file', file, fileName);
+    return call<AttachmentView>('POST', `/api/requests/${enc(number)}/attachments`, form);
+  },
   changeStatus: (number: string, status: RequestStatus, comment: string | null) =>
     call<RequestView>('POST', `/api/requests/${enc(number)}/status`, comment === null ? { status } : { status, comment }),
   assign: (number: string, agentId: string | null) => call<RequestView>('POST', `/api/requests/${enc(number)}/assign`, { agentId }),

@@ -17,8 +17,8 @@ export interface Filters {
   tab: StatusTab;
   type: RequestType | '';
   channel: string;
-  /** '' anyone, 'me', 'none' (unassigned). */
-  assignee: '' | 'me' | 'none';
+  /** '' anyone, 'me', 'none' (unassigned), or an agent's id. */
+  assignee: string;
   q: string;
 }
 
@@ -47,11 +47,15 @@ export function matchesFilters(r: RequestListItem, f: Filters, myId: string): bo
   if (statuses && !statuses.includes(r.status)) return false;
   if (f.type && r.type !== f.type) return false;
   if (f.channel && r.channel !== f.channel) return false;
-  if (f.assignee === 'me' && r.assignee?.id !== myId) return false;
-  if (f.assignee === 'none' && r.assignee) return false;
+  if (f.assignee && !assigneeMatches(r, f.assignee, myId)) return false;
   const q = f.q.trim().toLowerCase();
   if (!q) return true;
   return [r.number, r.subject, r.customer.displayName ?? ''].some((s) => s.toLowerCase().includes(q));
+}
+
+function assigneeMatches(r: RequestListItem, assignee: string, myId: string): boolean {
+  if (assignee === 'none') return r.assignee === null;
+  return r.assignee?.id === (assignee === 'me' ? myId : assignee);
 }
 
 export interface ListState {

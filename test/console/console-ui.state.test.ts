@@ -1,15 +1,19 @@
 /**
  * The console's pure parts, without a browser: how the request list and the
  * open request follow live events, the status graph behind the action
- * buttons, typing signals, and the two dictionaries.
+ * buttons, typing signals, keyboard moves, images for replies, the body of a
+ * reply, and the two dictionaries.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, messageBody } from '../../console/src/api.js';
 import { en } from '../../console/src/i18n/en.js';
 import { ru } from '../../console/src/i18n/ru.js';
 import { relativeTime } from '../../console/src/format.js';
+import { isSendableImage, MAX_IMAGES, sortFiles, uploadErrorText } from '../../console/src/images.js';
+import { moveFocus } from '../../console/src/keys.js';
 import { INITIAL_LIST, listReducer, matchesFilters, toQuery, DEFAULT_FILTERS, type ListState } from '../../console/src/list-state.js';
 import { INITIAL_REQUEST, requestReducer, timeline, type RequestAction, type RequestState } from '../../console/src/request-state.js';
 import { canMove, STATUS_MOVES } from '../../console/src/status-graph.js';
@@ -139,6 +143,17 @@ describe('the request list', () => {
     expect(matchesFilters(mine, { ...DEFAULT_FILTERS, q: 'maria' }, 'me')).toBe(true);
     expect(matchesFilters(mine, { ...DEFAULT_FILTERS, q: 'nothing' }, 'me')).toBe(false);
   });
+
+  it('filters by any agent, by id', () => {
+    expect(toQuery({ ...DEFAULT_FILTERS, assignee: 'agent-7' }, null)).toEqual({ status: 'new,in_progress', assignee: 'agent-7', limit: 30 });
+    const bobs = row('SR-8', 1, { assignee: { id: 'bob', name: 'Bob' } });
+    const byBob = { ...DEFAULT_FILTERS, assignee: 'bob' };
+    expect(matchesFilters(bobs, byBob, 'me')).toBe(true);
+    expect(matchesFilters(bobs, { ...byBob, assignee: 'ann' }, 'me')).toBe(false);
+    expect(matchesFilters(row('SR-9', 1), byBob, 'me')).toBe(false);
+    expect(matchesFilters(row('SR-9', 1), { ...DEFAULT_FILTERS, assignee: 'none' }, 'me')).toBe(true);
+    expect(matchesFilters(bobs, { ...DEFAULT_FILTERS, assignee: 'me' }, 'bob')).toBe(true);
+  });
 });
 
 describe('the open request', () => {
@@ -211,6 +226,69 @@ describe('the status graph behind the action buttons', () => {
   });
 });
 
+describe('keys that move the focus', () => {
+  const list = { wrap: false, letters: true };
+  const menu = { wrap: true, letters: false };
+
+  it.each([
+    ['ArrowDown', 1, list, 2],
+    ['ArrowDown', 4, list, 4],
+    ['ArrowDown', 4, menu, 0],
+    ['ArrowUp', 0, list, 0],
+    ['ArrowUp', 0, menu, 4],
+    ['j', 1, list, 2],
+    ['k', 1, list, 0],
+    ['j', 1, menu, null],
+    ['Home', 3, list, 0],
+    ['End', 1, menu, 4],
+    ['Enter', 1, list, null],
+    ['J', 1, list, null],
+  ] as const)('%s from %i moves to %s', (key, from, options, to) => {
+    expect(moveFocus(key, from, 5, options)).toBe(to);
+  });
+
+  it('moves nowhere in an empty list', () => {
+    expect(moveFocus('ArrowDown', -1, 0, list)).toBeNull();
+  });
+});
+
+describe('images for replies', () => {
+  const file = (name: string, type: string) => ({ name, type });
+
+  it('takes PNG, JPEG, WebP and GIF only', () => {
+    expect(['image/png', 'image/jpeg', 'image/webp', 'image/gif'].every((type) => isSendableImage({ type }))).toBe(true);
+    expect(['image/svg+xml', 'image/bmp', 'text/plain', ''].some((type) => isSendableImage({ type }))).toBe(false);
+  });
+
+  it('says which files were left out, and keeps to the ten a reply can carry', () => {
+    const { accepted, errors } = sortFiles(en, [file('a.png', 'image/png'), file('b.svg', 'image/svg+xml'), file('c.gif', 'image/gif')], 0);
+    expect(accepted.map((f) => f.name)).toEqual(['a.png', 'c.gif']);
+    expect(errors).toEqual(['“b.svg” was not attached: only PNG, JPEG, WebP or GIF images can be sent.']);
+    const full = sortFiles(en, [file('d.png', 'image/png'), file('e.png', 'image/png')], MAX_IMAGES - 1);
+    expect(full.accepted.map((f) => f.name)).toEqual(['d.png']);
+    expect(full.errors).toEqual(['At most 10 images per reply.']);
+    expect(sortFiles(ru, [file('', 'text/plain')], 0).errors).toEqual(['«Файл» не прикреплён: отправить можно только изображения PNG, JPEG, WebP или GIF.']);
+  });
+
+  it('explains the refusals of the upload, in the agent’s language', () => {
+    expect(uploadErrorText(en, new ApiError(415, 'unsupported_media_type', 'only PNG… (it looks like text/x-shellscript)'), 'x.png')).toBe(
+      '“x.png” was not attached: only PNG, JPEG, WebP or GIF images can be sent.',
+    );
+    expect(uploadErrorText(en, new ApiError(413, 'payload_too_large', 'the file is larger than 10 MB'), 'big.png')).toBe('“big.png” was not attached: it is too large (at most 10 MB).');
+    expect(uploadErrorText(ru, new ApiError(413, 'payload_too_large', 'the file is larger than 10 MB'), 'big.png')).toBe('«big.png» не прикреплён: файл слишком большой (не больше 10 МБ).');
+    expect(uploadErrorText(en, new ApiError(413, 'payload_too_large', 'Request body is too large'), 'big.png')).toBe('“big.png” was not attached: it is too large.');
+    expect(uploadErrorText(en, new ApiError(404, 'not_found', 'no such request'), 'a.png')).toBeNull();
+    expect(uploadErrorText(en, new Error('boom'), 'a.png')).toBeNull();
+  });
+
+  it('sends text only when there is some, and images only with replies', () => {
+    expect(messageBody({ text: '  Hello  ', internal: false, attachmentIds: [] })).toEqual({ text: 'Hello', internal: false });
+    expect(messageBody({ text: ' ', internal: false, attachmentIds: ['a1', 'a2'] })).toEqual({ internal: false, attachmentIds: ['a1', 'a2'] });
+    expect(messageBody({ text: 'See this', internal: false, attachmentIds: ['a1'] })).toEqual({ text: 'See this', internal: false, attachmentIds: ['a1'] });
+    expect(messageBody({ text: 'A note', internal: true, attachmentIds: ['a1'] })).toEqual({ text: 'A note', internal: true });
+  });
+});
+
 describe('typing signals', () => {
   beforeEach(() => void vi.useFakeTimers());
   afterEach(() => void vi.useRealTimers());
@@ -259,6 +337,11 @@ describe('the dictionaries', () => {
       '11 непрочитанных',
       '21 непрочитанное',
       '22 непрочитанных',
+    ]);
+    expect([1, 3, 10].map((n) => ru.tooManyImages(n))).toEqual([
+      'Не больше 1 изображения в одном ответе.',
+      'Не больше 3 изображений в одном ответе.',
+      'Не больше 10 изображений в одном ответе.',
     ]);
   });
 

@@ -3,8 +3,9 @@
  * database): an agent signs in at /console while a web chat visitor, in
  * another browser context on the demo page, files a request with a screenshot
  * and a subject that carries markup. The request appears live; the agent reads
- * it (markup shown as text, nothing executed), opens the screenshot, replies,
- * proposes a solution; the visitor confirms it and the console shows it closed.
+ * it (markup shown as text, nothing executed), opens the screenshot, replies
+ * with text and with images, proposes a solution; the visitor confirms it and
+ * the console shows it closed.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,6 +20,9 @@ import { ui, type PageGlobals } from '../widget/widget-harness.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const png = await readFile(new URL('../fixtures/screenshot.png', import.meta.url));
+const disguised = await readFile(new URL('../fixtures/script-disguised.png', import.meta.url));
+/** UPLOAD_MAX_BYTES of the gateway under test, so that a too large image is quick to make. */
+const UPLOAD_MAX = 1024 * 1024;
 const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
 const XSS_SUBJECT = 'Login fails <img src=x onerror="window.__xss=1">';
 
@@ -60,6 +64,35 @@ function focused(page: Page): Promise<{ testId: string | null; outline: string }
     return { testId: el?.getAttribute('data-testid') ?? null, outline: el ? g.getComputedStyle(el).outlineStyle : 'none' };
   });
 }
+
+/** data-number of the focused element (a request row), else null. */
+function focusedNumber(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const g = globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } };
+    return g.document.activeElement?.getAttribute('data-number') ?? null;
+  });
+}
+
+/**
+ * Pastes a file into the console's reply box as a paste from the clipboard
+ * does, or drops it there. Without `bytes`, a PNG signature padded with zeros
+ * to `size` bytes.
+ */
+async function pasteIntoReply(page: Page, file: { name: string; type: string; bytes?: number[]; size?: number; drop?: boolean }): Promise<void> {
+  await page.evaluate((f) => {
+    const w = globalThis as unknown as PageGlobals;
+    const data = f.bytes ? new Uint8Array(f.bytes) : new Uint8Array(f.size ?? 0);
+    if (!f.bytes) data.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const transfer = new w.DataTransfer();
+    transfer.items.add(new w.File([data], f.name, { type: f.type }));
+    const box = w.document.querySelector('[data-testid="reply-input"]')!;
+    const init = { bubbles: true, cancelable: true };
+    box.dispatchEvent(f.drop ? new w.DragEvent('drop', { ...init, dataTransfer: transfer }) : new w.ClipboardEvent('paste', { ...init, clipboardData: transfer }));
+  }, file);
+}
+
+/** naturalWidth of an <img>: 0 until it loaded. */
+const naturalWidth = (img: { evaluate<R>(fn: (el: unknown) => R): Promise<R> }) => img.evaluate((el) => (el as { naturalWidth: number }).naturalWidth);
 
 /** Presses Tab until the element with this data-testid has focus. */
 async function tabTo(page: Page, testId: string, max = 40): Promise<void> {
@@ -132,7 +165,7 @@ describe.skipIf(!haveChromium())('agent console in a browser, against the real g
     const tmp = await makeTempDir();
     app = await startTestApp({
       dataDir: tmp.dir,
-      env: { OUTBOX_POLL_INTERVAL: '100ms', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+      env: { OUTBOX_POLL_INTERVAL: '100ms', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, UPLOAD_MAX_BYTES: String(UPLOAD_MAX) },
     });
     gateway = `http://127.0.0.1:${(app.server.server.address() as { port: number }).port}`;
     browser = await launchChromium();
@@ -215,8 +248,47 @@ describe.skipIf(!haveChromium())('agent console in a browser, against the real g
     const shown = async () => (await w.messages.allTextContents()).join('\n');
     await expect.poll(shown, { timeout: 10_000 }).toContain('Please keep this chat open.');
 
+    // Images: chosen with the button, pasted or dropped, each uploaded at once; what the server refuses is said and taken off.
+    const chooser = agent.waitForEvent('filechooser');
+    await c.id('reply-attach').click();
+    expect((await chooser).isMultiple()).toBe(true);
+    expect(await c.id('reply-file').getAttribute('accept')).toBe('image/png,image/jpeg,image/webp,image/gif');
+    await (await chooser).setFiles([
+      { name: 'fix.png', mimeType: 'image/png', buffer: png },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') },
+    ]);
+    await expect.poll(() => c.id('attach-error').textContent()).toBe('“notes.txt” was not attached: only PNG, JPEG, WebP or GIF images can be sent.');
+    await expect.poll(() => c.id('pending-image').getAttribute('data-state')).toBe('ready');
+    await pasteIntoReply(agent, { name: 'evil.png', type: 'image/png', bytes: [...disguised] });
+    await expect.poll(() => c.id('attach-error').textContent()).toBe('“evil.png” was not attached: only PNG, JPEG, WebP or GIF images can be sent.');
+    await pasteIntoReply(agent, { name: 'huge.png', type: 'image/png', size: UPLOAD_MAX + 10_000 });
+    await expect.poll(() => c.id('attach-error').textContent()).toBe('“huge.png” was not attached: it is too large (at most 1 MB).');
+    await pasteIntoReply(agent, { name: 'dropped.png', type: 'image/png', bytes: [...png], drop: true });
+    await expect.poll(() => c.id('pending-image').evaluateAll((li) => li.map((x) => (x as unknown as { dataset: { state: string } }).dataset.state))).toEqual(['ready', 'ready']);
+    expect(await c.id('attach-error').count()).toBe(0);
+    expect(await c.id('reply-internal').isDisabled()).toBe(true);
+    await saveScreenshot(agent, 'console-reply-images');
+    await c.id('pending-remove').last().click();
+    expect(await c.id('pending-image').count()).toBe(1);
+    // No text: an image alone is a reply. It shows like a customer's, and reaches the visitor.
+    const shotsBefore = await visitor.locator('[role="log"] .shot img').count();
+    await c.id('reply-send').click();
+    const withImage = c.messages('agent').last().getByTestId('attachment-thumb');
+    await withImage.waitFor();
+    expect(await c.id('pending-images').count()).toBe(0);
+    await withImage.click();
+    await expect.poll(() => naturalWidth(c.id('lightbox-image'))).toBe(4);
+    await agent.keyboard.press('Escape');
+    await c.id('lightbox').waitFor({ state: 'detached' });
+    await expect.poll(() => visitor.locator('[role="log"] .shot img').count(), { timeout: 10_000 }).toBe(shotsBefore + 1);
+    await expect.poll(() => naturalWidth(visitor.locator('[role="log"] .shot img').last())).toBe(4);
+
     // An internal note: yellow, labelled, never sent to the visitor.
     await c.id('reply-internal').check();
+    expect(await c.id('reply-attach').isDisabled()).toBe(true);
+    await pasteIntoReply(agent, { name: 'note.png', type: 'image/png', bytes: [...png] });
+    await expect.poll(() => c.id('attach-error').textContent()).toBe('Internal notes take text only: images go with replies.');
+    expect(await c.id('pending-images').count()).toBe(0);
     await c.id('reply-input').fill('Probably the SSO certificate again.');
     await c.id('reply-send').click();
     await expect.poll(() => agent.locator('[data-testid="message"][data-internal="true"]').textContent()).toContain('SSO certificate');
@@ -229,6 +301,8 @@ describe.skipIf(!haveChromium())('agent console in a browser, against the real g
     expect(await c.id('action-clarify').isEnabled()).toBe(true);
     await c.id('action-assign-me').click();
     await expect.poll(() => c.id('request-assignee').textContent()).toBe('Admin');
+    // The button is gone with its focus: the focus goes to the assignee menu rather than to nowhere.
+    await expect.poll(async () => (await focused(agent)).testId).toBe('request-assignee');
     await saveScreenshot(agent, 'console-request');
 
     await c.id('action-solve').click();
@@ -276,9 +350,32 @@ describe.skipIf(!haveChromium())('agent console in a browser, against the real g
     await page.keyboard.press('Enter');
     await c.row(number).waitFor();
 
-    // Rows are links with a visible focus; Enter opens one.
+    // Rows are links with a visible focus, one of them in the Tab order; the arrows (and j / k) move between them, Enter opens one.
+    await tabTo(page, 'filter-status-all');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => c.id('request-row').count()).toBeGreaterThan(1);
+    const numbers = await c.id('request-row').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { number: string } }).dataset.number));
+    expect(numbers[0]).toBe(number);
     await tabTo(page, 'request-row');
     expect(await focused(page)).toEqual({ testId: 'request-row', outline: 'solid' });
+    expect(await focusedNumber(page)).toBe(numbers[0]);
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedNumber(page)).toBe(numbers[1]);
+    await page.keyboard.press('k');
+    expect(await focusedNumber(page)).toBe(numbers[0]);
+    await page.keyboard.press('ArrowUp');
+    expect(await focusedNumber(page)).toBe(numbers[0]);
+    await page.keyboard.press('End');
+    expect(await focusedNumber(page)).toBe(numbers.at(-1));
+    await page.keyboard.press('Home');
+    await page.keyboard.press('j');
+    expect(await focusedNumber(page)).toBe(numbers[1]);
+    // Tab leaves the list in one step, Shift+Tab comes back to the row last focused.
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).testId).not.toBe('request-row');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedNumber(page)).toBe(numbers[1]);
+    await page.keyboard.press('k');
     await page.keyboard.press('Enter');
     await c.view.waitFor();
     expect(page.url()).toBe(`${gateway}/console/requests/${number}`);
@@ -374,9 +471,24 @@ describe.skipIf(!haveChromium())('agent console in a browser, against the real g
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
-  it('lets an admin add an agent, who then sees no Agents page', async () => {
+  it('lets an admin add an agent, assign them a request, and see them in the filters; the socket says who is signed in', async () => {
     const admin = await open();
     await signIn(admin, gateway);
+
+    // `ready` on connecting is the truth about the agent: an outdated session (here, doctored) is corrected.
+    let doctored = 0;
+    await admin.route('**/api/auth/me', async (route) => {
+      const res = await route.fetch();
+      const session = await res.json();
+      doctored++;
+      await route.fulfill({ response: res, json: { ...session, agent: { ...session.agent, name: 'Stale Name', role: 'agent' } } });
+    });
+    await admin.reload();
+    await expect.poll(() => admin.getByTestId('whoami').textContent()).toBe('Admin');
+    await admin.getByTestId('nav-agents').waitFor();
+    expect(doctored).toBe(1);
+    await admin.unroute('**/api/auth/me');
+
     await admin.getByTestId('nav-agents').click();
     await admin.getByTestId('agents-table').waitFor();
     await admin.getByTestId('agent-add-name').fill('Bob Agent');
@@ -394,7 +506,47 @@ describe.skipIf(!haveChromium())('agent console in a browser, against the real g
     await page.getByTestId('request-list').waitFor({ state: 'attached' });
     expect(await page.getByTestId('agents-table').count()).toBe(0);
 
-    // Deactivated, Bob's open console goes back to the login screen.
+    // Any active agent can be assigned, from a menu worked with the keyboard: the arrows move, Escape keeps, Enter assigns.
+    const c = consoleUi(admin);
+    await c.id('nav-requests').click();
+    await c.id('filter-status-all').click();
+    const first = c.id('request-row').first();
+    const number = (await first.getAttribute('data-number'))!;
+    await first.click();
+    await c.view.waitFor();
+    const menuButton = c.id('request-assignee');
+    await menuButton.focus();
+    await admin.keyboard.press('Enter');
+    await expect.poll(() => c.id('assignee-option').allTextContents()).toEqual(['Unassigned', 'Admin (you)', 'Bob Agent']);
+    expect(await menuButton.getAttribute('aria-expanded')).toBe('true');
+    expect((await focused(admin)).testId).toBe('assignee-option');
+    await saveScreenshot(admin, 'console-assignee-menu');
+    await admin.keyboard.press('Escape');
+    await c.id('assignee-menu').waitFor({ state: 'detached' });
+    expect((await focused(admin)).testId).toBe('request-assignee');
+    const assignedBefore = await menuButton.textContent();
+    await admin.keyboard.press('ArrowDown');
+    await admin.keyboard.press('End');
+    await admin.keyboard.press('Enter');
+    await expect.poll(() => menuButton.textContent()).toBe('Bob Agent');
+    expect(assignedBefore).not.toBe('Bob Agent');
+    await expect.poll(async () => (await focused(admin)).testId).toBe('request-assignee');
+    // Bob is told, and sees it live in his "Me" list; the admin filters the list by Bob.
+    await expect.poll(() => page.getByTestId('notice').locator('span').allTextContents()).toContain(`Admin assigned ${number} to you.`);
+    await page.getByTestId('filter-status-all').click();
+    await page.getByTestId('filter-assignee').selectOption('me');
+    await expect.poll(() => page.getByTestId('request-row').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { number: string } }).dataset.number))).toEqual([number]);
+    await c.id('filter-assignee').selectOption({ label: 'Bob Agent' });
+    await expect.poll(() => c.id('request-row').count()).toBe(1);
+    expect(await c.row(number).count()).toBe(1);
+
+    // Renamed, then deactivated: Bob's open console goes back to the login screen.
+    await c.id('nav-agents').click();
+    await bob.getByTestId('agent-rename').click();
+    expect(await c.id('prompt-input').inputValue()).toBe('Bob Agent');
+    await c.id('prompt-input').fill('Robert Agent');
+    await c.id('prompt-submit').click();
+    await expect.poll(() => bob.locator('td').first().textContent()).toContain('Robert Agent');
     await bob.getByTestId('agent-toggle-active').click();
     await expect.poll(() => bob.getByTestId('agent-toggle-active').textContent()).toBe('Activate');
     await page.getByTestId('login-form').waitFor({ timeout: 10_000 });

@@ -8,13 +8,14 @@ import { AddAgentForm } from './add-agent-form.js';
 import { PromptDialog } from './dialog.js';
 import { errorText, useNotify } from './notices.js';
 
-/** Admins only: the desk's agents, their roles and whether they can sign in. */
-export function AgentsPage({ me }: { me: AgentView }) {
+/** Admins only: the desk's agents, their names and roles and whether they can sign in. */
+export function AgentsPage({ me, onMe }: { me: AgentView; onMe(a: AgentView): void }) {
   const { t } = useI18n();
   const notify = useNotify();
   const [agents, setAgents] = useState<AgentView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [passwordFor, setPasswordFor] = useState<AgentView | null>(null);
+  const [renaming, setRenaming] = useState<AgentView | null>(null);
 
   useEffect(() => {
     api.agents().then(
@@ -23,7 +24,10 @@ export function AgentsPage({ me }: { me: AgentView }) {
     );
   }, []);
 
-  const replace = (a: AgentView) => setAgents((list) => (list ?? []).map((x) => (x.id === a.id ? a : x)));
+  const replace = (a: AgentView) => {
+    setAgents((list) => (list ?? []).map((x) => (x.id === a.id ? a : x)));
+    if (a.id === me.id) onMe(a);
+  };
   const patch = (a: AgentView, change: { role?: AgentRole; active?: boolean }) =>
     api.updateAgent(a.id, change).then(replace, (err) => notify(errorText(t, err), 'error'));
 
@@ -51,12 +55,32 @@ export function AgentsPage({ me }: { me: AgentView }) {
           </thead>
           <tbody>
             {agents.map((a) => (
-              <AgentRow key={a.id} a={a} self={a.id === me.id} onPatch={(c) => void patch(a, c)} onPassword={() => setPasswordFor(a)} />
+              <AgentRow
+                key={a.id}
+                a={a}
+                self={a.id === me.id}
+                onPatch={(c) => void patch(a, c)}
+                onRename={() => setRenaming(a)}
+                onPassword={() => setPasswordFor(a)}
+              />
             ))}
           </tbody>
         </table>
       )}
       <AddAgentForm onAdded={(a) => setAgents((list) => [...(list ?? []), a])} />
+      {renaming && (
+        <PromptDialog
+          title={t.renameTitle(renaming.name)}
+          label={t.name}
+          submitLabel={t.save}
+          multiline={false}
+          initial={renaming.name}
+          maxLength={LIMITS.name}
+          onSubmit={async (name) => replace(await api.updateAgent(renaming.id, { name }))}
+          onClose={() => setRenaming(null)}
+          testid="rename-dialog"
+        />
+      )}
       {passwordFor && (
         <PromptDialog
           title={t.setPassword}
@@ -82,10 +106,11 @@ interface AgentRowProps {
   /** The signed-in admin: they cannot demote or deactivate themselves from here (and lock the desk out). */
   self: boolean;
   onPatch(change: { role?: AgentRole; active?: boolean }): void;
+  onRename(): void;
   onPassword(): void;
 }
 
-function AgentRow({ a, self, onPatch, onPassword }: AgentRowProps) {
+function AgentRow({ a, self, onPatch, onRename, onPassword }: AgentRowProps) {
   const { t, locale } = useI18n();
   return (
     <tr data-testid="agent-row" data-email={a.email} class={a.active ? '' : 'inactive'}>
@@ -113,7 +138,10 @@ function AgentRow({ a, self, onPatch, onPassword }: AgentRowProps) {
       </td>
       <td class="row-buttons">
         <div>
-            <button type="button" class="button" disabled={self} onClick={() => onPatch({ active: !a.active })} data-testid="agent-toggle-active">
+          <button type="button" class="button" onClick={onRename} data-testid="agent-rename">
+            {t.rename}
+          </button>
+          <button type="button" class="button" disabled={self} onClick={() => onPatch({ active: !a.active })} data-testid="agent-toggle-active">
             {a.active ? t.deactivate : t.activate}
           </button>
           <button type="button" class="button" onClick={onPassword} data-testid="agent-set-password">

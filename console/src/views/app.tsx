@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from '../api.js';
 import { DICTIONARIES, I18nContext, initialLocale, storeLocale, type I18n } from '../i18n/i18n.js';
-import type { Locale, SessionView } from '../types.js';
+import type { AgentView, Locale, SessionView } from '../types.js';
 import { Login } from './login.js';
 import { Notices } from './notices.js';
 import { Workspace } from './workspace.js';
@@ -47,6 +47,11 @@ export function App() {
     setSession(s);
   }
 
+  /** Same agent, news from the server: a changed role shows or hides the Agents page at once. */
+  function refreshAgent(agent: AgentView) {
+    setSession((s) => (s && s.agent.id === agent.id ? { ...s, agent } : s));
+  }
+
   async function signOut() {
     try {
       await api.logout();
@@ -64,7 +69,7 @@ export function App() {
         {session === undefined ? (
           <p class="splash">{t.loading}</p>
         ) : session ? (
-          <Workspace session={session} onSignOut={signOut} onUnauthorized={() => (setSession(null), setWhy('ended'))} />
+          <Workspace session={session} onSignOut={signOut} onUnauthorized={() => (setSession(null), setWhy('ended'))} onAgent={refreshAgent} />
         ) : (
           <Login onSignedIn={signIn} notice={notice} />
         )}

@@ -94,13 +94,15 @@ export interface PromptProps {
   inputType?: 'text' | 'password';
   minLength?: number;
   maxLength?: number;
+  /** The text the field starts with (a name to change). */
+  initial?: string;
   testid?: string;
 }
 
 /** Asks for one text (a question to the customer, a solution, a password) and submits it. */
 export function PromptDialog(p: PromptProps) {
   const t = useT();
-  const [value, setValue] = useState('');
+  const [value, setValue] = useState(p.initial ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const inputId = useId();

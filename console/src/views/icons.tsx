@@ -6,10 +6,15 @@ const PATHS: Record<string, string> = {
   back: 'M15 5l-7 7 7 7',
   search: 'M10.5 4a6.5 6.5 0 1 0 4 11.6L20 21l1-1-5.4-5.5A6.5 6.5 0 0 0 10.5 4zm0 2a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9z',
   warning: 'M12 3 2 20h20zm-1 6h2v6h-2zm0 7h2v2h-2z',
+  caret: 'M7 10l5 5 5-5',
+  image: 'M3 5h18v14H3zM5 7v10h14V7zm2 9 3-4 2 2.5 2-1.5 3 3zm8-8a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z',
 };
 
+/** Drawn with a line rather than filled. */
+const STROKED = new Set(['back', 'caret']);
+
 export function Icon({ name, class: className }: { name: string; class?: string }) {
-  const stroke = name === 'back';
+  const stroke = STROKED.has(name);
   return (
     <svg class={`icon ${className ?? ''}`} viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
       <path

@@ -1,15 +1,23 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useT } from '../i18n/i18n.js';
 import { STATUS_TABS, type Filters } from '../list-state.js';
-import type { RequestType } from '../types.js';
+import type { AgentView, RequestType } from '../types.js';
 import { Icon } from './icons.js';
 
 const TYPES: RequestType[] = ['incident', 'mass_incident', 'consultation', 'development_request'];
 const CHANNELS = ['webchat', 'telegram', 'whatsapp'];
 const SEARCH_DELAY_MS = 300;
 
+export interface ListFiltersProps {
+  filters: Filters;
+  /** Active agents, each offered as an assignee (the signed-in one as "Me"). */
+  agents: AgentView[];
+  me: AgentView;
+  onChange(f: Filters): void;
+}
+
 /** Status tabs, type / channel / assignee selects and the search box (debounced). */
-export function ListFilters({ filters, onChange }: { filters: Filters; onChange(f: Filters): void }) {
+export function ListFilters({ filters, agents, me, onChange }: ListFiltersProps) {
   const t = useT();
   const [q, setQ] = useState(filters.q);
   useEffect(() => {
@@ -18,6 +26,9 @@ export function ListFilters({ filters, onChange }: { filters: Filters; onChange(
     return () => clearTimeout(timer);
   }, [q]);
 
+  const others = agents.filter((a) => a.id !== me.id);
+  // Filtering by someone deactivated since: still named (by the rows) rather than shown as blank.
+  const missing = !['', 'me', 'none'].includes(filters.assignee) && !others.some((a) => a.id === filters.assignee);
   const select = <K extends 'type' | 'channel' | 'assignee'>(key: K) =>
     (e: Event) => onChange({ ...filters, [key]: (e.currentTarget as HTMLSelectElement).value as Filters[K] });
 
@@ -69,6 +80,16 @@ export function ListFilters({ filters, onChange }: { filters: Filters; onChange(
           <option value="">{t.anyone}</option>
           <option value="me">{t.me}</option>
           <option value="none">{t.unassigned}</option>
+          {(others.length > 0 || missing) && (
+            <optgroup label={t.agents}>
+              {others.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
+              {missing && <option value={filters.assignee}>{t.inactive}</option>}
+            </optgroup>
+          )}
         </select>
       </div>
     </div>

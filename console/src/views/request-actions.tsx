@@ -9,12 +9,21 @@ import { errorText, useNotify } from './notices.js';
 
 type Asking = 'awaiting_customer' | 'solution_provided' | 'closed' | null;
 
+export interface RequestActionsProps {
+  request: RequestView;
+  me: AgentView;
+  /** An assignment is on its way. */
+  busy: boolean;
+  onAssign(agentId: string): void;
+  onChanged(r: RequestView): void;
+}
+
 /**
- * Status moves and assignment. Moves the status graph does not allow from the
- * current status are disabled; the two that message the customer ask for the
- * text first.
+ * Status moves and "Assign to me" (any other agent: the assignee menu). Moves
+ * the status graph does not allow from the current status are disabled; the
+ * two that message the customer ask for the text first.
  */
-export function RequestActions({ request, me, onChanged }: { request: RequestView; me: AgentView; onChanged(r: RequestView): void }) {
+export function RequestActions({ request, me, busy: assigning, onAssign, onChanged }: RequestActionsProps) {
   const t = useT();
   const notify = useNotify();
   const [busy, setBusy] = useState(false);
@@ -57,13 +66,8 @@ export function RequestActions({ request, me, onChanged }: { request: RequestVie
       </button>
       <span class="actions-gap" />
       {!mine && (
-        <button type="button" class="button" disabled={busy} onClick={() => run(() => api.assign(request.number, me.id))} data-testid="action-assign-me">
+        <button type="button" class="button" disabled={busy} aria-disabled={assigning ? 'true' : undefined} onClick={() => onAssign(me.id)} data-testid="action-assign-me">
           {t.assignToMe}
-        </button>
-      )}
-      {request.assignee && (
-        <button type="button" class="button" disabled={busy} onClick={() => run(() => api.assign(request.number, null))} data-testid="action-unassign">
-          {t.unassign}
         </button>
       )}
       {asking && prompt && (

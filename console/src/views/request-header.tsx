@@ -1,10 +1,15 @@
+import { useId, useRef, useState } from 'preact/hooks';
+import { api } from '../api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { dateTime } from '../format.js';
 import { followLink } from '../router.js';
 import type { AgentView, RequestView } from '../types.js';
+import { AssigneeMenu } from './assignee-menu.js';
 import { ChannelLabel, StatusBadge } from './badges.js';
 import { Icon } from './icons.js';
+import { errorText, useNotify } from './notices.js';
 import { RequestActions } from './request-actions.js';
+import type { Agents } from './use-agents.js';
 
 export function BackLink({ href }: { href: string }) {
   const { t } = useI18n();
@@ -16,9 +21,45 @@ export function BackLink({ href }: { href: string }) {
   );
 }
 
-/** Number, subject, facts, the reachability warning and the actions of the open request. */
-export function RequestHeader({ request: r, me, backHref, onChanged }: { request: RequestView; me: AgentView; backHref: string; onChanged(r: RequestView): void }) {
+export interface RequestHeaderProps {
+  request: RequestView;
+  me: AgentView;
+  agents: Agents;
+  backHref: string;
+  onChanged(r: RequestView): void;
+}
+
+/** Number, subject, facts (the assignee as a menu), the reachability warning and the actions of the open request. */
+export function RequestHeader({ request: r, me, agents, backHref, onChanged }: RequestHeaderProps) {
   const { t, locale } = useI18n();
+  const notify = useNotify();
+  const [assigning, setAssigning] = useState(false);
+  /** Synchronous twin of `assigning`: a second click before the re-render is ignored. */
+  const inFlight = useRef(false);
+  const assigneeLabel = useId();
+  const menuButtonId = useId();
+
+  // The buttons stay enabled (and focused) meanwhile: disabling a focused button drops its focus.
+  async function assign(agentId: string | null) {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    setAssigning(true);
+    try {
+      onChanged(await api.assign(r.number, agentId));
+    } catch (err) {
+      notify(errorText(t, err), 'error');
+      // Deactivated meanwhile, say: the menu shows who is still there.
+      agents.refresh();
+    } finally {
+      inFlight.current = false;
+      setAssigning(false);
+      // "Assign to me" goes away once it is done: its focus goes to the assignee menu.
+      requestAnimationFrame(() => {
+        if (document.activeElement === document.body) document.getElementById(menuButtonId)?.focus();
+      });
+    }
+  }
+
   return (
     <header class="request-head">
       <BackLink href={backHref} />
@@ -41,8 +82,19 @@ export function RequestHeader({ request: r, me, backHref, onChanged }: { request
           <dd data-testid="request-customer">{r.customer.displayName ?? t.anonymous}</dd>
         </div>
         <div>
-          <dt>{t.assignee}</dt>
-          <dd data-testid="request-assignee">{r.assignee?.name ?? t.nobody}</dd>
+          <dt id={assigneeLabel}>{t.assignee}</dt>
+          <dd>
+            <AssigneeMenu
+              assignee={r.assignee}
+              agents={agents.active}
+              me={me}
+              busy={assigning}
+              labelledBy={assigneeLabel}
+              buttonId={menuButtonId}
+              onOpen={agents.refresh}
+              onPick={(id) => void assign(id)}
+            />
+          </dd>
         </div>
         <div>
           <dt>{t.created}</dt>
@@ -57,7 +109,7 @@ export function RequestHeader({ request: r, me, backHref, onChanged }: { request
           {t.unreachable}
         </p>
       )}
-      <RequestActions request={r} me={me} onChanged={onChanged} />
+      <RequestActions request={r} me={me} busy={assigning} onAssign={(id) => void assign(id)} onChanged={onChanged} />
     </header>
   );
 }

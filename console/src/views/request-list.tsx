@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useT } from '../i18n/i18n.js';
+import { moveFocus } from '../keys.js';
 import { isNarrow } from '../layout.js';
+import type { AgentView } from '../types.js';
 import { ListFilters } from './list-filters.js';
 import { RequestRow } from './request-row.js';
 import type { RequestList } from './use-request-list.js';
@@ -26,18 +28,54 @@ function useFocusOnReturn(openNumber: string | null): void {
   }, [openNumber]);
 }
 
-export function RequestListPane({ list, openNumber }: { list: RequestList; openNumber: string | null }) {
+const ROW = '[data-testid="request-row"]';
+
+/**
+ * Up / Down (and j / k), Home / End move the focus between the rows; Enter
+ * opens the focused one (rows are links). Only one row is in the Tab order,
+ * the last focused (else the open one, else the first), so Tab goes past a
+ * long list in one step.
+ */
+function useRowKeys(rows: { number: string }[], openNumber: string | null) {
+  const [focusedNumber, setFocusedNumber] = useState<string | null>(null);
+  const has = (n: string | null) => n !== null && rows.some((r) => r.number === n);
+  const tabbable = has(focusedNumber) ? focusedNumber : has(openNumber) ? openNumber : (rows[0]?.number ?? null);
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const links = [...(e.currentTarget as HTMLElement).querySelectorAll<HTMLElement>(ROW)];
+    const at = links.indexOf(document.activeElement as HTMLElement);
+    const to = at < 0 ? null : moveFocus(e.key, at, links.length, { wrap: false, letters: true });
+    if (to === null) return;
+    e.preventDefault();
+    links[to]?.focus();
+  };
+  const onFocusIn = (e: FocusEvent) => {
+    const number = (e.target as HTMLElement).closest<HTMLElement>(ROW)?.dataset.number;
+    if (number) setFocusedNumber(number);
+  };
+  return { tabbable, onKeyDown, onFocusIn };
+}
+
+export interface RequestListPaneProps {
+  list: RequestList;
+  agents: AgentView[];
+  me: AgentView;
+  openNumber: string | null;
+}
+
+export function RequestListPane({ list, agents, me, openNumber }: RequestListPaneProps) {
   const t = useT();
   const now = useNow();
   const { rows, loading, error, nextCursor } = list.state;
   useFocusOnReturn(openNumber);
+  const keys = useRowKeys(rows, openNumber);
   return (
     <section class="list-pane" aria-label={t.requests}>
-      <ListFilters filters={list.filters} onChange={list.setFilters} />
+      <ListFilters filters={list.filters} agents={agents} me={me} onChange={list.setFilters} />
       <div class="list-scroll">
-        <ul class="rows" data-testid="request-list" aria-busy={loading}>
+        <ul class="rows" data-testid="request-list" aria-busy={loading} onKeyDown={keys.onKeyDown} onFocusIn={keys.onFocusIn}>
           {rows.map((r) => (
-            <RequestRow key={r.number} r={r} current={r.number === openNumber} now={now} />
+            <RequestRow key={r.number} r={r} current={r.number === openNumber} tabbable={r.number === keys.tabbable} now={now} />
           ))}
         </ul>
         {!loading && !error && rows.length === 0 && <p class="empty">{t.noRequests}</p>}

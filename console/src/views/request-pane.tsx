@@ -10,6 +10,7 @@ import { errorText } from './notices.js';
 import { ReplyBox } from './reply-box.js';
 import { BackLink, RequestHeader } from './request-header.js';
 import { TypingLine, useTyping } from './typing-line.js';
+import type { Agents } from './use-agents.js';
 
 function markRead(number: string): void {
   api.markRead(number).catch((err: unknown) => console.error(`marking ${number} as read failed`, err));
@@ -19,11 +20,12 @@ export interface RequestPaneProps {
   number: string;
   socket: AgentSocket | null;
   me: AgentView;
+  agents: Agents;
   backHref: string;
 }
 
 /** The open request: loaded once, then kept current by the socket's events for its number. */
-export function RequestPane({ number, socket, me, backHref }: RequestPaneProps) {
+export function RequestPane({ number, socket, me, agents, backHref }: RequestPaneProps) {
   const t = useT();
   const [{ request }, dispatch] = useReducer(requestReducer, INITIAL_REQUEST);
   const [failure, setFailure] = useState<string | null>(null);
@@ -73,7 +75,7 @@ export function RequestPane({ number, socket, me, backHref }: RequestPaneProps) 
   }
   return (
     <article class="request" data-testid="request-view" data-number={number}>
-      <RequestHeader request={request} me={me} backHref={backHref} onChanged={(r) => dispatch({ type: 'loaded', request: r })} />
+      <RequestHeader request={request} me={me} agents={agents} backHref={backHref} onChanged={(r) => dispatch({ type: 'loaded', request: r })} />
       <Conversation request={request} myId={me.id} />
       <TypingLine typing={typing} />
       <ReplyBox number={number} socket={socket} onSent={(message) => dispatch({ type: 'message', message })} />

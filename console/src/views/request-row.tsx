@@ -4,10 +4,20 @@ import { followLink, routePath } from '../router.js';
 import type { RequestListItem } from '../types.js';
 import { ChannelLabel, StatusBadge } from './badges.js';
 
+export interface RequestRowProps {
+  r: RequestListItem;
+  /** The request open beside the list. */
+  current: boolean;
+  /** The one row in the Tab order (the arrow keys move between rows). */
+  tabbable: boolean;
+  now: number;
+}
+
 /** One request in the list: a link to its view, with its unread count. */
-export function RequestRow({ r, current, now }: { r: RequestListItem; current: boolean; now: number }) {
+export function RequestRow({ r, current, tabbable, now }: RequestRowProps) {
   const { t, locale } = useI18n();
-  const preview = r.lastMessage?.text ?? '';
+  // A message without text carried images.
+  const preview = r.lastMessage ? (r.lastMessage.text ?? t.image) : '';
   return (
     <li>
       <a
@@ -15,6 +25,7 @@ export function RequestRow({ r, current, now }: { r: RequestListItem; current: b
         href={routePath({ name: 'request', number: r.number })}
         onClick={followLink}
         aria-current={current ? 'page' : undefined}
+        tabIndex={tabbable ? 0 : -1}
         data-testid="request-row"
         data-number={r.number}
         data-unread={r.unread}

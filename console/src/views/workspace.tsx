@@ -1,19 +1,23 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useT } from '../i18n/i18n.js';
 import { routePath, useRoute } from '../router.js';
-import { connectAgents, type AgentSocket, type LinkState } from '../socket.js';
-import type { SessionView } from '../types.js';
+import { connectAgents, useSocketEvent, type AgentSocket, type LinkState } from '../socket.js';
+import type { AgentView, SessionView } from '../types.js';
 import { AgentsPage } from './agents-page.js';
 import { Header } from './header.js';
+import { useNotify } from './notices.js';
 import { RequestListPane } from './request-list.js';
 import { clearDrafts } from './reply-box.js';
 import { RequestPane } from './request-pane.js';
+import { useAgents } from './use-agents.js';
 import { useRequestList } from './use-request-list.js';
 
 export interface WorkspaceProps {
   session: SessionView;
   onSignOut(): Promise<void>;
   onUnauthorized(): void;
+  /** The socket's `ready` told who the agent is now (their role or name may have changed since sign-in). */
+  onAgent(agent: AgentView): void;
 }
 
 /**
@@ -21,7 +25,7 @@ export interface WorkspaceProps {
  * request list beside the open request (one of them at a time on narrow
  * screens, chosen by the route).
  */
-export function Workspace({ session, onSignOut, onUnauthorized }: WorkspaceProps) {
+export function Workspace({ session, onSignOut, onUnauthorized, onAgent }: WorkspaceProps) {
   const t = useT();
   const route = useRoute();
   const me = session.agent;
@@ -30,6 +34,12 @@ export function Workspace({ session, onSignOut, onUnauthorized }: WorkspaceProps
   /** Bumped after a reconnect: what the socket missed meanwhile is loaded again. */
   const [epoch, setEpoch] = useState(0);
   const list = useRequestList(socket, me);
+  const agents = useAgents(epoch);
+  useSocketEvent(socket, 'ready', ({ agent }) => onAgent(agent));
+  const notify = useNotify();
+  useSocketEvent(socket, 'assigned', ({ requestNumber, assignee, by }) => {
+    if (assignee?.id === me.id && by && by.id !== me.id) notify(t.assignedToYou(requestNumber, by.name));
+  });
 
   useEffect(() => {
     const connection = connectAgents({
@@ -63,13 +73,13 @@ export function Workspace({ session, onSignOut, onUnauthorized }: WorkspaceProps
     <div class="shell">
       <Header me={me} route={route} link={link} onSignOut={onSignOut} />
       {showAgents ? (
-        <AgentsPage me={me} />
+        <AgentsPage me={me} onMe={onAgent} />
       ) : (
         <div class="workspace" data-view={openNumber ? 'detail' : 'list'}>
-          <RequestListPane list={list} openNumber={openNumber} />
+          <RequestListPane list={list} agents={agents.active} me={me} openNumber={openNumber} />
           <section class="detail-pane" aria-label={openNumber ?? t.conversation}>
             {openNumber ? (
-              <RequestPane key={`${openNumber}:${epoch}`} number={openNumber} socket={socket} me={me} backHref={routePath({ name: 'list' })} />
+              <RequestPane key={`${openNumber}:${epoch}`} number={openNumber} socket={socket} me={me} agents={agents} backHref={routePath({ name: 'list' })} />
             ) : (
               <p class="placeholder">{t.pickRequest}</p>
             )}
