@@ -5,5 +5,5 @@ export function isNarrow(): boolean {
   return matchMedia(NARROW).matches;
 }
 
-/** Limits of the API's schemas (src/console/console.schemas.ts), so the browser stops the agent first. */
-export const LIMITS = { text: 4000, title: 100, name: 100, passwordMin: 10 } as const;
+/** Limits of the API's schemas, so the browser stops the agent first. */
+export { LIMITS } from '../../src/console/console.limits.js';

@@ -1,8 +1,8 @@
 /**
  * Spaces out a channel's outgoing messages so the channel's own limits are
- * never hit: at most one message per `perChatGapMs` to a chat and
- * `overallPerSecond` in all (Telegram: about 1 per second per chat and 30 per
- * second overall, https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
+ * never hit: so many messages per period to one chat and in all (Telegram:
+ * about one per second in a chat, short bursts allowed, and 30 per second
+ * overall, https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
  * With Redis the counts are shared by every instance.
  *
  * `wait` sleeps until a send is allowed; a wait longer than `maxWaitMs` is
@@ -11,11 +11,12 @@
  */
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Rate } from '../config.js';
 import { ChannelError } from './channel.port.js';
 
 export interface PacerOptions {
-  perChatGapMs: number;
-  overallPerSecond: number;
+  perChat: Rate;
+  overall: Rate;
   /** Longest a send may wait for its turn before it is handed back to the outbox. */
   maxWaitMs: number;
 }
@@ -30,17 +31,21 @@ export class SendPacer {
     redis: Redis | null,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
-    // rate-limiter-flexible counts in whole seconds: a gap under a second becomes one second.
-    this.perChat = limiter(`relaydesk:pace:${name}:chat`, 1, Math.max(1, Math.ceil(opts.perChatGapMs / 1000)), redis);
-    this.overall = limiter(`relaydesk:pace:${name}:all`, opts.overallPerSecond, 1, redis);
+    this.perChat = limiter(`relaydesk:pace:${name}:chat`, opts.perChat, redis);
+    this.overall = limiter(`relaydesk:pace:${name}:all`, opts.overall, redis);
   }
 
-  /** Resolves when a message to `chatId` may be sent now. */
-  async wait(chatId: string): Promise<void> {
+  /**
+   * Resolves when a message of `parts` sends (a long text split, an image and
+   * its text) may go to `chatId` now, all of them: a message is never cut in
+   * the middle by its pacing.
+   */
+  async wait(chatId: string, parts = 1): Promise<void> {
     let waited = 0;
-    for (const [key, l] of [[chatId, this.perChat], ['all', this.overall]] as const) {
+    for (const [key, l, rate] of [[chatId, this.perChat, this.opts.perChat], ['all', this.overall, this.opts.overall]] as const) {
+      const points = Math.min(parts, rate.points);
       for (;;) {
-        const ms = await tryTake(l, key);
+        const ms = await tryTake(l, key, points);
         if (ms === null) break;
         if (waited + ms > this.opts.maxWaitMs) {
           throw new ChannelError('rate_limited', `sending to ${key === 'all' ? 'the channel' : 'this chat'} is paced`, { retryAfterMs: ms });
@@ -52,15 +57,16 @@ export class SendPacer {
   }
 }
 
-function limiter(keyPrefix: string, points: number, duration: number, redis: Redis | null): RateLimiterAbstract {
-  const options = { keyPrefix, points, duration };
+/** rate-limiter-flexible counts in whole seconds: a period under a second becomes one second. */
+function limiter(keyPrefix: string, rate: Rate, redis: Redis | null): RateLimiterAbstract {
+  const options = { keyPrefix, points: rate.points, duration: Math.max(1, Math.ceil(rate.durationMs / 1000)) };
   return redis ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) }) : new RateLimiterMemory(options);
 }
 
 /** null when taken, or the milliseconds to wait. */
-async function tryTake(l: RateLimiterAbstract, key: string): Promise<number | null> {
+async function tryTake(l: RateLimiterAbstract, key: string, points: number): Promise<number | null> {
   try {
-    await l.consume(key);
+    await l.consume(key, points);
     return null;
   } catch (result) {
     if (result instanceof RateLimiterRes) return Math.max(1, result.msBeforeNext);

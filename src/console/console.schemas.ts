@@ -4,6 +4,7 @@
  * console.api.ts are inferred from them.
  */
 import { z } from 'zod';
+import { LIMITS } from './console.limits.js';
 
 const REQUEST_TYPES = ['incident', 'mass_incident', 'consultation', 'development_request'] as const;
 const REQUEST_STATUSES = ['new', 'in_progress', 'awaiting_customer', 'solution_provided', 'closed'] as const;
@@ -132,32 +133,32 @@ export const numberParamsSchema = z.object({ number: z.string().max(40) });
 export const idParamsSchema = z.object({ id: z.string().max(64) });
 export const messageBodySchema = z
   .object({
-    text: text(4000).optional(),
+    text: text(LIMITS.text).optional(),
     internal: z.boolean().default(false),
     attachmentIds: z.array(z.string().max(64)).max(10).default([]).describe('Images uploaded with POST /api/requests/{number}/attachments.'),
   })
   .refine((b) => b.text !== undefined || b.attachmentIds.length > 0, { message: 'text must not be empty', path: ['text'] })
   .refine((b) => !b.internal || b.attachmentIds.length === 0, { message: 'internal notes take text only', path: ['attachmentIds'] });
 export const statusBodySchema = z
-  .object({ status: z.enum(['in_progress', 'awaiting_customer', 'solution_provided', 'closed']), comment: z.string().trim().max(4000).nullable().default(null) })
+  .object({ status: z.enum(['in_progress', 'awaiting_customer', 'solution_provided', 'closed']), comment: z.string().trim().max(LIMITS.text).nullable().default(null) })
   .refine((b) => !['awaiting_customer', 'solution_provided'].includes(b.status) || (b.comment ?? '').length > 0, {
     message: 'comment is required: it is the question or the solution sent to the customer',
     path: ['comment'],
   });
 export const assignBodySchema = z.object({ agentId: z.string().max(64).nullable() });
-export const cannedBodySchema = z.object({ title: text(100), text: text(4000) });
+export const cannedBodySchema = z.object({ title: text(LIMITS.title), text: text(LIMITS.text) });
 export const newAgentBodySchema = z.object({
   email: z.email().max(320),
-  name: text(100),
-  password: z.string().min(10, 'must be at least 10 characters').max(1000),
+  name: text(LIMITS.name),
+  password: z.string().min(LIMITS.passwordMin, `must be at least ${LIMITS.passwordMin} characters`).max(1000),
   role: agentRoleSchema.default('agent'),
 });
 export const agentPatchBodySchema = z
   .object({
-    name: text(100).optional(),
+    name: text(LIMITS.name).optional(),
     role: agentRoleSchema.optional(),
     active: z.boolean().optional(),
-    password: z.string().min(10, 'must be at least 10 characters').max(1000).optional(),
+    password: z.string().min(LIMITS.passwordMin, `must be at least ${LIMITS.passwordMin} characters`).max(1000).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
 

@@ -47,5 +47,12 @@ export function sendAttachment(reply: FastifyReply, mimeType: string, data: Buff
 }
 
 function tooLarge(limit: number): HttpError {
-  return new HttpError('payload_too_large', `the file is larger than ${Math.floor(limit / 1048576) || 1} MB`);
+  return new HttpError('payload_too_large', `the file is larger than ${formatSize(limit)}`);
+}
+
+/** `10 MB`, `1.5 MB`, `64 KB`. */
+export function formatSize(bytes: number): string {
+  const mb = bytes / 1048576;
+  if (mb >= 1) return `${Number(mb.toFixed(1))} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }

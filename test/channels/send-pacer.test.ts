@@ -5,7 +5,7 @@ import { SendPacer } from '../../src/channels/send-pacer.js';
 describe('SendPacer', () => {
   it('lets the first message to a chat go at once and makes the next one wait its gap', async () => {
     const waits: number[] = [];
-    const pacer = new SendPacer(`t${Math.random()}`, { perChatGapMs: 1000, overallPerSecond: 30, maxWaitMs: 5000 }, null, async (ms) => {
+    const pacer = new SendPacer(`t${Math.random()}`, { perChat: { points: 1, durationMs: 1000 }, overall: { points: 30, durationMs: 1000 }, maxWaitMs: 5000 }, null, async (ms) => {
       waits.push(ms);
       await new Promise((r) => setTimeout(r, ms));
     });
@@ -20,7 +20,7 @@ describe('SendPacer', () => {
   });
 
   it('hands a message back to the outbox when its turn is too far away', async () => {
-    const pacer = new SendPacer(`t${Math.random()}`, { perChatGapMs: 3000, overallPerSecond: 30, maxWaitMs: 500 }, null, async () => undefined);
+    const pacer = new SendPacer(`t${Math.random()}`, { perChat: { points: 1, durationMs: 3000 }, overall: { points: 30, durationMs: 1000 }, maxWaitMs: 500 }, null, async () => undefined);
     await pacer.wait('chat');
     const error = await pacer.wait('chat').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChannelError);
@@ -28,9 +28,20 @@ describe('SendPacer', () => {
     expect((error as ChannelError).options.retryAfterMs).toBeGreaterThan(500);
   });
 
+  it('lets a message of several parts go at once, within a burst', async () => {
+    let slept = 0;
+    const pacer = new SendPacer(`t${Math.random()}`, { perChat: { points: 3, durationMs: 3000 }, overall: { points: 30, durationMs: 1000 }, maxWaitMs: 5000 }, null, async () => {
+      slept++;
+    });
+    await pacer.wait('chat', 3);
+    expect(slept).toBe(0);
+    await pacer.wait('chat', 10).catch(() => undefined); // more parts than a burst: waits for a whole burst
+    expect(slept).toBeGreaterThan(0);
+  });
+
   it('caps the messages per second over all chats', async () => {
     let slept = 0;
-    const pacer = new SendPacer(`t${Math.random()}`, { perChatGapMs: 1000, overallPerSecond: 3, maxWaitMs: 5000 }, null, async (ms) => {
+    const pacer = new SendPacer(`t${Math.random()}`, { perChat: { points: 1, durationMs: 1000 }, overall: { points: 3, durationMs: 1000 }, maxWaitMs: 5000 }, null, async (ms) => {
       slept++;
       await new Promise((r) => setTimeout(r, ms));
     });

@@ -45,7 +45,16 @@ export function createTelegramChannel(options: TelegramOptions, deps: TelegramDe
     telegram: { apiRoot: `${options.apiRoot}/`, webhookReply: false },
     handlerTimeout: 60_000,
   });
-  const pacer = new SendPacer(TELEGRAM_CHANNEL, { perChatGapMs: 1000, overallPerSecond: 30, maxWaitMs: 3000 }, deps.redis);
+  const pacer = new SendPacer(TELEGRAM_CHANNEL, {
+    perChat: { points: 3, durationMs: 3000 },
+    overall: { points: 30, durationMs: 1000 },
+    maxWaitMs: 3000,
+  }, deps.redis);
+  /**
+   * Parts of a message already sent when a later part failed: the outbox's retry
+   * resumes after them instead of sending them twice (per instance).
+   */
+  const partsSent = new Map<string, number>();
   const polling = new LeaderLease({ redis: deps.redis, name: 'telegram:polling', logger: log });
   /** Group chats told once (per process) that the bot works in private chats. */
   const toldPrivateOnly = new Set<number>();
@@ -154,15 +163,21 @@ export function createTelegramChannel(options: TelegramOptions, deps: TelegramDe
     port: {
       name: TELEGRAM_CHANNEL,
       async send(externalId, message) {
+        const sends = planTelegramSends(message);
+        const done = partsSent.get(message.messageId) ?? 0;
         let last: number | null = null;
         try {
-          for (const send of planTelegramSends(message)) {
-            await pacer.wait(externalId);
+          await pacer.wait(externalId, sends.length - done);
+          for (const [i, send] of sends.entries()) {
+            if (i < done) continue;
             last = await callSend(externalId, send);
+            partsSent.set(message.messageId, i + 1);
           }
         } catch (error) {
+          if (partsSent.size > 10_000) partsSent.clear();
           throw toChannelError(error);
         }
+        partsSent.delete(message.messageId);
         return last === null ? {} : { channelMessageId: `${externalId}:${last}` };
       },
       setTyping(externalId, typing) {
