@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.js';
 import { telegramChannel } from '../../../src/channels/telegram/index.js';
 import { startTestApp } from '../../support/app.js';
-import { BACKENDS, embeddedBackend, type Backend, type BackendEnv } from '../../support/backends.js';
+import { BACKENDS, embeddedBackend, productionBackend, type Backend, type BackendEnv } from '../../support/backends.js';
 import { ADMIN_ENV, AgentClient, baseOf } from '../../console/console-client.js';
 import { FakeBotApi, type AnyMessage } from '../../fakes/telegram/fake-bot-api.js';
 import { documentMessage, groupMessage, photoMessage, pressButton, textMessage, user } from '../../fakes/telegram/updates.js';
@@ -258,5 +258,35 @@ describe('Telegram, webhook mode', () => {
     const page = await h.app.store.listCustomerMessages(customer.id, { limit: 20 });
     expect(page.messages.filter((m) => m.direction === 'inbound')).toHaveLength(1);
     expect(h.fake.sentMessages(6003)).toHaveLength(1); // one greeting, not two
+  });
+});
+
+describe.skipIf(!productionBackend.enabled)('Telegram, long polling from several instances (PostgreSQL + Redis)', () => {
+  it('polls from one instance only, and another takes over when it stops', async () => {
+    const env = await productionBackend.setup();
+    const fake = new FakeBotApi();
+    await fake.start();
+    const start = () =>
+      startTestApp({ ...env, channels: [telegramChannel], env: { ...ADMIN_ENV, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url } });
+    const apps = [await start(), await start()];
+    try {
+      await fake.waitForCall('getUpdates');
+      await new Promise((r) => setTimeout(r, 500));
+      // A second poller would end the first one's request with 409: there is none.
+      expect(fake.callsTo('getUpdates').filter((c) => c.status === 409)).toHaveLength(0);
+      const from = user({ id: 7001, first_name: 'Failover' });
+      fake.userSends(textMessage({ from, text: 'hello' }));
+      await botMessages(fake, from.id, 1);
+
+      await apps[0]!.stop();
+      fake.userSends(textMessage({ from, text: '1' }));
+      const answered = await botMessages(fake, from.id, 2, 30_000);
+      expect(answered[1]!.text).toBeTruthy();
+      expect(fake.callsTo('getUpdates').filter((c) => c.status === 409)).toHaveLength(0);
+    } finally {
+      for (const app of apps) await app.stop().catch(() => undefined);
+      await fake.stop();
+      await env.cleanup();
+    }
   });
 });
