@@ -88,8 +88,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     maxAttempts: config.outboxMaxAttempts,
   });
   events.on('message_enqueued', () => outbox.wake());
+  const channelStatus = async () => {
+    const reporting = channels.filter((c) => c.status);
+    return Object.fromEntries(await Promise.all(reporting.map(async (c) => [c.port.name, await c.status!()] as const)));
+  };
   const agentConsole = createConsole({
-    config, db, store, gateway, events, attachments, io: realtime.io, redis, ports, clock,
+    config, db, store, gateway, events, attachments, io: realtime.io, redis, ports, clock, channelStatus,
     logger: logger.child({ component: 'console' }),
   });
 
@@ -104,6 +108,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       checks,
       registry: metrics.registry,
       isAccepting: () => accepting,
+      info: async () => {
+        // The pairing code is for admins in the console, not for a public health endpoint.
+        const states = Object.entries(await channelStatus()).map(([name, { qr: _qr, ...rest }]) => [name, rest] as const);
+        return states.length > 0 ? { channels: Object.fromEntries(states) } : {};
+      },
       beforeScrape: async () => {
         const counts = await store.countOutbox();
         for (const [status, n] of Object.entries(counts) as [string, number][]) metrics.outboxRows.set({ status }, n);

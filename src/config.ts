@@ -32,6 +32,16 @@ export interface Config {
   console: ConsoleConfig;
   /** null: the Telegram channel is off (no TELEGRAM_BOT_TOKEN). */
   telegram: TelegramConfig | null;
+  /** null: the WhatsApp channel is off (WHATSAPP_ENABLED is not true). */
+  whatsapp: WhatsappConfig | null;
+}
+
+export interface WhatsappConfig {
+  /** The system Chromium that whatsapp-web.js drives (it never downloads one). */
+  chromiumPath: string;
+  /** Shortest time between two messages to one chat, and between any two messages. */
+  chatGapMs: number;
+  sendGapMs: number;
 }
 
 export interface TelegramConfig {
@@ -306,6 +316,30 @@ const variables = {
     example: 'http://telegram-bot-api:8081',
     schema: url(['https:', 'http:']),
   },
+  WHATSAPP_ENABLED: {
+    default: 'false',
+    description: 'true runs the WhatsApp channel (whatsapp-web.js, an unofficial client: the number may be banned; see the README).',
+    example: 'true',
+    schema: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((s) => s === 'true'),
+  },
+  CHROMIUM_PATH: {
+    default: '/usr/bin/chromium',
+    description: 'The Chromium (or Chrome) executable whatsapp-web.js drives.',
+    example: '/usr/bin/google-chrome',
+    schema: z.string().min(1),
+  },
+  WHATSAPP_CHAT_GAP: {
+    default: '3s',
+    description: 'Shortest time between two messages to one WhatsApp chat (pacing against spam heuristics; whole seconds).',
+    example: '5s',
+    schema: duration(1000, 10 * MINUTE, 'between 1s and 10m'),
+  },
+  WHATSAPP_SEND_GAP: {
+    default: '1s',
+    description: 'Shortest time between any two WhatsApp messages sent (whole seconds).',
+    example: '2s',
+    schema: duration(1000, 10 * MINUTE, 'between 1s and 10m'),
+  },
   ADMIN_EMAIL: {
     default: null,
     description: 'Email of the first admin, created at start when there is no agent yet. Unset: admin@localhost.',
@@ -434,6 +468,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? createHash('sha256').update(`relaydesk-webhook:${e.TELEGRAM_BOT_TOKEN}`).digest('base64url'),
           apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
         }
+      : null,
+    whatsapp: e.WHATSAPP_ENABLED
+      ? { chromiumPath: e.CHROMIUM_PATH, chatGapMs: e.WHATSAPP_CHAT_GAP, sendGapMs: e.WHATSAPP_SEND_GAP }
       : null,
     console: {
       adminEmail: e.ADMIN_EMAIL,

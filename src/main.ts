@@ -5,6 +5,7 @@
 import { createApp, createLogger } from './app.js';
 import { telegramChannel } from './channels/telegram/index.js';
 import { webchatChannel } from './channels/webchat/index.js';
+import { whatsappChannel } from './channels/whatsapp/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseInUseError } from './db/pglite-lock.js';
 
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
-  const channels = [webchatChannel, ...(config.telegram ? [telegramChannel] : [])];
+  const channels = [webchatChannel, ...(config.telegram ? [telegramChannel] : []), ...(config.whatsapp ? [whatsappChannel] : [])];
   const app = await createApp(config, { logger, channels });
   // Handlers go in before start: a signal during start-up stops the app once it has started.
   let started: Promise<unknown> = Promise.resolve();

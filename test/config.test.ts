@@ -37,6 +37,7 @@ describe('loadConfig', () => {
         uploadRate: { points: 10, durationMs: 60_000 },
       },
       telegram: null,
+      whatsapp: null,
       console: {
         adminEmail: null,
         adminPassword: null,
@@ -79,6 +80,10 @@ describe('loadConfig', () => {
         TELEGRAM_WEBHOOK_URL: 'https://desk.example.com/telegram/webhook',
         TELEGRAM_WEBHOOK_SECRET: 'webhook_secret-1',
         TELEGRAM_API_ROOT: 'http://telegram-bot-api:8081/',
+        WHATSAPP_ENABLED: 'true',
+        CHROMIUM_PATH: '/opt/chrome/chrome',
+        WHATSAPP_CHAT_GAP: '5s',
+        WHATSAPP_SEND_GAP: '2s',
         ADMIN_EMAIL: 'Lead@Example.com',
         ADMIN_PASSWORD: 'a-long-passphrase',
         AUTO_CLOSE_AFTER: '3d',
@@ -114,6 +119,7 @@ describe('loadConfig', () => {
         webhookSecret: 'webhook_secret-1',
         apiRoot: 'http://telegram-bot-api:8081',
       },
+      whatsapp: { chromiumPath: '/opt/chrome/chrome', chatGapMs: 5000, sendGapMs: 2000 },
       console: {
         adminEmail: 'lead@example.com',
         adminPassword: 'a-long-passphrase',

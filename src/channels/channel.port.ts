@@ -79,6 +79,12 @@ export interface ChannelPort {
   send(externalId: string, message: OutboundMessage): Promise<DeliveryReceipt>;
   /** Shows the customer that an agent is typing, where the channel can; best effort, never throws. */
   setTyping?(externalId: string, typing: boolean): void;
+  /**
+   * Whether this instance can send on the channel now (default: always). An
+   * instance that cannot (WhatsApp runs its client on one instance only) leaves
+   * the channel's deliveries in the outbox for the instance that can.
+   */
+  isAvailable?(): boolean;
 }
 
 export type ChannelErrorCode =
@@ -122,6 +128,8 @@ export interface ChannelModule {
   start?(receive: ReceiveFn): Promise<void>;
   /** Stops taking input and releases connections. */
   stop?(): Promise<void>;
+  /** The channel's connection state, shown in /ready (without making it fail) and to admins. */
+  status?(): Promise<Record<string, unknown>>;
 }
 
 /** What the composition root hands a channel factory. */

@@ -13,6 +13,7 @@ import { readCookie, SESSION_COOKIE, type Authenticated, type SessionService } f
 
 export const AGENTS_NAMESPACE = '/agents';
 export const AGENTS_ROOM = 'agents';
+export const ADMINS_ROOM = 'admins';
 export const agentRoom = (agentId: string) => `agent:${agentId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
@@ -45,7 +46,7 @@ export function createAgentsNamespace(io: Server, deps: AgentsNamespaceDeps): Ag
   });
   nsp.on('connection', (socket) => {
     const { agent, session } = socket.data;
-    void socket.join([AGENTS_ROOM, agentRoom(agent.id), sessionRoom(session.id)]);
+    void socket.join([AGENTS_ROOM, agentRoom(agent.id), sessionRoom(session.id), ...(agent.role === 'admin' ? [ADMINS_ROOM] : [])]);
     socket.emit('ready', { agent: toAgentView(agent) });
     let window = 0;
     let count = 0;

@@ -10,12 +10,14 @@ import {
   agentViewSchema,
   cannedBodySchema,
   cannedResponseViewSchema,
+  channelStatusViewSchema,
   errorSchema,
   idParamsSchema,
   newAgentBodySchema,
   noContentSchema,
 } from './console.schemas.js';
 import { toAgentView } from './console.views.js';
+import { toChannelStatusView } from './channel-status.js';
 import { hashPassword } from './passwords.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
@@ -65,6 +67,14 @@ export async function agentsRoutes(app: FastifyInstance, deps: ConsoleDeps): Pro
     }
     request.log.info({ agent: id, by: agentOf(request).id, fields: Object.keys(request.body) }, 'agent changed');
     return toAgentView(updated);
+  });
+
+  r.get('/api/channels', {
+    config: { admin: true },
+    schema: { tags: ['channels'], summary: 'The connection of each channel that reports one, with a pairing QR code while WhatsApp waits for a scan (admins only)', response: { 200: z.object({ channels: z.array(channelStatusViewSchema) }), ...errors } },
+  }, async () => {
+    const statuses = await deps.channelStatus();
+    return { channels: await Promise.all(Object.entries(statuses).map(([name, status]) => toChannelStatusView(name, status))) };
   });
 
   r.get('/api/canned-responses', {

@@ -39,6 +39,8 @@ export type RequestView = z.infer<typeof S.requestViewSchema>;
 /** `GET /api/requests`. Newest activity first; pass `nextCursor` as `cursor` for the next page. */
 export type RequestPage = z.infer<typeof S.requestPageSchema>;
 export type CannedResponseView = z.infer<typeof S.cannedResponseViewSchema>;
+/** `GET /api/channels` (admins) and the `channel_status` event: a channel's connection, with its pairing QR code. */
+export type ChannelStatusView = z.infer<typeof S.channelStatusViewSchema>;
 
 /** Query of `GET /api/requests`; every field optional. `status` and `type` take comma-separated lists. */
 export interface RequestQuery {
@@ -70,6 +72,8 @@ export interface AgentServerEvents {
   customer_typing: (payload: { requestNumber: string; typing: boolean }) => void;
   /** Another agent is typing a reply on a request. */
   agent_typing: (payload: { requestNumber: string; agent: AgentRef; typing: boolean }) => void;
+  /** Admins only: a channel's connection changed (WhatsApp waiting for a scan, with the QR code; ready; disconnected). */
+  channel_status: (payload: ChannelStatusView) => void;
 }
 
 /** Agent → server events on the `/agents` namespace. */

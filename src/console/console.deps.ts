@@ -20,6 +20,8 @@ export interface ConsoleDeps {
   gateway: Gateway;
   attachments: AttachmentService;
   relay: AgentRelay;
+  /** Each reporting channel's connection status, by channel name. */
+  channelStatus: () => Promise<Record<string, Record<string, unknown>>>;
   /** Largest file an agent may upload. */
   uploadMaxBytes: number;
   clock: () => Date;

@@ -109,6 +109,16 @@ export const cannedResponseViewSchema = z
   .object({ id: z.string(), title: z.string(), text: z.string(), createdBy: agentRefSchema.nullable(), createdAt: isoDate })
   .meta({ id: 'CannedResponse' });
 
+export const channelStatusViewSchema = z
+  .object({
+    channel: z.string(),
+    state: z.string().describe('WhatsApp: off, standby, starting, waiting_for_scan, ready, disconnected, logged_out.'),
+    reason: z.string().nullable(),
+    since: isoDate.nullable(),
+    qrSvg: z.string().nullable().describe('While waiting for a scan: the pairing QR code as an SVG image.'),
+  })
+  .meta({ id: 'ChannelStatus' });
+
 export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).meta({ id: 'Error' });
 
 /** Comma-separated values, each checked against `values`. */

@@ -44,6 +44,8 @@ export interface ConsoleModuleDeps {
   io: Server;
   redis: Redis | null;
   ports: ReadonlyMap<string, ChannelPort>;
+  /** Each reporting channel's connection status, by channel name. */
+  channelStatus: () => Promise<Record<string, Record<string, unknown>>>;
   clock: () => Date;
   logger: Logger;
 }
@@ -81,6 +83,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
     attachments: deps.attachments,
     relay,
     uploadMaxBytes: config.uploadMaxBytes,
+    channelStatus: deps.channelStatus,
     clock,
     logger,
   };

@@ -15,7 +15,8 @@ import type { AttachmentRecord, StoredMessage } from '../requests/request.types.
 import type { AgentRef, MessageView } from './console.api.js';
 import type { ConsoleQueries } from './console.queries.js';
 import { toMessageView, toStatusChangeView } from './console.views.js';
-import { AGENTS_ROOM, agentRoom, sessionRoom, type AgentsNamespace } from './agents.namespace.js';
+import { ADMINS_ROOM, AGENTS_ROOM, agentRoom, sessionRoom, type AgentsNamespace } from './agents.namespace.js';
+import { toChannelStatusView } from './channel-status.js';
 
 export interface AgentRelayDeps {
   nsp: AgentsNamespace;
@@ -66,6 +67,9 @@ export class AgentRelay {
           if (message.requestId) await this.announceRow(message.requestId); // the customer may be unreachable now
         }),
       ),
+      events.on('channel_status', async ({ channel, status }) => {
+        this.deps.nsp.to(ADMINS_ROOM).emit('channel_status', await toChannelStatusView(channel, status));
+      }),
       events.on('customer_typing', ({ customer, typing }) =>
         this.inOrder(customer.id, async () => {
           const active = await store.findActiveRequest(customer.id);

@@ -11,6 +11,8 @@ export interface GatewayEventMap {
   delivered: { message: StoredMessage };
   /** A customer started or stopped typing, where the channel reports it. */
   customer_typing: { customer: Customer; typing: boolean };
+  /** A channel's connection changed (WhatsApp waiting for a scan, ready, disconnected…). */
+  channel_status: { channel: string; status: Record<string, unknown> };
 }
 
 export type GatewayEventName = keyof GatewayEventMap;

@@ -113,7 +113,7 @@ export class OutboxWorker {
       limit: this.opts.batchSize ?? 32,
       leaseMs: this.opts.leaseMs ?? 60_000,
       now: clock(),
-      channels: [...channels.keys()],
+      channels: [...channels.values()].filter((p) => p.isAvailable?.() ?? true).map((p) => p.name),
     });
     if (deliveries.length === 0) return 0;
     const sent = await Promise.all(deliveries.map((d) => this.deliver(d)));

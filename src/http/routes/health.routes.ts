@@ -14,6 +14,8 @@ export interface HealthRoutesOptions {
   beforeScrape?: () => Promise<void>;
   /** false once shutdown began: /ready then answers 503 so the balancer stops sending. */
   isAccepting: () => boolean;
+  /** What /ready also reports without depending on it (a channel's connection state). */
+  info?: () => Promise<Record<string, unknown>>;
 }
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -25,7 +27,8 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthRoutesOptio
     const results = await Promise.all(opts.checks.map(runCheck));
     const checks = Object.fromEntries(results.map((r) => [r.name, r.ok ? 'ok' : r.error]));
     const ready = opts.isAccepting() && results.every((r) => r.ok);
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', accepting: opts.isAccepting(), checks });
+    const info = opts.info ? await opts.info().catch((error: unknown) => ({ error: String(error) })) : {};
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', accepting: opts.isAccepting(), checks, ...info });
   });
 
   app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
