@@ -192,7 +192,7 @@ function toChannelError(error: unknown): ChannelError {
 }
 
 /** Why a client could not start, in words an admin can act on. */
-function describeStartFailure(error: unknown): string {
+export function describeStartFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/ERR_NAME_NOT_RESOLVED|ENOTFOUND|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION/i.test(message)) {
     return `cannot reach web.whatsapp.com (offline?): ${message}`;
