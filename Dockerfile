@@ -6,7 +6,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # Prisma's CLI is only used to generate the client; it needs no engine download
 # (see docs/database.md), so the install works without network access to Prisma.
-COPY package.json package-lock.json prisma.config.ts ./
+COPY package.json package-lock.json prisma.config.ts .puppeteerrc.cjs ./
 COPY prisma ./prisma
 # The postinstall step needs the sources copied below: run its parts explicitly.
 RUN npm ci --ignore-scripts && npm run generate
@@ -17,6 +17,11 @@ COPY console ./console
 RUN npm run build:widget && npm run build:console && npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim AS runtime
+# The WhatsApp channel drives a system Chromium: build with --build-arg WITH_CHROMIUM=true to include it.
+ARG WITH_CHROMIUM=false
+RUN if [ "$WITH_CHROMIUM" = "true" ]; then \
+      apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-color-emoji && rm -rf /var/lib/apt/lists/*; \
+    fi
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
@@ -31,6 +36,7 @@ COPY --from=build /app/prisma/migrations ./prisma/migrations
 COPY --from=build /app/widget/dist ./widget/dist
 COPY --from=build /app/widget/demo.html ./widget/demo.html
 COPY --from=build /app/console/dist ./console/dist
+COPY --from=build /app/.puppeteerrc.cjs ./.puppeteerrc.cjs
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
