@@ -3,6 +3,7 @@ import type {
   AgentView,
   AttachmentView,
   CannedResponseView,
+  ChannelStatusView,
   MessageView,
   RequestPage,
   RequestQuery,
@@ -114,4 +115,7 @@ export const api = {
   createAgent: (a: { email: string; name: string; password: string; role: AgentRole }) => call<AgentView>('POST', '/api/agents', a),
   updateAgent: (id: string, patch: { name?: string; role?: AgentRole; active?: boolean; password?: string }) =>
     call<AgentView>('PATCH', `/api/agents/${enc(id)}`, patch),
+
+  /** Admins only: each channel's connection, with WhatsApp's pairing QR code while it waits for a scan. */
+  channels: () => call<{ channels: ChannelStatusView[] }>('GET', '/api/channels'),
 };

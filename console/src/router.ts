@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 /** The console's screens; the path is the state (deep links and the back button work). */
-export type Route = { name: 'list' } | { name: 'request'; number: string } | { name: 'agents' };
+export type Route = { name: 'list' } | { name: 'request'; number: string } | { name: 'agents' } | { name: 'channels' };
 
 export const BASE = '/console';
 
@@ -10,6 +10,7 @@ export function parseRoute(pathname: string): Route {
   const request = /^\/requests\/([^/]+)\/?$/.exec(rest);
   if (request?.[1]) return { name: 'request', number: decodeURIComponent(request[1]) };
   if (/^\/agents\/?$/.test(rest)) return { name: 'agents' };
+  if (/^\/channels\/?$/.test(rest)) return { name: 'channels' };
   return { name: 'list' };
 }
 
@@ -19,6 +20,8 @@ export function routePath(route: Route): string {
       return `${BASE}/requests/${encodeURIComponent(route.number)}`;
     case 'agents':
       return `${BASE}/agents`;
+    case 'channels':
+      return `${BASE}/channels`;
     case 'list':
       return BASE;
   }

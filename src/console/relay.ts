@@ -32,7 +32,7 @@ export interface AgentRelayDeps {
 
 export class AgentRelay {
   private unsubscribe: Array<() => void> = [];
-  /** The last announcement queued per customer (see inOrder). */
+  /** The last announcement queued per customer or channel (see inOrder). */
   private readonly chains = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: AgentRelayDeps) {}
@@ -67,9 +67,12 @@ export class AgentRelay {
           if (message.requestId) await this.announceRow(message.requestId); // the customer may be unreachable now
         }),
       ),
-      events.on('channel_status', async ({ channel, status }) => {
-        this.deps.nsp.to(ADMINS_ROOM).emit('channel_status', await toChannelStatusView(channel, status));
-      }),
+      // In order per channel: drawing a QR code takes a moment, and a newer state must not be overtaken.
+      events.on('channel_status', ({ channel, status }) =>
+        this.inOrder(`channel:${channel}`, async () => {
+          this.deps.nsp.to(ADMINS_ROOM).emit('channel_status', await toChannelStatusView(channel, status));
+        }),
+      ),
       events.on('customer_typing', ({ customer, typing }) =>
         this.inOrder(customer.id, async () => {
           const active = await store.findActiveRequest(customer.id);
@@ -80,17 +83,17 @@ export class AgentRelay {
   }
 
   /**
-   * Runs `work` after the earlier work for the same customer: announcing an event
+   * Runs `work` after the earlier work for the same key (a customer, a channel): announcing an event
    * reads the database, and a quick read must not overtake a slow one (a
    * delivery status before its message, a message before its new request).
    */
-  private inOrder(customerId: string, work: () => Promise<void>): Promise<void> {
-    const next = (this.chains.get(customerId) ?? Promise.resolve()).then(work).catch((error: unknown) => {
-      this.deps.logger.error({ err: error, conversation: customerId }, 'agent event not relayed');
+  private inOrder(key: string, work: () => Promise<void>): Promise<void> {
+    const next = (this.chains.get(key) ?? Promise.resolve()).then(work).catch((error: unknown) => {
+      this.deps.logger.error({ err: error, key }, 'agent event not relayed');
     });
-    this.chains.set(customerId, next);
+    this.chains.set(key, next);
     void next.then(() => {
-      if (this.chains.get(customerId) === next) this.chains.delete(customerId);
+      if (this.chains.get(key) === next) this.chains.delete(key);
     });
     return next;
   }

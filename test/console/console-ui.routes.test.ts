@@ -49,7 +49,7 @@ describe('the console page and its assets', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
-  it.each(['/console/', '/console/requests/SR-1001', '/console/agents', '/console/requests/SR-1001?tab=all', '/console/anything/else'])(
+  it.each(['/console/', '/console/requests/SR-1001', '/console/agents', '/console/channels', '/console/requests/SR-1001?tab=all', '/console/anything/else'])(
     'answers the deep link %s with the same page, for the client-side router',
     async (url) => {
       const res = await app.inject(url);

@@ -2,13 +2,15 @@
  * The console's pure parts, without a browser: how the request list and the
  * open request follow live events, the status graph behind the action
  * buttons, typing signals, keyboard moves, images for replies, the body of a
- * reply, and the two dictionaries.
+ * reply, channel states (labels, colours, alerts, the QR code as an image),
+ * and the two dictionaries.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, messageBody } from '../../console/src/api.js';
+import { AlertGate, attentionList, channelsReducer, needsAttention, stateLabel, stateTone, svgDataUrl } from '../../console/src/channel-state.js';
 import { en } from '../../console/src/i18n/en.js';
 import { ru } from '../../console/src/i18n/ru.js';
 import { relativeTime } from '../../console/src/format.js';
@@ -18,7 +20,8 @@ import { INITIAL_LIST, listReducer, matchesFilters, toQuery, DEFAULT_FILTERS, ty
 import { INITIAL_REQUEST, requestReducer, timeline, type RequestAction, type RequestState } from '../../console/src/request-state.js';
 import { canMove, STATUS_MOVES } from '../../console/src/status-graph.js';
 import { TypingSignal } from '../../console/src/typing.js';
-import type { MessageView, RequestListItem, RequestView, StatusChangeView } from '../../src/console/console.api.js';
+import { parseRoute, routePath } from '../../console/src/router.js';
+import type { ChannelStatusView, MessageView, RequestListItem, RequestView, StatusChangeView } from '../../src/console/console.api.js';
 
 const at = (min: number) => new Date(Date.UTC(2025, 0, 1, 12, min)).toISOString();
 
@@ -318,6 +321,120 @@ describe('typing signals', () => {
     signal.stop();
     vi.advanceTimersByTime(5000);
     expect(sent).toEqual([true, false]);
+  });
+});
+
+describe('channel states', () => {
+  const WHATSAPP_STATES = ['off', 'standby', 'starting', 'waiting_for_scan', 'ready', 'disconnected', 'logged_out'];
+  const status = (state: string, min: number, over: Partial<ChannelStatusView> = {}): ChannelStatusView => ({
+    channel: 'whatsapp',
+    state,
+    reason: null,
+    since: at(min),
+    qrSvg: null,
+    ...over,
+  });
+
+  it('label every WhatsApp state in both languages, and an unknown one by its name', () => {
+    for (const state of WHATSAPP_STATES) {
+      expect(en.channelState[state], state).toBeTruthy();
+      expect(ru.channelState[state], state).toBeTruthy();
+      expect(en.channelHint[state], state).toBeTruthy();
+      expect(ru.channelHint[state], state).toBeTruthy();
+    }
+    expect(stateLabel(en.channelState, 'waiting_for_scan')).toBe('Waiting for a QR scan');
+    expect(stateLabel(ru.channelState, 'logged_out')).toBe('Отвязан с телефона');
+    expect(stateLabel(en.channelState, 'paused_by_server')).toBe('paused by server');
+    expect(stateLabel(en.channelState, 'constructor')).toBe('constructor');
+    expect(en.channelAlert('WhatsApp', en.channelState.logged_out!)).toBe('WhatsApp: logged out from the phone');
+    expect(ru.channelAlert('WhatsApp', ru.channelState.waiting_for_scan!)).toBe('WhatsApp: ждёт сканирования QR-кода');
+    expect(ru.channelsAlert(2)).toBe('2 канала требуют внимания');
+    expect(ru.channelsAlert(5)).toBe('5 каналов требуют внимания');
+  });
+
+  it('colour ready green, a scan amber, a broken link red, the rest blue or grey', () => {
+    expect(Object.fromEntries(WHATSAPP_STATES.map((s) => [s, stateTone(s)]))).toEqual({
+      off: 'idle',
+      standby: 'idle',
+      starting: 'busy',
+      waiting_for_scan: 'warn',
+      ready: 'ok',
+      disconnected: 'bad',
+      logged_out: 'bad',
+    });
+    expect(stateTone('something_new')).toBe('idle');
+  });
+
+  it('need attention while waiting for a scan, disconnected or logged out, the red ones first', () => {
+    expect(WHATSAPP_STATES.filter(needsAttention)).toEqual(['waiting_for_scan', 'disconnected', 'logged_out']);
+    const list = [status('waiting_for_scan', 1, { channel: 'a' }), status('ready', 1, { channel: 'b' }), status('disconnected', 1, { channel: 'c' })];
+    expect(attentionList(list).map((c) => c.channel)).toEqual(['c', 'a']);
+    expect(attentionList([status('ready', 1), status('starting', 2, { channel: 'x' })])).toEqual([]);
+  });
+
+  it('follow events, a new QR code replacing the old one, a late older event ignored', () => {
+    let state = channelsReducer(null, { type: 'loaded', channels: [status('starting', 1)] });
+    state = channelsReducer(state, { type: 'status', status: status('waiting_for_scan', 2, { qrSvg: '<svg>1</svg>' }) });
+    state = channelsReducer(state, { type: 'status', status: status('waiting_for_scan', 3, { qrSvg: '<svg>2</svg>' }) });
+    expect(state).toEqual([status('waiting_for_scan', 3, { qrSvg: '<svg>2</svg>' })]);
+    // ready was announced before the code drawn just before it.
+    state = channelsReducer(state, { type: 'status', status: status('ready', 5) });
+    state = channelsReducer(state, { type: 'status', status: status('waiting_for_scan', 4, { qrSvg: '<svg>3</svg>' }) });
+    expect(state).toEqual([status('ready', 5)]);
+    // Same millisecond: the later arrival wins.
+    state = channelsReducer(state, { type: 'status', status: status('logged_out', 6) });
+    state = channelsReducer(state, { type: 'status', status: status('starting', 6) });
+    expect(state![0]!.state).toBe('starting');
+    // A list loaded before the last event but answered after it keeps the event.
+    state = channelsReducer(state, { type: 'loaded', channels: [status('disconnected', 5), status('ready', 1, { channel: 'other' })] });
+    expect(state!.map((c) => c.state)).toEqual(['starting', 'ready']);
+    // An event before the list arrived is kept, and a new channel is appended.
+    expect(channelsReducer(null, { type: 'status', status: status('ready', 1) })).toEqual([status('ready', 1)]);
+    expect(channelsReducer(state, { type: 'clear' })).toBeNull();
+  });
+
+  it('alert once when a scan is needed: not for each new code, not again after a logout, again after ready', () => {
+    const gate = new AlertGate();
+    const seen = (s: ChannelStatusView) => gate.next(s);
+    expect(seen(status('starting', 1))).toBeNull();
+    expect(seen(status('waiting_for_scan', 2))).toBe('waiting_for_scan');
+    expect(seen(status('waiting_for_scan', 3))).toBeNull();
+    expect(seen(status('ready', 4))).toBeNull();
+    expect(seen(status('logged_out', 5))).toBe('logged_out');
+    expect(seen(status('starting', 5))).toBeNull();
+    expect(seen(status('waiting_for_scan', 5))).toBeNull();
+    // Announced late: older than what was seen, it says nothing.
+    expect(seen(status('ready', 7))).toBeNull();
+    expect(seen(status('waiting_for_scan', 6))).toBeNull();
+    expect(seen(status('disconnected', 8))).toBeNull();
+    expect(seen(status('logged_out', 9))).toBe('logged_out');
+    // Each channel on its own.
+    expect(seen(status('waiting_for_scan', 9, { channel: 'other' }))).toBe('waiting_for_scan');
+  });
+
+  it('do not alert for a scan already needed when the list loaded, but do once it was ready again', () => {
+    const gate = new AlertGate();
+    gate.seen(status('waiting_for_scan', 1));
+    expect(gate.next(status('waiting_for_scan', 2))).toBeNull();
+    gate.seen(status('ready', 3));
+    expect(gate.next(status('logged_out', 4))).toBe('logged_out');
+  });
+
+  it('turn the QR code into a data: URL for an <img>, and refuse what is not SVG', () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 29 29"><path fill="#fff" d="M0 0h29v29H0z"/></svg>';
+    const url = svgDataUrl(svg)!;
+    expect(url.startsWith('data:image/svg+xml;base64,')).toBe(true);
+    expect(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64').toString('utf8')).toBe(svg);
+    const withProlog = `<?xml version="1.0" encoding="utf-8"?>\n<!-- qrcode -->\n${svg}`;
+    expect(Buffer.from(svgDataUrl(withProlog)!.split(',')[1]!, 'base64').toString('utf8')).toBe(withProlog);
+    expect(Buffer.from(svgDataUrl('<svg><title>Код «ё»</title></svg>')!.split(',')[1]!, 'base64').toString('utf8')).toBe('<svg><title>Код «ё»</title></svg>');
+    for (const bad of [null, '', 'javascript:alert(1)', '<html><svg></svg></html>', '<svgx/>', 'data:image/png;base64,AAAA']) expect(svgDataUrl(bad), String(bad)).toBeNull();
+  });
+
+  it('have a route of their own', () => {
+    expect(parseRoute('/console/channels')).toEqual({ name: 'channels' });
+    expect(parseRoute('/console/channels/')).toEqual({ name: 'channels' });
+    expect(routePath({ name: 'channels' })).toBe('/console/channels');
   });
 });
 

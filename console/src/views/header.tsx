@@ -1,7 +1,9 @@
-import { useI18n } from '../i18n/i18n.js';
+import { useI18n, useT } from '../i18n/i18n.js';
 import { followLink, routePath, type Route } from '../router.js';
 import type { LinkState } from '../socket.js';
-import type { AgentView } from '../types.js';
+import { stateLabel, stateTone } from '../channel-state.js';
+import type { AgentView, ChannelStatusView } from '../types.js';
+import { Icon } from './icons.js';
 import { LanguageSwitch } from './language-switch.js';
 import { errorText, useNotify } from './notices.js';
 
@@ -9,30 +11,41 @@ export interface HeaderProps {
   me: AgentView;
   route: Route;
   link: LinkState;
+  /** Admins: channels needing attention, the worst first (see attentionList). */
+  alerts: ChannelStatusView[];
   onSignOut(): Promise<void>;
 }
 
-export function Header({ me, route, link, onSignOut }: HeaderProps) {
+export function Header({ me, route, link, alerts, onSignOut }: HeaderProps) {
   const { t } = useI18n();
   const notify = useNotify();
   const requestsPath = routePath({ name: 'list' });
   const agentsPath = routePath({ name: 'agents' });
-  const onAgents = route.name === 'agents';
+  const channelsPath = routePath({ name: 'channels' });
+  const isAdmin = me.role === 'admin';
+  const current = (on: boolean) => (on ? 'page' : undefined);
+  const onRequests = route.name === 'list' || route.name === 'request';
   return (
     <header class="topbar">
       <a class="brand" href={requestsPath} onClick={followLink}>
         {t.appName}
       </a>
       <nav aria-label={t.mainNav} class="nav">
-        <a href={requestsPath} onClick={followLink} aria-current={onAgents ? undefined : 'page'} data-testid="nav-requests">
+        <a href={requestsPath} onClick={followLink} aria-current={current(onRequests || !isAdmin)} data-testid="nav-requests">
           {t.navRequests}
         </a>
-        {me.role === 'admin' && (
-          <a href={agentsPath} onClick={followLink} aria-current={onAgents ? 'page' : undefined} data-testid="nav-agents">
+        {isAdmin && (
+          <a href={agentsPath} onClick={followLink} aria-current={current(route.name === 'agents')} data-testid="nav-agents">
             {t.navAgents}
           </a>
         )}
+        {isAdmin && (
+          <a href={channelsPath} onClick={followLink} aria-current={current(route.name === 'channels')} data-testid="nav-channels">
+            {t.navChannels}
+          </a>
+        )}
       </nav>
+      {isAdmin && alerts.length > 0 && <ChannelAlert alerts={alerts} href={channelsPath} />}
       <span class={`link link-${link}`} role="status" data-testid="connection-status" data-state={link}>
         <span class="dot" aria-hidden="true" />
         {t.link[link]}
@@ -46,5 +59,23 @@ export function Header({ me, route, link, onSignOut }: HeaderProps) {
         {t.signOut}
       </button>
     </header>
+  );
+}
+
+/** A link to the Channels page while a channel needs attention: what is wrong on a laptop, the channel's name on a tablet. */
+function ChannelAlert({ alerts, href }: { alerts: ChannelStatusView[]; href: string }) {
+  const t = useT();
+  const first = alerts[0]!;
+  const name = (c: ChannelStatusView) => t.channel[c.channel] ?? c.channel;
+  const long = alerts.length > 1 ? t.channelsAlert(alerts.length) : t.channelAlert(name(first), stateLabel(t.channelState, first.state));
+  const short = alerts.length > 1 ? alerts.map(name).join(', ') : name(first);
+  return (
+    <a class={`channel-alert tone-${stateTone(first.state)}`} href={href} onClick={followLink} title={long} data-testid="channel-alert" data-state={first.state}>
+      <Icon name="warning" />
+      <span class="alert-long">{long}</span>
+      <span class="alert-short" aria-hidden="true">
+        {short}
+      </span>
+    </a>
   );
 }

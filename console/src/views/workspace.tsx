@@ -1,15 +1,18 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useT } from '../i18n/i18n.js';
 import { routePath, useRoute } from '../router.js';
 import { connectAgents, useSocketEvent, type AgentSocket, type LinkState } from '../socket.js';
 import type { AgentView, SessionView } from '../types.js';
+import { attentionList } from '../channel-state.js';
 import { AgentsPage } from './agents-page.js';
+import { ChannelsPage } from './channels-page.js';
 import { Header } from './header.js';
 import { useNotify } from './notices.js';
 import { RequestListPane } from './request-list.js';
 import { clearDrafts } from './reply-box.js';
 import { RequestPane } from './request-pane.js';
 import { useAgents } from './use-agents.js';
+import { useChannels } from './use-channels.js';
 import { useRequestList } from './use-request-list.js';
 
 export interface WorkspaceProps {
@@ -21,9 +24,9 @@ export interface WorkspaceProps {
 }
 
 /**
- * The signed-in console: the header, and either the agents page or the
- * request list beside the open request (one of them at a time on narrow
- * screens, chosen by the route).
+ * The signed-in console: the header, and an admin's page (agents, channels)
+ * or the request list beside the open request (one of them at a time on
+ * narrow screens, chosen by the route).
  */
 export function Workspace({ session, onSignOut, onUnauthorized, onAgent }: WorkspaceProps) {
   const t = useT();
@@ -40,6 +43,13 @@ export function Workspace({ session, onSignOut, onUnauthorized, onAgent }: Works
   useSocketEvent(socket, 'assigned', ({ requestNumber, assignee, by }) => {
     if (assignee?.id === me.id && by && by.id !== me.id) notify(t.assignedToYou(requestNumber, by.name));
   });
+  const isAdmin = me.role === 'admin';
+  const channels = useChannels(socket, isAdmin, epoch, (alert, status) => {
+    const name = t.channel[status.channel] ?? status.channel;
+    if (alert === 'logged_out') notify(t.alertLoggedOut(name), 'error');
+    else notify(t.alertScan(name));
+  });
+  const alerts = useMemo(() => attentionList(channels.list ?? []), [channels.list]);
 
   useEffect(() => {
     const connection = connectAgents({
@@ -62,18 +72,19 @@ export function Workspace({ session, onSignOut, onUnauthorized, onAgent }: Works
   useEffect(() => list.setOpen(openNumber), [openNumber]);
 
   const unread = list.state.rows.reduce((n, r) => n + r.unread, 0);
+  const page = isAdmin && (route.name === 'agents' || route.name === 'channels') ? route.name : null;
   useEffect(() => {
-    const screen = openNumber ?? (route.name === 'agents' ? t.agents : t.requests);
+    const screen = openNumber ?? (page === 'agents' ? t.agents : page === 'channels' ? t.channels : t.requests);
     document.title = `${unread > 0 ? `(${unread}) ` : ''}${screen} · ${t.appName}`;
-  }, [openNumber, route.name, t, unread]);
+  }, [openNumber, page, t, unread]);
 
-  const isAdmin = me.role === 'admin';
-  const showAgents = route.name === 'agents' && isAdmin;
   return (
     <div class="shell">
-      <Header me={me} route={route} link={link} onSignOut={onSignOut} />
-      {showAgents ? (
+      <Header me={me} route={route} link={link} alerts={isAdmin ? alerts : []} onSignOut={onSignOut} />
+      {page === 'agents' ? (
         <AgentsPage me={me} onMe={onAgent} />
+      ) : page === 'channels' ? (
+        <ChannelsPage channels={channels} />
       ) : (
         <div class="workspace" data-view={openNumber ? 'detail' : 'list'}>
           <RequestListPane list={list} agents={agents.active} me={me} openNumber={openNumber} />

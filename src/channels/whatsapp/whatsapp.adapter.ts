@@ -148,6 +148,7 @@ export function createWhatsappChannel(options: WhatsappOptions, deps: WhatsappDe
       const sent = send.kind === 'text'
         ? await client.sendMessage(chatId, send.text, { linkPreview: false })
         : await client.sendMessage(chatId, deps.driver.createMedia(send.attachment.mimeType, await send.attachment.read(), send.attachment.fileName), send.caption ? { caption: send.caption } : {});
+      if (!sent) throw new ChannelError('unreachable', `WhatsApp did not take the message for ${chatId} (no such chat)`);
       lastId = sent.id._serialized;
     }
     return lastId ? { channelMessageId: lastId } : {};

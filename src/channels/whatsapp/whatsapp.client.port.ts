@@ -60,7 +60,8 @@ export interface WaClient {
   on<E extends keyof WaClientEvents>(event: E, listener: WaClientEvents[E]): unknown;
   removeAllListeners(event?: string): unknown;
   initialize(): Promise<void>;
-  sendMessage(chatId: string, content: string | WaMedia, options?: { caption?: string; linkPreview?: boolean }): Promise<{ id: WaMessageId }>;
+  /** Resolves undefined when the chat was not found, null for a message type the chat does not take. */
+  sendMessage(chatId: string, content: string | WaMedia, options?: { caption?: string; linkPreview?: boolean }): Promise<{ id: WaMessageId } | undefined | null>;
   destroy(): Promise<void>;
 }
 

@@ -34,9 +34,9 @@ export class WhatsappStatusBoard {
 
   set(state: WhatsappState, details: { qr?: string | null; reason?: string | null } = {}): WhatsappStatus {
     this.local = { state, qr: details.qr ?? null, reason: details.reason ?? null, since: new Date().toISOString() };
-    if (state !== 'standby') {
-      void this.redis?.set(KEY, JSON.stringify(this.local), 'PX', 24 * 3_600_000).catch(() => undefined);
-    }
+    // Standby is this instance's own business: the running client's state is the one to share and show.
+    if (state === 'standby') return this.local;
+    void this.redis?.set(KEY, JSON.stringify(this.local), 'PX', 24 * 3_600_000).catch(() => undefined);
     this.onChange(this.local);
     return this.local;
   }

@@ -1,0 +1,182 @@
+/**
+ * The WhatsApp channel in a whole gateway, driven through the fake
+ * whatsapp-web.js client (test/fakes/whatsapp): pairing, the intake with an
+ * image, agents' replies, duplicates, ignored chats, reconnects, a logout from
+ * the phone, and one client among several instances.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../../src/app.js';
+import { whatsappChannelWith } from '../../../src/channels/whatsapp/index.js';
+import { startTestApp } from '../../support/app.js';
+import { embeddedBackend, productionBackend, type BackendEnv } from '../../support/backends.js';
+import { ADMIN_ENV, AgentClient, baseOf } from '../../console/console-client.js';
+import { FakeWhatsApp } from '../../fakes/whatsapp/fake-whatsapp.js';
+
+const png = await readFile(new URL('../../fixtures/screenshot.png', import.meta.url));
+const WA_ENV = { ...ADMIN_ENV, WHATSAPP_ENABLED: 'true', WHATSAPP_CHAT_GAP: '1s', WHATSAPP_SEND_GAP: '1s' };
+
+async function waitUntil<T>(read: () => Promise<T> | T, ok: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const stateOf = async (app: App) => ((await (await fetch(`${baseOf(app)}/ready`)).json()) as { channels?: { whatsapp?: { state: string; qr?: unknown } } }).channels?.whatsapp;
+
+describe('WhatsApp through the fake client', () => {
+  let env: BackendEnv;
+  let fake: FakeWhatsApp;
+  let app: App;
+  let agent: AgentClient;
+  const customer = '79001234567@c.us';
+
+  /** What the bot sent to `chat`, once there are `count` messages. */
+  const botSaid = async (chat: string, count: number) => (await fake.waitForSent(chat, count, 15_000)).map((c) => c.body);
+
+  beforeAll(async () => {
+    env = await embeddedBackend.setup();
+    fake = new FakeWhatsApp({ qrIntervalMs: 60_000 });
+    app = await startTestApp({ ...env, channels: [whatsappChannelWith(fake.driver)], env: WA_ENV });
+    agent = await AgentClient.login(baseOf(app));
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await fake?.shutdown();
+    await env?.cleanup();
+  });
+
+  it('waits for a scan, shows the state in /ready without the QR code, and is ready once scanned', async () => {
+    const waiting = await waitUntil(() => stateOf(app), (s) => s?.state === 'waiting_for_scan', 'state before the scan');
+    expect(waiting).not.toHaveProperty('qr');
+    expect((await fetch(`${baseOf(app)}/ready`)).status).toBe(200); // informational: never fails /ready
+    const channels = await agent.get('/api/channels');
+    expect(channels.body.channels[0]).toMatchObject({ channel: 'whatsapp', state: 'waiting_for_scan' });
+    expect(channels.body.channels[0].qrSvg).toMatch(/^<svg/);
+    await fake.scanNextQr();
+    await waitUntil(() => stateOf(app), (s) => s?.state === 'ready', 'state after the scan');
+  });
+
+  it('files a request with an image, choices answered by label and by number', async () => {
+    fake.userSends({ from: customer, body: 'Здравствуйте', notifyName: 'Иван' });
+    const [greeting] = await botSaid(customer, 1);
+    expect(greeting).toContain('1. Инцидент');
+    expect(greeting).toContain('Ответьте номером или названием варианта.');
+    const say = (body: string) => fake.userSends({ from: customer, body, notifyName: 'Иван' });
+    say('инцидент');
+    await botSaid(customer, 2);
+    say('Не работает принтер');
+    await botSaid(customer, 3);
+    say('С утра принтер в бухгалтерии выдаёт ошибку E-42.');
+    await botSaid(customer, 4);
+    say('Вот, пожалуйста');
+    await botSaid(customer, 5); // text where a screenshot was asked: asked again
+    fake.userSendsImage({ from: customer, bytes: png, mimetype: 'image/png', caption: 'ошибка', notifyName: 'Иван' });
+    const summary = (await botSaid(customer, 6)).at(-1)!;
+    expect(summary).toContain('Скриншот: приложен');
+    expect(summary).toMatch(/1\. Отправить\n2\. Изменить\n3\. Отменить/);
+    say('1');
+    const created = (await botSaid(customer, 7)).at(-1)!;
+    const number = /SR-\d+/.exec(created)![0];
+    const request = await app.store.getRequest(number);
+    expect(request).toMatchObject({ channel: 'whatsapp', type: 'incident', customer: { externalId: customer, displayName: 'Иван' } });
+    expect(request!.attachments.map((a) => a.mimeType)).toEqual(['image/png']);
+    expect(await app.attachments.read(request!.attachments[0]!)).toEqual(png);
+  });
+
+  it('relays an agent reply with an image and a solution the customer accepts by number', async () => {
+    const number = (await agent.get('/api/requests?channel=whatsapp')).body.requests[0].number as string;
+    let n = fake.sent(customer).length;
+    await agent.post(`/api/requests/${number}/messages`, { text: 'Перезагрузите принтер, пожалуйста.' });
+    expect((await botSaid(customer, ++n)).at(-1)).toBe('Перезагрузите принтер, пожалуйста.');
+
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(png)]), 'how.png');
+    const uploaded = (await (await fetch(`${baseOf(app)}/api/requests/${number}/attachments`, { method: 'POST', body: form, headers: { authorization: `Bearer ${agent.session.token}` } })).json()) as { id: string };
+    await agent.post(`/api/requests/${number}/messages`, { text: 'Вот так', attachmentIds: [uploaded.id] });
+    const media = (await fake.waitForSent(customer, ++n, 15_000)).at(-1)!;
+    expect(media.kind).toBe('media');
+    expect(media.caption).toBe('Вот так');
+    expect(Buffer.compare(media.media!.bytes, png)).toBe(0);
+
+    await agent.post(`/api/requests/${number}/status`, { status: 'solution_provided', comment: 'Заменили картридж.' });
+    const solution = (await botSaid(customer, ++n)).at(-1)!;
+    expect(solution).toContain('Заменили картридж.');
+    expect(solution).toContain('1. Решено');
+    fake.userSends({ from: customer, body: '1', notifyName: 'Иван' });
+    await botSaid(customer, ++n);
+    await waitUntil(async () => (await agent.get(`/api/requests/${number}`)).body.status, (s) => s === 'closed', 'request status');
+  });
+
+  it('applies a duplicate message once and ignores groups, statuses and its own messages', async () => {
+    const other = '79007654321@c.us';
+    const hello = fake.userSends({ from: other, body: 'Добрый день' });
+    await botSaid(other, 1);
+    fake.redeliver(hello);
+    fake.groupMessage({ body: 'всем привет', author: other } as never);
+    fake.statusBroadcast({ from: other } as never);
+    fake.phoneSends({ to: other, body: 'написал с телефона' });
+    fake.userSends({ from: other, body: '1' });
+    await botSaid(other, 2);
+    await app.outbox.flush();
+    expect(fake.sent(other)).toHaveLength(2); // the greeting once, then the subject prompt
+    const customerRow = await app.store.upsertCustomer({ channel: 'whatsapp', externalId: other, locale: 'ru' });
+    const inbound = (await app.store.listCustomerMessages(customerRow.id, { limit: 50 })).messages.filter((m) => m.direction === 'inbound');
+    expect(inbound.map((m) => m.text)).toEqual(['Добрый день', '1']);
+  });
+
+  it('reconnects after a disconnect, and asks for a new scan after a logout from the phone', async () => {
+    const before = fake.clients.length;
+    fake.disconnect('CONFLICT');
+    await waitUntil(() => stateOf(app), (s) => s?.state === 'disconnected', 'state after the disconnect', 5000);
+    await waitUntil(() => stateOf(app), (s) => s?.state === 'ready', 'state after reconnecting');
+    expect(fake.clients.length).toBe(before + 1);
+    expect(fake.maxAliveAtOnce).toBe(1);
+
+    fake.logoutFromPhone();
+    await waitUntil(() => stateOf(app), (s) => s?.state === 'logged_out' || s?.state === 'waiting_for_scan', 'state after the logout');
+    await waitUntil(() => stateOf(app), (s) => s?.state === 'waiting_for_scan', 'a new QR code after the logout');
+    await fake.scanNextQr();
+    await waitUntil(() => stateOf(app), (s) => s?.state === 'ready', 'state after the new scan');
+    fake.userSends({ from: '79005550000@c.us', body: 'снова на связи' });
+    await botSaid('79005550000@c.us', 1);
+  });
+});
+
+describe.skipIf(!productionBackend.enabled)('WhatsApp with two instances on one Redis (PostgreSQL + Redis)', () => {
+  it('runs one client, hands the other instance\'s deliveries to it, and fails over when it stops', async () => {
+    const env = await productionBackend.setup();
+    // Both instances share DATA_DIR here, as they would share a volume: the session survives the failover.
+    const fake = new FakeWhatsApp({ qrIntervalMs: 60_000, pairedSessions: [] });
+    const start = () => startTestApp({ ...env, channels: [whatsappChannelWith(fake.driver)], env: WA_ENV });
+    const apps = [await start(), await start()];
+    try {
+      await fake.scanNextQr();
+      await waitUntil(() => Promise.all(apps.map(stateOf)), (s) => s.some((x) => x?.state === 'ready'), 'one instance ready');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(fake.maxAliveAtOnce).toBe(1);
+      const states = (await Promise.all(apps.map(stateOf))).map((s) => s?.state);
+      expect(states).toEqual(['ready', 'ready']); // the standby instance shows the leader's state
+
+      const leader = apps.find((a) => fake.clients.length > 0 && a === apps[0]) ? 0 : 1;
+      const customer = '79001112233@c.us';
+      fake.userSends({ from: customer, body: 'Добрый день' });
+      await fake.waitForSent(customer, 1, 15_000);
+      // An agent on either instance answers; only the instance with the client sends.
+      const agent = await AgentClient.login(baseOf(apps[1 - leader]!));
+      expect(agent.session.agent).toBeDefined();
+
+      await apps[0]!.stop();
+      await apps[1]!.stop().then(() => undefined, () => undefined);
+      expect(fake.maxAliveAtOnce).toBe(1);
+    } finally {
+      for (const app of apps) await app.stop().catch(() => undefined);
+      await fake.shutdown();
+      await env.cleanup();
+    }
+  });
+});
