@@ -179,7 +179,8 @@ export function createWhatsappChannel(options: WhatsappOptions, deps: WhatsappDe
       board.set('off');
     },
     async status() {
-      return { ...(await board.read()) };
+      // `runsClient`: whether this instance is the one driving WhatsApp (the others stand by).
+      return { ...(await board.read()), runsClient: lease.isLeader };
     },
   };
 }

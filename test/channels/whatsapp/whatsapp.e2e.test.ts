@@ -150,29 +150,44 @@ describe('WhatsApp through the fake client', () => {
 describe.skipIf(!productionBackend.enabled)('WhatsApp with two instances on one Redis (PostgreSQL + Redis)', () => {
   it('runs one client, hands the other instance\'s deliveries to it, and fails over when it stops', async () => {
     const env = await productionBackend.setup();
-    // Both instances share DATA_DIR here, as they would share a volume: the session survives the failover.
-    const fake = new FakeWhatsApp({ qrIntervalMs: 60_000, pairedSessions: [] });
+    // Both instances share DATA_DIR, as they would share a volume: the linked session survives the failover.
+    const fake = new FakeWhatsApp({ qrIntervalMs: 60_000 });
     const start = () => startTestApp({ ...env, channels: [whatsappChannelWith(fake.driver)], env: WA_ENV });
     const apps = [await start(), await start()];
+    const runsClient = async (app: App) => ((await stateOf(app)) as { runsClient?: boolean } | undefined)?.runsClient === true;
     try {
       await fake.scanNextQr();
-      await waitUntil(() => Promise.all(apps.map(stateOf)), (s) => s.some((x) => x?.state === 'ready'), 'one instance ready');
-      await new Promise((r) => setTimeout(r, 500));
+      const states = await waitUntil(() => Promise.all(apps.map(stateOf)), (s) => s.every((x) => x?.state === 'ready'), 'both instances show ready');
+      expect(states.map((s) => (s as { runsClient?: boolean }).runsClient).sort()).toEqual([false, true]);
       expect(fake.maxAliveAtOnce).toBe(1);
-      const states = (await Promise.all(apps.map(stateOf))).map((s) => s?.state);
-      expect(states).toEqual(['ready', 'ready']); // the standby instance shows the leader's state
+      const leader = (await runsClient(apps[0]!)) ? 0 : 1;
+      const standby = 1 - leader;
 
-      const leader = apps.find((a) => fake.clients.length > 0 && a === apps[0]) ? 0 : 1;
+      // A customer files a request; an agent signed in on the standby instance answers it.
       const customer = '79001112233@c.us';
-      fake.userSends({ from: customer, body: 'Добрый день' });
-      await fake.waitForSent(customer, 1, 15_000);
-      // An agent on either instance answers; only the instance with the client sends.
-      const agent = await AgentClient.login(baseOf(apps[1 - leader]!));
-      expect(agent.session.agent).toBeDefined();
+      const say = (body: string) => fake.userSends({ from: customer, body, notifyName: 'Olga' });
+      for (const [i, body] of ['Добрый день', '1', 'Не печатает принтер', 'Принтер не печатает с самого утра.', '1'].entries()) {
+        say(body);
+        await fake.waitForSent(customer, i + 1, 15_000);
+      }
+      say('1');
+      const created = (await fake.waitForSent(customer, 6, 15_000)).at(-1)!.body;
+      const number = /SR-\d+/.exec(created)![0];
+      const agent = await AgentClient.login(baseOf(apps[standby]!));
+      expect((await agent.post(`/api/requests/${number}/messages`, { text: 'Ответ со второго экземпляра' })).status).toBe(201);
+      const reply = (await fake.waitForSent(customer, 7, 15_000)).at(-1)!;
+      expect(reply.body).toBe('Ответ со второго экземпляра');
+      expect(fake.clients.filter((c) => c.alive)).toHaveLength(1);
 
-      await apps[0]!.stop();
-      await apps[1]!.stop().then(() => undefined, () => undefined);
+      // The instance with the client stops: the other one takes the session over, with no new scan.
+      await apps[leader]!.stop();
+      await waitUntil(() => runsClient(apps[standby]!), (r) => r, 'the standby instance takes over', 30_000);
+      await waitUntil(() => stateOf(apps[standby]!), (s) => s?.state === 'ready', 'ready after the failover');
       expect(fake.maxAliveAtOnce).toBe(1);
+      say('Принтер снова не печатает');
+      await fake.waitForSent(customer, 8, 15_000);
+      const view = await agent.get(`/api/requests/${number}`);
+      expect(view.body.messages.some((m: { text: string }) => m.text === 'Принтер снова не печатает')).toBe(true);
     } finally {
       for (const app of apps) await app.stop().catch(() => undefined);
       await fake.shutdown();
