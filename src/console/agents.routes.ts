@@ -11,7 +11,7 @@ import {
   cannedBodySchema,
   cannedResponseViewSchema,
   channelStatusViewSchema,
-  errorSchema,
+  errorResponses as errors,
   idParamsSchema,
   newAgentBodySchema,
   noContentSchema,
@@ -20,7 +20,6 @@ import { toAgentView } from './console.views.js';
 import { toChannelStatusView } from './channel-status.js';
 import { hashPassword } from './passwords.js';
 
-const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
 
 /** Agents (admins manage them) and canned responses. */
 export async function agentsRoutes(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {

@@ -121,6 +121,9 @@ export const channelStatusViewSchema = z
 
 export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).meta({ id: 'Error' });
 
+/** The error answers every authenticated route may give. */
+export const errorResponses = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
+
 /** Comma-separated values, each checked against `values`. */
 const listOf = <T extends string>(values: readonly [T, ...T[]]) =>
   z

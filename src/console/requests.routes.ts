@@ -10,6 +10,7 @@ import { toAttachmentView } from './console.views.js';
 import {
   assignBodySchema,
   attachmentViewSchema,
+  errorResponses as errors,
   errorSchema,
   idParamsSchema,
   messageBodySchema,
@@ -22,7 +23,6 @@ import {
   statusBodySchema,
 } from './console.schemas.js';
 
-const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
 
 /** Requests as agents work them: list, read, reply, change status, assign, fetch files. */
 export async function requestsRoutes(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
