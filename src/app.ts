@@ -63,7 +63,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   // Auto-pipelining sends the commands of many concurrent conversations in one write.
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false, enableAutoPipelining: true })
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false, enableAutoPipelining: true, keyPrefix: config.redisPrefix })
     : null;
   redis?.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   const states: StateStore = redis ? createRedisStateStore(redis) : createMemoryStateStore();
@@ -78,7 +78,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     intakeTtlMs: config.intakeTtlMs,
     defaultLocale: config.defaultLocale,
   });
-  const realtime = createRealtime(redis);
+  const realtime = createRealtime(redis, config.redisPrefix);
   const channelContext = { config, store, attachments, logger: logger.child({ component: 'channel' }), clock, redis, io: realtime.io, events };
   const channels = (options.channels ?? []).map((c) => (typeof c === 'function' ? c(channelContext) : c));
   const ports = new Map<string, ChannelPort>(channels.map((c) => [c.port.name, c.port]));

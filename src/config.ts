@@ -18,6 +18,8 @@ export interface Config {
   databaseUrl: string | null;
   /** Redis URL, or null for in-memory state and locks (a single instance). */
   redisUrl: string | null;
+  /** Put before every Redis key and socket.io channel: several deployments can share one Redis. */
+  redisPrefix: string;
   logLevel: LevelWithSilent;
   defaultLocale: Locale;
   intakeTtlMs: number;
@@ -197,6 +199,12 @@ const variables = {
     example: 'redis://redis:6379',
     schema: url(['redis:', 'rediss:']),
     secret: true,
+  },
+  REDIS_PREFIX: {
+    default: '',
+    description: 'Namespace put before every Redis key and socket.io channel, for several deployments on one Redis (letters, digits, : _ -).',
+    example: 'desk-eu:',
+    schema: parsed('must be up to 40 letters, digits, :, _ or -', (s) => (/^[\w:-]{0,40}$/.test(s) ? s : null)),
   },
   LOG_LEVEL: {
     default: 'info',
@@ -445,6 +453,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
     defaultLocale: e.DEFAULT_LOCALE,
     intakeTtlMs: e.INTAKE_TTL,

@@ -19,7 +19,8 @@ export interface Realtime {
   attach(app: FastifyInstance): void;
 }
 
-export function createRealtime(redis: Redis | null): Realtime {
+/** `prefix` (REDIS_PREFIX) keeps the adapter's channels apart from other deployments on the same Redis. */
+export function createRealtime(redis: Redis | null, prefix = ''): Realtime {
   const io = new Server({
     transports: ['websocket', 'polling'],
     cors: { origin: true, methods: ['GET', 'POST'], credentials: false },
@@ -27,7 +28,7 @@ export function createRealtime(redis: Redis | null): Realtime {
   });
   const adapterClients = redis ? [redis.duplicate(), redis.duplicate()] : [];
   const [pub, sub] = adapterClients;
-  if (pub && sub) io.adapter(createAdapter(pub, sub));
+  if (pub && sub) io.adapter(createAdapter(pub, sub, { key: `${prefix}socket.io` }));
   return {
     io,
     attach(app) {

@@ -27,12 +27,29 @@ export async function startTestApp(opts: TestAppOptions): Promise<App> {
     // Shared by instances started side by side, as production requires with Redis.
     WEBCHAT_SECRET: 'test-webchat-secret-0123456789',
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
-    ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
+    ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl, REDIS_PREFIX: redisPrefixFor(opts.databaseUrl) } : {}),
     ...opts.env,
   });
   const app = await createApp(config, { channels: opts.channels ?? [webchatChannel], ...(opts.clock ? { clock: opts.clock } : {}) });
   await app.start();
   return app;
+}
+
+/** The origin a started gateway listens on, e.g. `http://127.0.0.1:41234`. */
+export function baseOf(app: App): string {
+  const address = app.server.server.address();
+  if (!address || typeof address === 'string') throw new Error('the app is not listening');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/**
+ * Test files run side by side on one Redis: each deployment (a scratch
+ * database, shared by the instances a test starts on it) gets its own Redis
+ * namespace, so broadcasts and rate limits never cross between tests.
+ */
+function redisPrefixFor(databaseUrl: string | null | undefined): string {
+  const name = databaseUrl ? new URL(databaseUrl).pathname.slice(1) : `embedded_${Math.random().toString(36).slice(2, 10)}`;
+  return `t_${name}:`;
 }
 
 export async function makeTempDir(prefix = 'relaydesk-test-'): Promise<{ dir: string; remove: () => Promise<void> }> {
