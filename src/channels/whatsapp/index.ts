@@ -31,7 +31,8 @@ export function whatsappChannelWith(driver?: WaDriver): ChannelFactory {
         redis: ctx.redis,
         onStatus: (status) => {
           ctx.events.emit('channel_status', { channel: 'whatsapp', status: { ...status } });
-          if (status.state !== 'waiting_for_scan' || !status.qr || status.qr === lastQr) return;
+          // Printed with the logs: a quiet log (LOG_LEVEL error or silent) prints no code either.
+          if (status.state !== 'waiting_for_scan' || !status.qr || status.qr === lastQr || !ctx.logger.isLevelEnabled('warn')) return;
           lastQr = status.qr;
           ctx.logger.warn('WhatsApp is waiting for a scan: open WhatsApp on the phone, Linked devices → Link a device, and scan this code (also shown to admins in the console)');
           QRCode.toString(status.qr, { type: 'terminal', small: true })
