@@ -1,5 +1,4 @@
 import { io, type Socket } from 'socket.io-client';
-import type { App } from '../../src/app.js';
 import type { AgentClientEvents, AgentServerEvents, SessionView } from '../../src/console/console.api.js';
 import type { TestChannel } from '../support/test-channel.js';
 
@@ -58,11 +57,7 @@ export class AgentClient {
   post = <T = Json>(path: string, body?: unknown) => this.call<T>('POST', path, body ?? {});
 }
 
-export function baseOf(app: App): string {
-  const address = app.server.server.address();
-  if (!address || typeof address === 'string') throw new Error('the app is not listening');
-  return `http://127.0.0.1:${address.port}`;
-}
+export { baseOf } from '../support/app.js';
 
 type Received = { [E in keyof AgentServerEvents]: { event: E; payload: Parameters<AgentServerEvents[E]>[0] } }[keyof AgentServerEvents];
 

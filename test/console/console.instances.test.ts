@@ -5,103 +5,45 @@
  * a session signed in on one instance works on the other.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
-import { webchatChannel } from '../../src/channels/webchat/index.js';
-import type { ServerMessage } from '../../src/channels/webchat/webchat.protocol.js';
-import { startTestApp } from '../support/app.js';
-import { productionBackend, type BackendEnv } from '../support/backends.js';
+import { productionBackend } from '../support/backends.js';
+import { startInstances, type Instances } from '../support/instances.js';
+import { DELIVERY_DEADLINE_MS, OpenedClients, disconnected, visitorGets, waitUntil, webchatIntake } from '../support/relay.js';
 import { Visitor } from '../channels/webchat/webchat-client.js';
 import { ADMIN, ADMIN_ENV, AgentClient, AgentSocket, baseOf } from './console-client.js';
 
-/** How long a message may take from one end to the other before a test gives up. */
-const DELIVERY_DEADLINE_MS = 3_000;
-
-async function waitUntil<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = probe();
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function visitorGets(v: Visitor, what: string, match: (m: ServerMessage) => boolean, timeoutMs = 10_000): Promise<ServerMessage> {
-  return waitUntil(`${what}; the visitor has ${JSON.stringify(v.messages.map((m) => [m.from, m.text]))}`, () => v.messages.find(match), timeoutMs);
-}
-
-/** Resolves with the reason once the (connected) socket is disconnected; call it before causing that. */
-function disconnected(s: AgentSocket, timeoutMs = 5_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`socket still connected after ${timeoutMs} ms`)), timeoutMs);
-    s.socket.once('disconnect', (reason) => {
-      clearTimeout(t);
-      resolve(reason);
-    });
-  });
-}
-
-/** Takes a web chat visitor through the intake (incident, no screenshot); returns the new request's number. */
-async function webchatIntake(v: Visitor, subject: string): Promise<string> {
-  await v.say('Hello');
-  await v.waitForBot(1);
-  await v.press('incident');
-  await v.waitForBot(2);
-  await v.say(subject);
-  await v.waitForBot(3);
-  await v.say('It started after the update this morning.');
-  await v.waitForBot(4);
-  await v.press('skip');
-  await v.waitForBot(5);
-  await v.press('confirm');
-  const created = await v.waitForBot(6);
-  const number = /[A-Z][A-Z0-9]*-\d+/.exec(created.text ?? '')?.[0];
-  if (!number) throw new Error(`no request number in ${JSON.stringify(created.text)}`);
-  return number;
-}
+const DESCRIPTION = 'It started after the update this morning.';
 
 describe.skipIf(!productionBackend.enabled)('agent console across two instances: PostgreSQL + Redis', () => {
-  let env: BackendEnv;
-  let a: App;
-  let b: App;
+  let instances: Instances;
   let baseA: string;
   let baseB: string;
   /** The admin, signed in on A. */
   let admin: AgentClient;
   /** The admin's socket on A's `/agents`, connected for the whole file. */
   let agentOnA: AgentSocket;
-  let opened: Array<{ close(): void }> = [];
-  const track = <T extends { close(): void }>(s: T): T => {
-    opened.push(s);
-    return s;
-  };
+  const opened = new OpenedClients();
+  const track = opened.track;
 
   beforeAll(async () => {
-    env = await productionBackend.setup();
-    // Same database, Redis and WEBCHAT_SECRET (startTestApp sets it), as production runs them.
-    a = await startTestApp({ ...env, channels: [webchatChannel], env: ADMIN_ENV });
-    b = await startTestApp({ ...env, channels: [webchatChannel], env: ADMIN_ENV });
+    // Same database, Redis and WEBCHAT_SECRET, as production runs them.
+    instances = await startInstances(2, await productionBackend.setup(), { env: ADMIN_ENV });
+    const [a, b] = instances.apps;
     // Only A delivers: every message for a visitor on B has to cross to B's socket through Redis.
-    await b.outbox.stop();
-    baseA = baseOf(a);
-    baseB = baseOf(b);
+    await b!.outbox.stop();
+    baseA = baseOf(a!);
+    baseB = baseOf(b!);
     admin = await AgentClient.login(baseA);
     agentOnA = await new AgentSocket(baseA, { token: admin.session.token }).ready();
   });
-  afterEach(() => {
-    for (const s of opened) s.close();
-    opened = [];
-  });
+  afterEach(() => opened.closeAll());
   afterAll(async () => {
     agentOnA?.close();
-    await a?.stop();
-    await b?.stop();
-    await env?.cleanup();
+    await instances?.close();
   });
 
   it('relays between an agent on one instance and a visitor on the other', async () => {
     const v = track(await new Visitor(baseB, { locale: 'en' }).ready());
-    const number = await webchatIntake(v, 'Shared drive is read-only');
+    const number = await webchatIntake(v, 'Shared drive is read-only', DESCRIPTION);
 
     const { request } = await agentOnA.waitFor('request_created', (p) => p.request.number === number);
     expect(request).toMatchObject({ number, subject: 'Shared drive is read-only', channel: 'webchat', status: 'new' });
@@ -141,7 +83,7 @@ describe.skipIf(!productionBackend.enabled)('agent console across two instances:
 
     // What happens on A reaches the socket on B, and B's REST API shows it.
     const v = track(await new Visitor(baseA, { locale: 'en' }).ready());
-    const number = await webchatIntake(v, 'Badge reader rejects my card');
+    const number = await webchatIntake(v, 'Badge reader rejects my card', DESCRIPTION);
     await socketOnB.waitFor('request_created', (p) => p.request.number === number);
     const note = await admin.post(`/api/requests/${number}/messages`, { text: 'Checked the badge system: card is active', internal: true });
     expect(note.status).toBe(201);

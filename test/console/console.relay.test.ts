@@ -8,61 +8,12 @@ import type { App } from '../../src/app.js';
 import { ChannelError } from '../../src/channels/channel.port.js';
 import { webchatChannel } from '../../src/channels/webchat/index.js';
 import { ConsoleQueries } from '../../src/console/console.queries.js';
-import type { ServerMessage } from '../../src/channels/webchat/webchat.protocol.js';
 import { startTestApp } from '../support/app.js';
 import { BACKENDS, type Backend } from '../support/backends.js';
+import { DELIVERY_DEADLINE_MS, OpenedClients, disconnected, visitorGets, waitUntil, webchatIntake } from '../support/relay.js';
 import { TestChannel } from '../support/test-channel.js';
 import { Visitor } from '../channels/webchat/webchat-client.js';
 import { ADMIN, ADMIN_ENV, AgentClient, AgentSocket, baseOf, fileRequest } from './console-client.js';
-
-/** How long a message may take from one end to the other before a test gives up. */
-const DELIVERY_DEADLINE_MS = 3_000;
-
-/** Polls `probe` until it returns something truthy, or fails after `timeoutMs` saying what was awaited. */
-async function waitUntil<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = probe();
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** The first message the visitor got that matches, once it has arrived. */
-function visitorGets(v: Visitor, what: string, match: (m: ServerMessage) => boolean, timeoutMs = 10_000): Promise<ServerMessage> {
-  return waitUntil(`${what}; the visitor has ${JSON.stringify(v.messages.map((m) => [m.from, m.text]))}`, () => v.messages.find(match), timeoutMs);
-}
-
-/** Resolves with the reason once the (connected) socket is disconnected; call it before causing that. */
-function disconnected(s: AgentSocket, timeoutMs = 5_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`socket still connected after ${timeoutMs} ms`)), timeoutMs);
-    s.socket.once('disconnect', (reason) => {
-      clearTimeout(t);
-      resolve(reason);
-    });
-  });
-}
-
-/** Takes a web chat visitor through the intake (incident, no screenshot); returns the new request's number. */
-async function webchatIntake(v: Visitor, subject: string, description = 'Since this morning the printer shows error E-42.'): Promise<string> {
-  await v.say('Hello');
-  await v.waitForBot(1);
-  await v.press('incident');
-  await v.waitForBot(2);
-  await v.say(subject);
-  await v.waitForBot(3);
-  await v.say(description);
-  await v.waitForBot(4);
-  await v.press('skip');
-  await v.waitForBot(5);
-  await v.press('confirm');
-  const created = await v.waitForBot(6);
-  const number = /[A-Z][A-Z0-9]*-\d+/.exec(created.text ?? '')?.[0];
-  if (!number) throw new Error(`no request number in ${JSON.stringify(created.text)}`);
-  return number;
-}
 
 for (const backend of BACKENDS) {
   describe.skipIf(!backend.enabled)(`agent relay over socket.io: ${backend.name}`, () => {
@@ -74,18 +25,10 @@ for (const backend of BACKENDS) {
     /** The admin's socket on `/agents`, connected for the whole file. */
     let agent: AgentSocket;
     /** Sockets a test opened; closed after it. */
-    let opened: Array<{ close(): void }> = [];
+    const opened = new OpenedClients();
 
-    const visitor = (auth: Record<string, unknown> = { locale: 'en' }) => {
-      const v = new Visitor(base, auth);
-      opened.push(v);
-      return v;
-    };
-    const agentSocket = (opts: ConstructorParameters<typeof AgentSocket>[1]) => {
-      const s = new AgentSocket(base, opts);
-      opened.push(s);
-      return s;
-    };
+    const visitor = (auth: Record<string, unknown> = { locale: 'en' }) => opened.track(new Visitor(base, auth));
+    const agentSocket = (opts: ConstructorParameters<typeof AgentSocket>[1]) => opened.track(new AgentSocket(base, opts));
     /** A web chat visitor with a new request. */
     const openRequest = async (subject: string) => {
       const v = await visitor().ready();
@@ -103,8 +46,7 @@ for (const backend of BACKENDS) {
       agent = await new AgentSocket(base, { token: admin.session.token }).ready();
     });
     afterEach(() => {
-      for (const s of opened) s.close();
-      opened = [];
+      opened.closeAll();
       testChannel?.clearFailures();
     });
     afterAll(async () => {

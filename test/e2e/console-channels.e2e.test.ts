@@ -7,20 +7,17 @@
  * itself; the phone unlinks the device and the page says so (once, in a
  * toast) and shows a new code. Agents who are not admins see none of it.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import QRCode from 'qrcode';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { App } from '../../src/app.js';
 import { webchatChannel } from '../../src/channels/webchat/index.js';
 import { whatsappChannelWith } from '../../src/channels/whatsapp/index.js';
-import { ADMIN, ADMIN_ENV, AgentClient, baseOf } from '../console/console-client.js';
+import { ADMIN, ADMIN_ENV, AgentClient } from '../console/console-client.js';
 import { FakeWhatsApp } from '../fakes/whatsapp/fake-whatsapp.js';
-import { makeTempDir, startTestApp } from '../support/app.js';
-import { haveChromium, launchChromium, saveScreenshot } from './support/browser.js';
+import { haveChromium, saveScreenshot } from './support/browser.js';
+import { naturalWidth, signIn } from './support/console.js';
+import { buildBundles, startBrowserGateway, type BrowserGateway } from './support/gateway.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const AGENT = { email: 'agent@example.com', password: 'agent-password-1', name: 'Olga' };
 /** How often the fake replaces an unscanned code (WhatsApp: about 20 s), short so that a replacement shows within the test. */
 const QR_INTERVAL_MS = 1500;
@@ -38,15 +35,6 @@ interface Win {
   fetch: typeof fetch;
 }
 
-async function signIn(page: Page, gateway: string, who: { email: string; password: string }): Promise<void> {
-  await page.goto(`${gateway}/console`);
-  await page.getByTestId('login-email').fill(who.email);
-  await page.getByTestId('login-password').fill(who.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('whoami').waitFor();
-  await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state')).toBe('online');
-}
-
 /** The SVG inside the QR image's data: URL. */
 function svgOf(src: string | null): string {
   const prefix = 'data:image/svg+xml;base64,';
@@ -62,34 +50,18 @@ async function waitUntil(condition: () => Promise<boolean>, message: string, tim
   }
 }
 
-/** naturalWidth of an <img>: 0 until it loaded (a data: URL the CSP blocked never loads). */
-const naturalWidth = (img: { evaluate<R>(fn: (el: unknown) => R): Promise<R> }) => img.evaluate((el) => (el as { naturalWidth: number }).naturalWidth);
-
 /** data-testid of the focused element. */
 const focusedTestId = (page: Page) =>
   page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid') ?? null);
 
 describe.skipIf(!haveChromium())('the Channels page, against a gateway with WhatsApp on the fake client', () => {
-  let app: App;
+  let g: BrowserGateway;
   let gateway: string;
-  let browser: Browser;
   let fake: FakeWhatsApp;
+  let pageErrors: string[];
   let cleanup: () => Promise<void>;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  async function open(viewport = { width: 1366, height: 768 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'en-GB', reducedMotion: 'reduce' });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    // The QR code is a data: image under the console's strict CSP: a block would be a bug.
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) pageErrors.push(msg.text());
-    });
-    return page;
-  }
+  // The QR code is a data: image under the console's strict CSP: a block would be a bug (open() collects it in pageErrors).
+  const open = (viewport?: { width: number; height: number }) => g.open(viewport);
 
   /** The WhatsApp channel's status as an admin reads it from the API. */
   async function whatsappState(admin: AgentClient): Promise<string | undefined> {
@@ -102,29 +74,20 @@ describe.skipIf(!haveChromium())('the Channels page, against a gateway with What
     const write = process.stdout.write.bind(process.stdout);
     const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: unknown, ...rest: never[]) =>
       typeof chunk === 'string' && chunk.includes('▄▄▄▄▄▄▄') ? true : write(chunk as string, ...rest)) as typeof process.stdout.write);
-    execFileSync(process.execPath, ['console/build.mjs'], { cwd: root, stdio: 'pipe' });
-    const tmp = await makeTempDir();
+    buildBundles();
     fake = new FakeWhatsApp({ qrIntervalMs: QR_INTERVAL_MS });
-    app = await startTestApp({
-      dataDir: tmp.dir,
-      channels: [webchatChannel, whatsappChannelWith(fake.driver)],
-      env: { ...ADMIN_ENV, WHATSAPP_ENABLED: 'true' },
-    });
-    gateway = baseOf(app);
+    cleanup = async () => {
+      await g?.close();
+      await fake.shutdown();
+      quiet.mockRestore();
+    };
+    g = await startBrowserGateway({ channels: [webchatChannel, whatsappChannelWith(fake.driver)], env: { ...ADMIN_ENV, WHATSAPP_ENABLED: 'true' } });
+    ({ url: gateway, pageErrors } = g);
     const admin = await AgentClient.login(gateway);
     const added = await admin.post('/api/agents', { email: AGENT.email, name: AGENT.name, password: AGENT.password, role: 'agent' });
     expect(added.status).toBe(201);
     // Signed in once WhatsApp shows its first code: the state on loading gets no toast, only the top bar says it.
     await waitUntil(async () => (await whatsappState(admin)) === 'waiting_for_scan', 'WhatsApp never waited for a scan');
-    browser = await launchChromium();
-    cleanup = async () => {
-      for (const c of contexts) await c.close().catch(() => undefined);
-      await browser?.close();
-      await app.stop();
-      await fake.shutdown();
-      await tmp.remove();
-      quiet.mockRestore();
-    };
   });
   afterAll(() => cleanup?.());
 

@@ -7,30 +7,21 @@
  * with text and with images, proposes a solution; the visitor confirms it and
  * the console shows it closed.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
-import { makeTempDir, startTestApp } from '../support/app.js';
-import { haveChromium, launchChromium, saveScreenshot } from './support/browser.js';
+import { ADMIN, ADMIN_ENV } from '../console/console-client.js';
+import { haveChromium, saveScreenshot } from './support/browser.js';
+import { naturalWidth, signIn } from './support/console.js';
+import { buildBundles, startBrowserGateway, type BrowserGateway } from './support/gateway.js';
+import { fileRequestInWidget } from './support/widget.js';
 import { ui, type PageGlobals } from '../widget/widget-harness.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const png = await readFile(new URL('../fixtures/screenshot.png', import.meta.url));
 const disguised = await readFile(new URL('../fixtures/script-disguised.png', import.meta.url));
 /** UPLOAD_MAX_BYTES of the gateway under test, so that a too large image is quick to make. */
 const UPLOAD_MAX = 1024 * 1024;
-const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
 const XSS_SUBJECT = 'Login fails <img src=x onerror="window.__xss=1">';
-
-/** The gateway serves console/dist and widget/dist; CI runs `npm test` on a fresh checkout. */
-function buildBundles(): void {
-  execFileSync(process.execPath, ['console/build.mjs'], { cwd: root, stdio: 'pipe' });
-  if (!existsSync(`${root}widget/dist/widget.js`)) execFileSync(process.execPath, ['widget/build.mjs'], { cwd: root, stdio: 'pipe' });
-}
 
 /** Console locators, by the data-testid hooks the console keeps stable for tests. */
 function consoleUi(page: Page) {
@@ -42,15 +33,6 @@ function consoleUi(page: Page) {
     headerStatus: page.locator('.request-head [data-testid="status-badge"]'),
     messages: (author: string) => page.locator(`[data-testid="message"][data-author="${author}"]`),
   };
-}
-
-async function signIn(page: Page, gateway: string, who = ADMIN): Promise<void> {
-  await page.goto(`${gateway}/console`);
-  await page.getByTestId('login-email').fill(who.email);
-  await page.getByTestId('login-password').fill(who.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('whoami').waitFor();
-  await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state')).toBe('online');
 }
 
 /** data-testid of the focused element, and whether it shows a focus outline. */
@@ -91,9 +73,6 @@ async function pasteIntoReply(page: Page, file: { name: string; type: string; by
   }, file);
 }
 
-/** naturalWidth of an <img>: 0 until it loaded. */
-const naturalWidth = (img: { evaluate<R>(fn: (el: unknown) => R): Promise<R> }) => img.evaluate((el) => (el as { naturalWidth: number }).naturalWidth);
-
 /** Presses Tab until the element with this data-testid has focus. */
 async function tabTo(page: Page, testId: string, max = 40): Promise<void> {
   for (let i = 0; i < max; i++) {
@@ -103,80 +82,25 @@ async function tabTo(page: Page, testId: string, max = 40): Promise<void> {
   throw new Error(`Tab never reached ${testId}`);
 }
 
-async function pasteScreenshot(page: Page): Promise<void> {
-  await page.evaluate((bytes) => {
-    const w = globalThis as unknown as PageGlobals;
-    const file = new w.File([new Uint8Array(bytes)], 'error.png', { type: 'image/png' });
-    const data = new w.DataTransfer();
-    data.items.add(file);
-    const textarea = w.document.querySelector('#relaydesk-widget')!.shadowRoot!.querySelector('textarea')!;
-    textarea.dispatchEvent(new w.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, [...png]);
-}
-
-/** A visitor on the demo page files a request through the bot; returns its number. */
-async function fileRequest(page: Page, subject: string): Promise<string> {
-  const w = ui(page);
-  const shown = async () => (await w.messages.allTextContents()).join('\n');
-  const waitForText = (pattern: RegExp) => expect.poll(shown, { timeout: 10_000 }).toMatch(pattern);
-  await w.launcher.click();
-  await w.textbox.fill('Hello');
-  await w.textbox.press('Enter');
-  await w.choice('Incident').first().click();
-  await waitForText(/short subject/);
-  await w.textbox.fill(subject);
-  await w.textbox.press('Enter');
-  await waitForText(/Describe/i);
-  await w.textbox.fill('Since the update the login page says "session expired".\nEvery time, in every browser.');
-  await w.textbox.press('Enter');
-  await waitForText(/Attach a screenshot/);
-  await pasteScreenshot(page);
-  await w.preview.waitFor();
-  await w.textbox.press('Enter');
-  await waitForText(/Please check your request/);
-  await w.choice('Submit').first().click();
-  await waitForText(/SR-\d+/);
-  return /SR-\d+/.exec(await shown())![0];
-}
-
 describe.skipIf(!haveChromium())('agent console in a browser, against the real gateway', () => {
-  let app: App;
+  let g: BrowserGateway;
   let gateway: string;
-  let browser: Browser;
-  let cleanup: () => Promise<void>;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  async function open(viewport = { width: 1366, height: 768 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'en-GB', reducedMotion: 'reduce' });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    // The console runs under a strict CSP: anything it blocks (an inline style, say) is a bug.
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) pageErrors.push(msg.text());
-    });
-    return page;
-  }
+  let pageErrors: string[];
+  const open = (viewport?: { width: number; height: number }) => g.open(viewport);
+  /** A visitor on the demo page, in a browser context of their own, files a request through the bot. */
+  const visitorFiles = async (subject: string) => {
+    const visitor = await open({ width: 1280, height: 800 });
+    await visitor.goto(`${gateway}/`);
+    const number = await fileRequestInWidget(visitor, { subject, description: 'Since the update the login page says "session expired".\nEvery time, in every browser.' });
+    return { visitor, number };
+  };
 
   beforeAll(async () => {
-    buildBundles();
-    const tmp = await makeTempDir();
-    app = await startTestApp({
-      dataDir: tmp.dir,
-      env: { OUTBOX_POLL_INTERVAL: '100ms', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, UPLOAD_MAX_BYTES: String(UPLOAD_MAX) },
-    });
-    gateway = `http://127.0.0.1:${(app.server.server.address() as { port: number }).port}`;
-    browser = await launchChromium();
-    cleanup = async () => {
-      for (const c of contexts) await c.close().catch(() => undefined);
-      await browser.close();
-      await app.stop();
-      await tmp.remove();
-    };
+    buildBundles({ widget: true });
+    g = await startBrowserGateway({ env: { OUTBOX_POLL_INTERVAL: '100ms', ...ADMIN_ENV, UPLOAD_MAX_BYTES: String(UPLOAD_MAX) } });
+    ({ url: gateway, pageErrors } = g);
   });
-  afterAll(() => cleanup?.());
+  afterAll(() => g?.close());
 
   it('tells wrong credentials apart and keeps the chosen language', async () => {
     const page = await open();
@@ -198,9 +122,7 @@ describe.skipIf(!haveChromium())('agent console in a browser, against the real g
     const c = consoleUi(agent);
     await signIn(agent, gateway);
 
-    const visitor = await open({ width: 1280, height: 800 });
-    await visitor.goto(`${gateway}/`);
-    const number = await fileRequest(visitor, XSS_SUBJECT);
+    const { visitor, number } = await visitorFiles(XSS_SUBJECT);
 
     // Live: no reload, the socket's request_created puts it on top, unread.
     await c.row(number).waitFor();
@@ -336,9 +258,7 @@ describe.skipIf(!haveChromium())('agent console in a browser, against the real g
   }, 120_000);
 
   it('can be worked with the keyboard alone', async () => {
-    const visitor = await open({ width: 1280, height: 800 });
-    await visitor.goto(`${gateway}/`);
-    const number = await fileRequest(visitor, 'Printer on fire');
+    const { visitor, number } = await visitorFiles('Printer on fire');
 
     const page = await open();
     const c = consoleUi(page);
@@ -415,9 +335,7 @@ describe.skipIf(!haveChromium())('agent console in a browser, against the real g
   }, 60_000);
 
   it('filters, searches, counts unread messages live and keeps canned responses', async () => {
-    const visitor = await open({ width: 1280, height: 800 });
-    await visitor.goto(`${gateway}/`);
-    const number = await fileRequest(visitor, 'Invoice totals are wrong');
+    const { visitor, number } = await visitorFiles('Invoice totals are wrong');
 
     const page = await open();
     const c = consoleUi(page);

@@ -6,31 +6,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { ConversationState } from '../../src/conversation/conversation.types.js';
-import { makeTempDir, startTestApp } from '../support/app.js';
-import { createScratchDatabase, havePostgres, haveRedis, redisUrl } from '../support/services.js';
+import { productionBackend } from '../support/backends.js';
+import { startInstances, type Instances } from '../support/instances.js';
 import { TestChannel } from '../support/test-channel.js';
 
-describe.skipIf(!(havePostgres() && haveRedis()))('two instances on PostgreSQL + Redis', () => {
+describe.skipIf(!productionBackend.enabled)('two instances on PostgreSQL + Redis', () => {
+  let instances: Instances;
   let a: App;
   let b: App;
   const channelA = new TestChannel();
   const channelB = new TestChannel();
-  let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    const db = await createScratchDatabase();
-    const tmp = await makeTempDir();
-    const env = { databaseUrl: db.url, redisUrl, dataDir: tmp.dir };
-    a = await startTestApp({ ...env, channels: [channelA] });
-    b = await startTestApp({ ...env, channels: [channelB] });
-    cleanup = async () => {
-      await a?.stop();
-      await b?.stop();
-      await db.drop();
-      await tmp.remove();
-    };
+    const channels = [channelA, channelB];
+    instances = await startInstances(2, await productionBackend.setup(), { channels: (i) => [channels[i]!] });
+    [a, b] = instances.apps as [App, App];
   });
-  afterAll(() => cleanup?.());
+  afterAll(() => instances?.close());
 
   it('applies two messages sent at once to different instances in the order they were recorded', async () => {
     const who = 'race-1';

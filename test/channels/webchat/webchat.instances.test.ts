@@ -5,34 +5,26 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.js';
-import { makeTempDir, startTestApp } from '../../support/app.js';
-import { createScratchDatabase, havePostgres, haveRedis, redisUrl } from '../../support/services.js';
+import { baseOf } from '../../support/app.js';
+import { productionBackend } from '../../support/backends.js';
+import { startInstances, type Instances } from '../../support/instances.js';
 import { Visitor } from './webchat-client.js';
 
-describe.skipIf(!(havePostgres() && haveRedis()))('web chat across two instances', () => {
+describe.skipIf(!productionBackend.enabled)('web chat across two instances', () => {
+  let instances: Instances;
   let a: App;
   let b: App;
-  let cleanup: () => Promise<void>;
-  const urlOf = (app: App) => `http://127.0.0.1:${(app.server.server.address() as { port: number }).port}`;
 
   beforeAll(async () => {
-    const db = await createScratchDatabase();
-    const tmp = await makeTempDir();
-    a = await startTestApp({ databaseUrl: db.url, redisUrl, dataDir: tmp.dir });
-    b = await startTestApp({ databaseUrl: db.url, redisUrl, dataDir: tmp.dir });
-    cleanup = async () => {
-      await a?.stop();
-      await b?.stop();
-      await db.drop();
-      await tmp.remove();
-    };
+    instances = await startInstances(2, await productionBackend.setup());
+    [a, b] = instances.apps as [App, App];
   });
-  afterAll(() => cleanup?.());
+  afterAll(() => instances?.close());
 
   it('delivers through the instance the visitor is connected to, whichever instance sends', async () => {
     // Only A delivers: every reply has to cross from A to B's socket through Redis.
     await b.outbox.stop();
-    const v = await new Visitor(urlOf(b), { locale: 'en' }).ready();
+    const v = await new Visitor(baseOf(b), { locale: 'en' }).ready();
     await v.say('Hello');
     expect((await v.waitForBot(1)).choices).toHaveLength(4);
     await v.press('consultation');
@@ -40,7 +32,7 @@ describe.skipIf(!(havePostgres() && haveRedis()))('web chat across two instances
 
     const token = v.session!.token;
     v.close();
-    const onA = await new Visitor(urlOf(a), { token }).ready();
+    const onA = await new Visitor(baseOf(a), { token }).ready();
     expect(onA.session!.visitorId).toBe(v.session!.visitorId);
     expect(onA.histories[0]!.messages.map((m) => m.text)).toEqual(v.messages.map((m) => m.text));
     onA.close();
