@@ -26,6 +26,7 @@ const TYPING_PER_SECOND = 5;
 
 export interface AgentsNamespaceDeps {
   sessions: SessionService;
+  clock: () => Date;
   logger: Logger;
   onTyping: (socket: AgentSocket, requestNumber: string, typing: boolean) => Promise<void>;
 }
@@ -48,6 +49,10 @@ export function createAgentsNamespace(io: Server, deps: AgentsNamespaceDeps): Ag
     const { agent, session } = socket.data;
     void socket.join([AGENTS_ROOM, agentRoom(agent.id), sessionRoom(session.id), ...(agent.role === 'admin' ? [ADMINS_ROOM] : [])]);
     socket.emit('ready', { agent: toAgentView(agent) });
+    // A socket lives no longer than its session (setTimeout takes at most about 24.8 days).
+    const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(session.expiresAt.getTime() - deps.clock().getTime(), 2 ** 31 - 1)));
+    expiry.unref();
+    socket.on('disconnect', () => clearTimeout(expiry));
     let window = 0;
     let count = 0;
     socket.on('typing', (payload) => {

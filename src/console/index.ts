@@ -67,6 +67,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
   const queries = new ConsoleQueries(deps.db, deps.store, agents);
   const nsp = createAgentsNamespace(deps.io, {
     sessions,
+    clock,
     logger,
     onTyping: (socket, number, typing) => relay.agentTyping({ id: socket.data.agent.id, name: socket.data.agent.name }, number, typing),
   });
