@@ -169,6 +169,14 @@ export class OutboxWorker {
     const text = describe(error);
     const log = logger.child({ conversation: delivery.customer.id, message: delivery.message.id, attempt });
     if (channelError?.code === 'unreachable') await store.setCustomerReachable(delivery.customer.id, false);
+    if (channelError?.code === 'rate_limited') {
+      // The channel asked to wait (its rate limit, or our pacing): postponed, not an attempt used up.
+      const delay = channelError.options.retryAfterMs ?? (this.opts.backoff ?? defaultBackoff)(attempt);
+      await store.failDelivery(delivery.outboxId, { error: text, retryAt: new Date(clock().getTime() + delay), at: clock(), countAttempt: false });
+      metrics.deliveryRetries.inc({ channel });
+      log.info({ retryInMs: delay }, 'delivery postponed: the channel asked to wait');
+      return;
+    }
     const retryable = channelError ? channelError.retryable : true;
     if (retryable && attempt < this.opts.maxAttempts) {
       const delay = channelError?.options.retryAfterMs ?? (this.opts.backoff ?? defaultBackoff)(attempt);

@@ -117,7 +117,7 @@ export function createPrismaRequestStore(db: Pick<Database, 'prisma' | 'sql'>, o
 
     completeDeliveries: (results, at) => completeDeliveries(sql, results, at),
 
-    failDelivery: (outboxId, result) => failDelivery(sql, outboxId, result.error, result.retryAt, result.at),
+    failDelivery: (outboxId, result) => failDelivery(sql, outboxId, result.error, result.retryAt, result.at, result.countAttempt ?? true),
 
     setCustomerReachable: (customerId, reachable) =>
       guard('setCustomerReachable', async () => {

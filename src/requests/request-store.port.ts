@@ -239,8 +239,12 @@ export interface RequestStore {
   completeDelivery(outboxId: string, result: { channelMessageId?: string; at: Date }): Promise<void>;
   /** completeDelivery for many deliveries in one statement; returns the outbox ids that do not exist. */
   completeDeliveries(results: DeliveryResult[], at: Date): Promise<string[]>;
-  /** Records a failed attempt; `retryAt` null marks the delivery failed for good. */
-  failDelivery(outboxId: string, result: { error: string; retryAt: Date | null; at: Date }): Promise<void>;
+  /**
+   * Records a failed attempt; `retryAt` null marks the delivery failed for good.
+   * `countAttempt: false` postpones it without using up an attempt (the channel
+   * asked to wait: rate limits, pacing).
+   */
+  failDelivery(outboxId: string, result: { error: string; retryAt: Date | null; at: Date; countAttempt?: boolean }): Promise<void>;
   setCustomerReachable(customerId: string, reachable: boolean): Promise<void>;
   /** Counts outbox rows by status (for /metrics and operators). */
   countOutbox(): Promise<Record<'pending' | 'sent' | 'failed', number>>;

@@ -169,7 +169,7 @@ export async function completeDeliveries(db: SqlQueryable, results: DeliveryResu
 
 // Only a pending row changes: a delivery another instance completed meanwhile stays sent.
 const RETRY_LATER = sqlStatement('relaydesk_retry_later', `
-  UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3::timestamptz,
+  UPDATE outbox SET attempts = attempts + $5::int, last_error = $2, next_attempt_at = $3::timestamptz,
     locked_until = NULL, updated_at = $4::timestamptz
   WHERE id = $1::bigint AND status = 'pending'`);
 
@@ -184,11 +184,11 @@ const FAIL_FOR_GOOD = sqlStatement('relaydesk_fail_for_good', `
 const OUTBOX_EXISTS = sqlStatement('relaydesk_outbox_exists', 'SELECT 1 FROM outbox WHERE id = $1::bigint');
 
 /** With `retryAt`: pending again from then on. Without: failed for good, and the message shows it. */
-export async function failDelivery(db: SqlQueryable, outboxId: string, error: string, retryAt: Date | null, at: Date): Promise<void> {
+export async function failDelivery(db: SqlQueryable, outboxId: string, error: string, retryAt: Date | null, at: Date, countAttempt = true): Promise<void> {
   const id = parseId(outboxId, 'delivery');
   const lastError = error.slice(0, 4000);
   const { rowCount } = retryAt
-    ? await run(db, 'failDelivery', RETRY_LATER, [id, lastError, retryAt, at])
+    ? await run(db, 'failDelivery', RETRY_LATER, [id, lastError, retryAt, at, countAttempt ? 1 : 0])
     : await run(db, 'failDelivery', FAIL_FOR_GOOD, [id, lastError, at]);
   if (rowCount > 0) return;
   const exists = await run(db, 'failDelivery', OUTBOX_EXISTS, [id]);

@@ -115,6 +115,18 @@ for (const backend of BACKENDS) {
       expect(summary.text).toContain('VPN does not connect');
     });
 
+    it('postpones a delivery the channel rate-limits, without using up its attempts', async () => {
+      const who = 'customer-paced';
+      const failures: string[] = [];
+      const off = app.events.on('delivery_failed', ({ message }) => void failures.push(message.id));
+      // More refusals than OUTBOX_MAX_ATTEMPTS (8): a rate limit is a wait, not a failure.
+      channel.failNext(...Array.from({ length: 12 }, () => new ChannelError('rate_limited', 'slow down', { retryAfterMs: 20 })));
+      await channel.say(who, { text: 'hello' });
+      await channel.waitFor(who, 1, 20_000);
+      off();
+      expect(failures).toEqual([]);
+    });
+
     it('retries a failed delivery and marks one that keeps failing as failed', async () => {
       const who = 'customer-flaky';
       channel.failNext(transientError(), transientError());

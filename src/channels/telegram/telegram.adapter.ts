@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { Telegraf } from 'telegraf';
+import { Telegraf, TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { Locale } from '../../conversation/conversation.types.js';
 import { HttpError } from '../../http/errors.js';
@@ -126,15 +126,30 @@ export function createTelegramChannel(options: TelegramOptions, deps: TelegramDe
     if (send.method === 'sendMessage') return (await bot.telegram.sendMessage(chatId, send.text, extra)).message_id;
     const file = { source: await send.attachment.read(), filename: send.attachment.fileName ?? 'image' };
     const withCaption = { ...extra, ...(send.caption ? { caption: send.caption } : {}) };
-    const sent = send.method === 'sendPhoto'
-      ? await bot.telegram.sendPhoto(chatId, file, withCaption)
-      : await bot.telegram.sendDocument(chatId, file, withCaption);
-    return sent.message_id;
+    if (send.method === 'sendDocument') return (await bot.telegram.sendDocument(chatId, file, withCaption)).message_id;
+    try {
+      return (await bot.telegram.sendPhoto(chatId, file, withCaption)).message_id;
+    } catch (error) {
+      // Photos have limits files do not (10 MB, sides summing to 10000, a ratio up to 20:
+      // https://core.telegram.org/bots/api#sendphoto): a long screenshot goes as a file instead.
+      if (!(error instanceof TelegramError && error.code === 400 && /PHOTO_INVALID_DIMENSIONS|too big|IMAGE_PROCESS_FAILED|PHOTO_/i.test(error.description))) throw error;
+      return (await bot.telegram.sendDocument(chatId, file, withCaption)).message_id;
+    }
+  }
+
+  /**
+   * telegraf's handleUpdate fetches getMe once and caches the promise, a failed
+   * one included, which would refuse every later update: the bot's identity is
+   * fetched here instead, and again until it succeeds.
+   */
+  async function ensureBotInfo(): Promise<void> {
+    if (bot.botInfo) return;
+    bot.botInfo = await bot.telegram.getMe();
+    log.info({ bot: bot.botInfo.username }, 'Telegram bot connected');
   }
 
   async function registerCommands(): Promise<void> {
-    const me = await bot.telegram.getMe();
-    log.info({ bot: me.username }, 'Telegram bot connected');
+    await ensureBotInfo();
     await bot.telegram.setMyCommands(TELEGRAM_COPY[options.defaultLocale].commands);
     for (const lang of ['ru', 'en'] as const) {
       await bot.telegram.setMyCommands(TELEGRAM_COPY[lang].commands, { language_code: lang });
@@ -153,6 +168,9 @@ export function createTelegramChannel(options: TelegramOptions, deps: TelegramDe
         throw new HttpError('bad_request', 'not a Telegram update');
       }
       if (!receive) throw new HttpError('unavailable', 'the Telegram channel is not started');
+      await ensureBotInfo().catch((error: unknown) => {
+        throw new HttpError('unavailable', `the Telegram Bot API does not answer: ${String(error)}`);
+      });
       // Answered only once the update is recorded: if this fails, Telegram delivers it again.
       await bot.handleUpdate(update);
       return reply.status(200).send({ ok: true });
@@ -194,7 +212,9 @@ export function createTelegramChannel(options: TelegramOptions, deps: TelegramDe
           .catch((e: unknown) => log.error({ err: e }, 'could not set the Telegram webhook'));
         return;
       }
-      polling.start((signal) => pollUpdates({ telegram: bot.telegram, handle: (u) => bot.handleUpdate(u), signal, logger: log, allowedUpdates: [...ALLOWED_UPDATES] }));
+      polling.start((signal) =>
+        pollUpdates({ telegram: bot.telegram, ready: ensureBotInfo, handle: (u) => bot.handleUpdate(u), signal, logger: log, allowedUpdates: [...ALLOWED_UPDATES] }),
+      );
     },
     async stop() {
       await polling.stop();

@@ -19,6 +19,8 @@ export function toChannelError(error: unknown): ChannelError {
     if (error.code === 403 || /chat not found|user is deactivated/i.test(error.description)) {
       return new ChannelError('unreachable', message, { cause: error });
     }
+    // A revoked or mistyped token (401, 404): every message would fail the same way; keep them until it is fixed.
+    if (error.code === 401 || error.code === 404) return new ChannelError('transient', message, { cause: error });
     if (error.code >= 400 && error.code < 500) return new ChannelError('rejected', message, { cause: error });
     return new ChannelError('transient', message, { cause: error });
   }

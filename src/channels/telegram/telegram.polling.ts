@@ -1,13 +1,20 @@
 import type { Logger } from 'pino';
-import type { Telegram } from 'telegraf';
+import { TelegramError, type Telegram } from 'telegraf';
 import type { Update } from 'telegraf/types';
+import { GatewayError } from '../../gateway/gateway.errors.js';
 
-/** An update that keeps failing is skipped after this many attempts, so one bad update cannot stop the chat. */
-const MAX_UPDATE_ATTEMPTS = 5;
+/**
+ * An update the gateway refuses as malformed, or whose file Telegram will not
+ * give, is skipped after this many attempts, so one bad update cannot stop the
+ * bot. Anything else (the database or the network down) is retried until it works.
+ */
+const MAX_POISON_ATTEMPTS = 5;
 const POLL_TIMEOUT_S = 25;
 
 export interface PollingDeps {
   telegram: Telegram;
+  /** Resolves once the bot can handle updates (its getMe is known); retried with backoff. */
+  ready: () => Promise<void>;
   handle: (update: Update) => Promise<void>;
   signal: AbortSignal;
   logger: Logger;
@@ -35,6 +42,7 @@ export async function pollUpdates(deps: PollingDeps): Promise<void> {
   while (!signal.aborted) {
     let updates: Update[];
     try {
+      await deps.ready();
       // telegraf types the signal with its own AbortSignal shim; node's is what node-fetch takes at run time.
       const options = { signal } as unknown as Parameters<Telegram['callApi']>[2];
       updates = await telegram.callApi('getUpdates', { offset, timeout: POLL_TIMEOUT_S, allowed_updates: deps.allowedUpdates as never }, options);
@@ -53,18 +61,24 @@ export async function pollUpdates(deps: PollingDeps): Promise<void> {
       } catch (error) {
         const n = (attempts.get(update.update_id) ?? 0) + 1;
         attempts.set(update.update_id, n);
-        if (n < MAX_UPDATE_ATTEMPTS) {
+        if (!isPoison(error) || n < MAX_POISON_ATTEMPTS) {
           logger.warn({ err: error, update: update.update_id, attempt: n }, 'update not handled: will get it again');
           await sleep(backoff(n), signal);
           break; // offset stays: getUpdates returns this update again
         }
-        logger.error({ err: error, update: update.update_id }, 'update skipped after repeated failures');
+        logger.error({ err: error, update: update.update_id }, 'update skipped: it cannot be handled');
       }
       attempts.delete(update.update_id);
       offset = update.update_id + 1;
     }
   }
   logger.info('Telegram long polling stopped');
+}
+
+/** An error that retrying cannot cure: a malformed message, or a file Telegram refuses to give (4xx). */
+function isPoison(error: unknown): boolean {
+  if (error instanceof GatewayError) return error.code === 'invalid_message' || error.code === 'invalid_attachment';
+  return error instanceof TelegramError && error.code >= 400 && error.code < 500 && error.code !== 429;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -193,6 +193,19 @@ for (const backend of BACKENDS) {
       await expect.poll(async () => (await h.agent.get(`/api/requests/${number}`)).body.customer.reachable, { timeout: 10_000 }).toBe(true);
     });
 
+    it('sends an image Telegram refuses as a photo (too long a screenshot) as a file', async () => {
+      const from = user({ id: 5006, first_name: 'Long' });
+      const number = await intake(h.fake, from, (u) => photoMessage({ from: u, bytes: png }));
+      h.fake.failNext('sendPhoto', { error_code: 400, description: 'Bad Request: PHOTO_INVALID_DIMENSIONS' }, { chatId: 5006 });
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(png)]), 'long.png');
+      const uploaded = (await (await fetch(`${baseOf(h.app)}/api/requests/${number}/attachments`, { method: 'POST', body: form, headers: { authorization: `Bearer ${h.agent.session.token}` } })).json()) as { id: string };
+      await h.agent.post(`/api/requests/${number}/messages`, { text: 'The whole page', attachmentIds: [uploaded.id] });
+      const doc = await h.fake.waitForCall('sendDocument', (c) => c.params.chat_id === 5006 && c.status === 200, 15_000);
+      expect(doc.params.caption).toBe('The whole page');
+      expect(Buffer.compare(doc.files.document!.bytes, png)).toBe(0);
+    });
+
     it('applies a redelivered update once', async () => {
       const from = user({ id: 5005, first_name: 'Boris' });
       const number = await intake(h.fake, from, (u) => photoMessage({ from: u, bytes: png }));
@@ -219,6 +232,29 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('Telegram, when the Bot API fails at start', () => {
+  it('still takes every message once getMe answers again', async () => {
+    const env = await embeddedBackend.setup();
+    const fake = new FakeBotApi();
+    await fake.start();
+    // telegraf would cache a failed getMe and refuse every update after it.
+    fake.failNext('getMe', { error_code: 502, description: 'Bad Gateway' }, { times: 2 });
+    const app = await startTestApp({ ...env, channels: [telegramChannel], env: { ...ADMIN_ENV, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url } });
+    try {
+      const from = user({ id: 8001, first_name: 'Early' });
+      fake.userSends(textMessage({ from, text: 'hello' }));
+      fake.userSends(textMessage({ from, text: '1' }));
+      const sent = await botMessages(fake, from.id, 2, 30_000);
+      expect(sent[0]!.text).toBeTruthy();
+      expect(fake.callsTo('getMe').filter((c) => c.status === 502).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await app.stop();
+      await fake.stop();
+      await env.cleanup();
+    }
+  });
+});
 
 describe('Telegram, webhook mode', () => {
   let h: Harness;
