@@ -375,7 +375,7 @@ const variables = {
   },
   LOGIN_RATE: {
     default: '10/15m',
-    description: 'Failed sign-ins allowed per email and per client address in a period; more are refused with 429.',
+    description: 'Sign-in attempts allowed per email and per client address in a period (a success gives its attempt back); more are refused with 429.',
     example: '5/15m',
     schema: parsed('must be a rate like 10/15m', parseRate),
   },

@@ -26,8 +26,9 @@ export async function authRoutes(app: FastifyInstance, deps: ConsoleDeps): Promi
     },
   }, async (request, reply) => {
     const email = request.body.email.toLowerCase();
-    const keys = [`email:${email}`, `ip:${request.ip}`];
-    const wait = await deps.limiter.blockedFor(keys);
+    const emailKey = `email:${email}`;
+    const addressKey = `ip:${request.ip}`;
+    const wait = await deps.limiter.take([emailKey, addressKey]);
     if (wait !== null) {
       void reply.header('retry-after', Math.ceil(wait / 1000));
       throw new HttpError('rate_limited', `too many failed sign-ins: try again in ${Math.ceil(wait / 60_000)} min`);
@@ -35,11 +36,10 @@ export async function authRoutes(app: FastifyInstance, deps: ConsoleDeps): Promi
     const agent = await deps.agents.findAgentByEmail(email);
     const valid = await verifyPassword(request.body.password, agent?.passwordHash ?? (await DUMMY_HASH));
     if (!agent || !valid || !agent.active) {
-      await deps.limiter.recordFailure(keys);
       request.log.info({ email }, 'failed sign-in');
       throw new HttpError('unauthorized', 'wrong email or password');
     }
-    await deps.limiter.clear(keys[0]!);
+    await deps.limiter.succeeded(emailKey, [addressKey]);
     const { token, session } = await deps.sessions.issue(agent);
     setSessionCookie(reply, token, session.expiresAt, deps.config.secureCookies);
     request.log.info({ agent: agent.id }, 'agent signed in');

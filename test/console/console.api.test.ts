@@ -424,6 +424,13 @@ for (const backend of BACKENDS) {
       expect((await signIn(ADMIN, address)).status).toBe(429);
       expect((await signIn(ADMIN, randomAddress())).status).toBe(200);
       expect((await admin.get('/api/auth/me')).status).toBe(200); // existing sessions are unaffected
+
+      // Attempts sent all at once are counted before any password is checked.
+      const burstEmail = `burst-${randomUUID()}@example.com`;
+      const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => signIn({ email: burstEmail, password: `guess-${i}` }, randomAddress())));
+      const checked = burst.filter((r) => r.status === 401).length;
+      expect(checked).toBe(4);
+      expect(burst.filter((r) => r.status === 429)).toHaveLength(16);
     });
   });
 }
