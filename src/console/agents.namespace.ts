@@ -21,6 +21,8 @@ export type AgentsNamespace = Namespace<AgentClientEvents, AgentServerEvents, Re
 type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, Authenticated>;
 
 const typingSchema = z.object({ requestNumber: z.string().min(1).max(40), typing: z.boolean() });
+/** How often open sockets are checked against their sessions (see recheckSockets). */
+export const RECHECK_MS = 60_000;
 /** Typing events one socket may send per second; more are dropped. */
 const TYPING_PER_SECOND = 5;
 
@@ -67,6 +69,26 @@ export function createAgentsNamespace(io: Server, deps: AgentsNamespaceDeps): Ag
     });
   });
   return nsp;
+}
+
+/**
+ * Disconnects this instance's sockets whose session has ended or whose agent's
+ * role changed (rooms follow the role). Sessions end outside this process too:
+ * the agent CLI, another instance.
+ */
+export async function recheckSockets(nsp: AgentsNamespace, deps: Pick<AgentsNamespaceDeps, 'sessions' | 'logger'>): Promise<number> {
+  let ended = 0;
+  for (const socket of nsp.sockets.values()) {
+    const { session, agent } = socket.data;
+    const now = await deps.sessions.recheck(session).catch((error: unknown) => {
+      deps.logger.warn({ err: error }, 'could not recheck an agent session');
+      return agent; // the database is down: keep the socket rather than drop everyone
+    });
+    if (now && now.role === agent.role) continue;
+    socket.disconnect(true);
+    ended++;
+  }
+  return ended;
 }
 
 /**

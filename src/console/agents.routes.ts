@@ -63,6 +63,8 @@ export async function agentsRoutes(app: FastifyInstance, deps: ConsoleDeps): Pro
     if (rest.active === false || password) {
       await deps.agents.deleteAgentSessions(id);
       deps.relay.endAgent(id);
+    } else if (rest.role && rest.role !== target.role) {
+      deps.relay.endAgent(id); // its sockets reconnect into the rooms of the new role
     }
     request.log.info({ agent: id, by: agentOf(request).id, fields: Object.keys(request.body) }, 'agent changed');
     return toAgentView(updated);

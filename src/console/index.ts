@@ -20,7 +20,7 @@ import type { GatewayEvents } from '../gateway/gateway-events.js';
 import type { AttachmentService } from '../requests/attachments.js';
 import type { RequestStore } from '../requests/request-store.port.js';
 import { createPrismaAgentStore, type AgentStore } from './agent-store.js';
-import { createAgentsNamespace } from './agents.namespace.js';
+import { createAgentsNamespace, recheckSockets, RECHECK_MS } from './agents.namespace.js';
 import { agentsRoutes } from './agents.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { AutoCloser } from './auto-close.js';
@@ -55,6 +55,8 @@ export interface ConsoleModule {
   relay: AgentRelay;
   autoClose: AutoCloser;
   routes: (app: FastifyInstance) => Promise<void>;
+  /** Disconnects sockets whose session ended or whose role changed; runs every minute. Returns how many. */
+  recheckSockets(): Promise<number>;
   /** Creates the first admin if there is none, starts relaying and the auto-close. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -123,18 +125,24 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
     });
   }
 
+  let recheck: NodeJS.Timeout | null = null;
+
   return {
     agents,
     relay,
     autoClose,
     routes,
+    recheckSockets: () => recheckSockets(nsp, { sessions, logger }),
     async start() {
       await ensureFirstAdmin(agents, config.console, logger);
       relay.start();
       autoClose.start();
+      recheck = setInterval(() => void recheckSockets(nsp, { sessions, logger }), RECHECK_MS);
+      recheck.unref();
       await agents.deleteExpiredSessions(clock()).catch((e: unknown) => logger.warn({ err: e }, 'could not delete expired sessions'));
     },
     async stop() {
+      if (recheck) clearInterval(recheck);
       relay.stop();
       await autoClose.stop();
       nsp.local.disconnectSockets(true);

@@ -53,6 +53,11 @@ export class SessionService {
     return found ? { ...found, via } : null;
   }
 
+  /** The session's agent as stored now, or null if the session ended (expired, revoked, agent deactivated). */
+  async recheck(session: SessionRecord): Promise<AgentRecord | null> {
+    return (await this.store.findSession(session.id, this.clock()))?.agent ?? null;
+  }
+
   async revoke(session: SessionRecord): Promise<void> {
     await this.store.deleteSession(session.id);
   }

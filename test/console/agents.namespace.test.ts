@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { hashToken } from '../../src/console/sessions.js';
 import { makeTempDir, startTestApp } from '../support/app.js';
-import { ADMIN, ADMIN_ENV, AgentSocket, baseOf } from './console-client.js';
+import { ADMIN, ADMIN_ENV, AgentClient, AgentSocket, baseOf } from './console-client.js';
 
 describe('the /agents namespace and session expiry', () => {
   let app: App;
@@ -31,5 +31,33 @@ describe('the /agents namespace and session expiry', () => {
     again.close();
     const me = await fetch(`${baseOf(app)}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(401);
+  });
+
+  it('disconnects the sockets of an agent deactivated outside this instance (the CLI) at the next check', async () => {
+    const admin = await AgentClient.login(baseOf(app));
+    await admin.post('/api/agents', { email: 'cli-target@example.com', name: 'Target', password: 'target-password-1' });
+    const target = await AgentClient.login(baseOf(app), { email: 'cli-target@example.com', password: 'target-password-1' });
+    const socket = await new AgentSocket(baseOf(app), { token: target.session.token }).ready();
+    const gone = new Promise<string>((resolve) => socket.socket.once('disconnect', resolve));
+    // What `npm run agent -- deactivate` does: straight to the database.
+    await app.console.agents.updateAgent(target.agentId, { active: false });
+    await app.console.agents.deleteAgentSessions(target.agentId);
+    expect(await app.console.recheckSockets()).toBe(1);
+    expect(await gone).toBe('io server disconnect');
+    socket.close();
+  });
+
+  it('disconnects an agent whose role changed, so their rooms follow the new role', async () => {
+    const admin = await AgentClient.login(baseOf(app));
+    const created = await admin.post('/api/agents', { email: 'second-admin@example.com', name: 'Second', password: 'second-password-1', role: 'admin' });
+    const second = await AgentClient.login(baseOf(app), { email: 'second-admin@example.com', password: 'second-password-1' });
+    const socket = await new AgentSocket(baseOf(app), { token: second.session.token }).ready();
+    const gone = new Promise<string>((resolve) => socket.socket.once('disconnect', resolve));
+    expect((await admin.call('PATCH', `/api/agents/${created.body.id}`, { role: 'agent' })).status).toBe(200);
+    expect(await gone).toBe('io server disconnect');
+    const again = await new AgentSocket(baseOf(app), { token: second.session.token }).ready();
+    expect(again.received.find((r) => r.event === 'ready')?.payload).toMatchObject({ agent: { role: 'agent' } });
+    again.close();
+    socket.close();
   });
 });
