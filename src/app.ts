@@ -146,9 +146,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     async stop() {
       accepting = false;
-      gateway.stopAccepting();
       if (recoveryTimer) clearInterval(recoveryTimer);
+      // Channels stop taking input first, handing over what they already took; then the gateway closes.
       for (const c of channels) await c.stop?.().catch((e: unknown) => logger.error({ err: e, channel: c.port.name }, 'channel stop failed'));
+      gateway.stopAccepting();
       await agentConsole.stop();
       await server.close();
       await outbox.stop();

@@ -7,6 +7,8 @@
  *   npm run agent -- password <email>               a new password, the same way; ends the agent's sessions
  *   npm run agent -- deactivate <email> | activate <email>
  */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { loadConfig, ConfigError } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { DatabaseInUseError } from '../db/pglite-lock.js';
@@ -81,7 +83,8 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a script (not imported by a test): compared as URLs, so a path with spaces still matches.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   main().catch((error: unknown) => {
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseInUseError || (error instanceof StoreError && error.code === 'conflict')) {
       console.error(error.message);

@@ -8,6 +8,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const LOCK_FILE = 'pglite.pid';
+/** Folders this process has locked: a file naming our own pid is stale unless it is in here (in Docker, node is pid 1 on every start). */
+const heldHere = new Set<string>();
 
 export class DatabaseInUseError extends Error {
   override readonly name = 'DatabaseInUseError';
@@ -29,12 +31,17 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await writeFile(file, String(process.pid), { flag: 'wx' });
-      return () => rm(file, { force: true });
+      heldHere.add(file);
+      return async () => {
+        heldHere.delete(file);
+        await rm(file, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-    if (owner === process.pid || (owner > 0 && alive(owner))) {
+    const inUse = owner === process.pid ? heldHere.has(file) : owner > 0 && alive(owner);
+    if (inUse) {
       throw new DatabaseInUseError(
         `the embedded database in ${path.join(dir, "pglite")} is in use by process ${owner}: stop that gateway first (or use DATABASE_URL to share PostgreSQL)`,
       );

@@ -38,8 +38,10 @@ const ENQUEUE = sqlStatement('relaydesk_enqueue', `
   )
   SELECT ${messageColumns('m', false)} FROM m`);
 
+/** Only the customer's files not sent yet: a file goes out once, to the customer it was uploaded for. */
 const LINK_ATTACHMENTS = sqlStatement('relaydesk_link_outbound_files', `
-  UPDATE attachment SET message_id = $2::bigint, request_id = COALESCE($3, request_id) WHERE id = ANY($1::text[])`);
+  UPDATE attachment SET message_id = $2::bigint, request_id = COALESCE($3, request_id)
+  WHERE id = ANY($1::text[]) AND message_id IS NULL AND (customer_id = $4 OR customer_id IS NULL)`);
 
 const TOUCH_REQUEST = sqlStatement('relaydesk_touch_request',
   'UPDATE request SET last_activity_at = $2::timestamptz WHERE id = $1');
@@ -54,9 +56,9 @@ export async function enqueueOutbound(db: SqlQueryable, input: EnqueueOutboundIn
   if (!row) throw new StoreError('conflict', 'the outbound message was not inserted');
   const attachmentIds = input.attachmentIds ?? [];
   if (attachmentIds.length > 0) {
-    const linked = await run(db, 'enqueueOutbound', LINK_ATTACHMENTS, [attachmentIds, row.id, requestId]);
+    const linked = await run(db, 'enqueueOutbound', LINK_ATTACHMENTS, [attachmentIds, row.id, requestId, customerId]);
     if (linked.rowCount !== new Set(attachmentIds).size) {
-      throw new StoreError('not_found', `some of the attachments ${attachmentIds.join(', ')} do not exist`);
+      throw new StoreError('not_found', `some of the attachments ${attachmentIds.join(', ')} do not exist, are another customer's or were sent already`);
     }
   }
   // An agent's reply is activity on the request; the bot's automatic messages are not.

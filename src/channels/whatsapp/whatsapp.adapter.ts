@@ -118,10 +118,14 @@ export function createWhatsappChannel(options: WhatsappOptions, deps: WhatsappDe
         log.info('WhatsApp client ready');
       });
       client.on('message', onMessage);
-      const started = await client.initialize().then(
-        () => null,
-        (error: unknown) => describeStartFailure(error),
-      );
+      // initialize() can hang (whatsapp-web.js waits for the page without a timeout): a stop or a lost lease must not.
+      const started = await Promise.race([
+        client.initialize().then(
+          () => null,
+          (error: unknown) => describeStartFailure(error),
+        ),
+        ended,
+      ]);
       const reason = started ?? (await ended);
       ready = null;
       client.removeAllListeners();
@@ -175,6 +179,8 @@ export function createWhatsappChannel(options: WhatsappOptions, deps: WhatsappDe
     },
     async stop() {
       await lease.stop();
+      // What the client handed over before it stopped still reaches the gateway.
+      await Promise.allSettled([...chains.values()]);
       receive = null;
       board.set('off');
     },
