@@ -100,7 +100,9 @@ async function authenticateSocket(socket: AgentSocket, sessions: SessionService)
   const token = typeof auth?.token === 'string' ? auth.token : null;
   if (token) return sessions.resolve(token, 'bearer');
   const cookie = readCookie(headers.cookie, SESSION_COOKIE);
-  if (!cookie || !sameOrigin(headers.origin, headers.host)) return null;
+  // Behind a proxy that rewrites Host, X-Forwarded-Host names the page's host (a cross-site page cannot set it on a WebSocket).
+  const forwarded = typeof headers['x-forwarded-host'] === 'string' ? headers['x-forwarded-host'].split(',')[0]?.trim() : undefined;
+  if (!cookie || !(sameOrigin(headers.origin, headers.host) || sameOrigin(headers.origin, forwarded))) return null;
   return sessions.resolve(cookie, 'cookie');
 }
 

@@ -144,17 +144,24 @@ export function createWhatsappChannel(options: WhatsappOptions, deps: WhatsappDe
     }
   }
 
+  /** Parts of a message sent before a later part failed: the retry resumes after them (per instance). */
+  const partsSent = new Map<string, number>();
+
   async function sendWith(client: WaClient, chatId: string, message: Parameters<ChannelModule['port']['send']>[1]) {
     const sends = planWhatsappSends(message);
-    await pacer.wait(chatId, sends.length);
+    const done = partsSent.get(message.messageId) ?? 0;
+    await pacer.wait(chatId, sends.length - done);
     let lastId: string | undefined;
-    for (const send of sends) {
+    for (const [i, send] of sends.entries()) {
+      if (i < done) continue;
       const sent = send.kind === 'text'
         ? await client.sendMessage(chatId, send.text, { linkPreview: false })
         : await client.sendMessage(chatId, deps.driver.createMedia(send.attachment.mimeType, await send.attachment.read(), send.attachment.fileName), send.caption ? { caption: send.caption } : {});
       if (!sent) throw new ChannelError('unreachable', `WhatsApp did not take the message for ${chatId} (no such chat)`);
       lastId = sent.id._serialized;
+      partsSent.set(message.messageId, i + 1);
     }
+    partsSent.delete(message.messageId);
     return lastId ? { channelMessageId: lastId } : {};
   }
 
@@ -168,6 +175,7 @@ export function createWhatsappChannel(options: WhatsappOptions, deps: WhatsappDe
         try {
           return await sendWith(client, externalId, message);
         } catch (error) {
+          if (partsSent.size > 10_000) partsSent.clear();
           throw toChannelError(error);
         }
       },
