@@ -54,9 +54,12 @@ export interface AgentStore {
   findAgentByEmail(email: string): Promise<AgentRecord | null>;
   getAgent(id: string): Promise<AgentRecord | null>;
   listAgents(): Promise<AgentRecord[]>;
-  /** Throws StoreError `not_found`. */
+  /**
+   * Throws StoreError `not_found`, or `conflict` when the change would leave no
+   * active admin (checked and written under one lock, so two admins demoting
+   * each other at once cannot both succeed).
+   */
   updateAgent(id: string, patch: AgentPatch): Promise<AgentRecord>;
-  countActiveAdmins(): Promise<number>;
 
   createSession(session: SessionRecord): Promise<void>;
   /** The session with its agent, if it exists, has not expired and the agent is active. */
@@ -93,13 +96,17 @@ export function createPrismaAgentStore(prisma: PrismaClient): AgentStore {
     getAgent: (id) => prisma.agent.findUnique({ where: { id } }),
     listAgents: () => prisma.agent.findMany({ orderBy: [{ active: 'desc' }, { name: 'asc' }] }),
 
-    async updateAgent(id, patch) {
-      const found = await prisma.agent.findUnique({ where: { id } });
-      if (!found) throw new StoreError('not_found', `agent ${id} does not exist`);
-      return prisma.agent.update({ where: { id }, data: patch });
-    },
-
-    countActiveAdmins: () => prisma.agent.count({ where: { role: 'admin', active: true } }),
+    updateAgent: (id, patch) =>
+      prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('relaydesk:agents'))`;
+        const found = await tx.agent.findUnique({ where: { id } });
+        if (!found) throw new StoreError('not_found', `agent ${id} does not exist`);
+        const losesAdmin = found.role === 'admin' && found.active && (patch.role === 'agent' || patch.active === false);
+        if (losesAdmin && (await tx.agent.count({ where: { role: 'admin', active: true, id: { not: id } } })) === 0) {
+          throw new StoreError('conflict', 'this is the last active admin: make another agent admin first');
+        }
+        return tx.agent.update({ where: { id }, data: patch });
+      }),
 
     async createSession(session) {
       await prisma.agentSession.create({ data: session });

@@ -54,10 +54,6 @@ export async function agentsRoutes(app: FastifyInstance, deps: ConsoleDeps): Pro
     const target = await deps.agents.getAgent(id);
     if (!target) throw new HttpError('not_found', `agent ${id} does not exist`);
     const { password, ...rest } = request.body;
-    const losesAdmin = target.role === 'admin' && target.active && (rest.role === 'agent' || rest.active === false);
-    if (losesAdmin && (await deps.agents.countActiveAdmins()) <= 1) {
-      throw new HttpError('conflict', 'this is the last active admin: make another agent admin first');
-    }
     const patch: AgentPatch = { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) };
     const updated = await deps.agents.updateAgent(id, patch);
     if (rest.active === false || password) {

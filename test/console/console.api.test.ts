@@ -373,6 +373,23 @@ for (const backend of BACKENDS) {
         expect((await admin.call('PATCH', `/api/agents/${admin.agentId}`, { active: false })).status).toBe(409);
       });
 
+      it('lets only one of two admins demoting each other at the same moment succeed', async () => {
+        const created = await admin.post('/api/agents', { email: `rival-${randomUUID()}@example.com`, name: 'Rival', password: 'rival-password-1', role: 'admin' });
+        const rival = await AgentClient.login(base, { email: created.body.email, password: 'rival-password-1' });
+        const [a, b] = await Promise.all([
+          admin.call('PATCH', `/api/agents/${rival.agentId}`, { role: 'agent' }),
+          rival.call('PATCH', `/api/agents/${admin.agentId}`, { role: 'agent' }),
+        ]);
+        // One wins; the other is refused, as the last admin (409) or, if the first change landed before its
+        // request was even authorised, as an agent no longer allowed to (403).
+        expect([a.status, b.status].filter((s) => s === 200)).toHaveLength(1);
+        expect([a.status, b.status].filter((s) => s === 409 || s === 403)).toHaveLength(1);
+        const admins = (await admin.get('/api/agents')).body.agents.filter((x: Json) => x.role === 'admin' && x.active);
+        expect(admins.length).toBeGreaterThanOrEqual(1);
+        // Put things back for the tests after this one.
+        if (b.status === 200) await rival.call('PATCH', `/api/agents/${admin.agentId}`, { role: 'admin' });
+      });
+
       it('lets an agent delete their own canned responses but not others\'', async () => {
         const mine = await agent.post('/api/canned-responses', { title: 'Restart', text: 'Please restart the application.' });
         expect(mine.status).toBe(201);
