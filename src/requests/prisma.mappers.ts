@@ -1,5 +1,5 @@
 /** Rows of the generated Prisma client (or raw rows of the same shape) → the store's records. */
-import type { Locale, RequestSummary } from '../conversation/conversation.types.js';
+import type { RequestSummary } from '../conversation/conversation.types.js';
 import type {
   Prisma,
   Attachment as AttachmentRow,
@@ -11,42 +11,20 @@ import type {
 import type {
   AttachmentRecord,
   Customer,
-  MessagePayload,
   RequestRecord,
   StatusChangeRecord,
   StoredMessage,
 } from './request.types.js';
+import { toCustomerRecord, toMessage, toRequest } from './sql.rows.js';
 
+/** Prisma's rows have the raw SQL rows' fields (and more): one mapping serves both. */
 export function toCustomer(row: CustomerRow): Customer {
-  return {
-    id: row.id,
-    channel: row.channel,
-    externalId: row.externalId,
-    displayName: row.displayName,
-    locale: row.locale as Locale,
-    reachable: row.reachable,
-  };
+  return toCustomerRecord(row);
 }
 
 /** `attachmentIds` come from the message's attachments, oldest first. */
 export function toStoredMessage(row: MessageRow, attachmentIds: string[]): StoredMessage {
-  return {
-    id: row.id.toString(),
-    customerId: row.customerId,
-    requestId: row.requestId,
-    channel: row.channel,
-    direction: row.direction,
-    author: row.author,
-    agentId: row.agentId,
-    text: row.text,
-    // Stored as written by recordInbound / enqueueOutbound, which take a MessagePayload.
-    payload: (row.payload ?? null) as MessagePayload | null,
-    channelMessageId: row.channelMessageId,
-    deliveryState: row.deliveryState,
-    processedAt: row.processedAt,
-    createdAt: row.createdAt,
-    attachmentIds,
-  };
+  return toMessage({ ...row, id: row.id.toString(), attachmentIds });
 }
 
 /** A message loaded with `include: { attachments: { select: { id: true } } }`. */
@@ -55,21 +33,7 @@ export function toStoredMessageWithAttachments(row: MessageRow & { attachments: 
 }
 
 export function toRequestRecord(row: RequestRow): RequestRecord {
-  return {
-    id: row.id,
-    number: row.number,
-    type: row.type,
-    subject: row.subject,
-    description: row.description,
-    status: row.status,
-    channel: row.channel,
-    customerId: row.customerId,
-    assigneeId: row.assigneeId,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-    lastActivityAt: row.lastActivityAt,
-    closedAt: row.closedAt,
-  };
+  return toRequest(row);
 }
 
 export function toRequestSummary(row: Pick<RequestRow, 'number' | 'type' | 'subject' | 'status'>): RequestSummary {

@@ -68,7 +68,8 @@ export interface MessageRow {
 
 export type RequestRow = RequestRecord & { seq: number };
 
-export type CustomerRow = Customer;
+/** The locale as the database holds it: any string, checked by the mapping. */
+export type CustomerRow = Omit<Customer, 'locale'> & { locale: string };
 
 export type AttachmentRow = AttachmentRecord;
 
