@@ -1,5 +1,5 @@
 /** The fake server's scripted bot: a greeting with choices, and a reply per choice. */
-import type { ClientMessage, ServerMessage } from './fake-protocol.js';
+import type { OutgoingMessage as ClientMessage, ServerMessage } from '../../widget/src/protocol.js';
 
 export type Locale = 'ru' | 'en';
 

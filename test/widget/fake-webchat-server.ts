@@ -10,9 +10,9 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import { createBot, type Locale } from './fake-bot.js';
-import type { Ack, ClientMessage, HandshakeAuth, ProtocolError, ServerMessage } from './fake-protocol.js';
+import type { MessageAck as Ack, OutgoingMessage as ClientMessage, HandshakeAuth, ProtocolError, ServerMessage } from '../../widget/src/protocol.js';
 
-export type { HandshakeAuth, ServerMessage } from './fake-protocol.js';
+export type { HandshakeAuth, ServerMessage } from '../../widget/src/protocol.js';
 
 export interface Visitor {
   id: string;
