@@ -25,14 +25,16 @@ const RECORD_INBOUND = sqlStatement('relaydesk_record_inbound', `
 
 // The message is only inserted when its attachment exists, so a redelivery never
 // finds a message that lost its file; the attachment is linked in the same statement.
-const RECORD_INBOUND_WITH_FILE = sqlStatement('relaydesk_record_inbound_file', `
-  WITH ${REACHABLE}, m AS (
+const insertWithFile = (alias: string): string => `${alias} AS (
     ${INSERT_INBOUND}
     SELECT $1, $2, 'inbound', 'customer', $3, $4::text::jsonb, $5, 'received', $6::timestamptz
     WHERE EXISTS (SELECT 1 FROM attachment WHERE id = $7)
     ON CONFLICT (channel, direction, channel_message_id) DO NOTHING
     RETURNING *
-  ), a AS (UPDATE attachment SET message_id = m.id FROM m WHERE attachment.id = $7)
+  ), a AS (UPDATE attachment SET message_id = ${alias}.id FROM ${alias} WHERE attachment.id = $7)`;
+
+const RECORD_INBOUND_WITH_FILE = sqlStatement('relaydesk_record_inbound_file', `
+  WITH ${REACHABLE}, ${insertWithFile('m')}
   SELECT ${messageColumns('m', false)} FROM m`);
 
 const FIND_INBOUND = sqlStatement('relaydesk_find_inbound', `
@@ -76,13 +78,7 @@ const RECORD_AND_LIST = sqlStatement('relaydesk_record_and_list', `
   ) ${pendingWith('ins')}`);
 
 const RECORD_FILE_AND_LIST = sqlStatement('relaydesk_record_file_and_list', `
-  WITH ${REACHABLE}, ins AS (
-    ${INSERT_INBOUND}
-    SELECT $1, $2, 'inbound', 'customer', $3, $4::text::jsonb, $5, 'received', $6::timestamptz
-    WHERE EXISTS (SELECT 1 FROM attachment WHERE id = $7)
-    ON CONFLICT (channel, direction, channel_message_id) DO NOTHING
-    RETURNING *
-  ), a AS (UPDATE attachment SET message_id = ins.id FROM ins WHERE attachment.id = $7)
+  WITH ${REACHABLE}, ${insertWithFile('ins')}
   ${pendingWith('ins')}`);
 
 /** recordInbound and listUnprocessedInbound in one statement (see RequestStore.recordAndListPending). */
