@@ -83,11 +83,11 @@ export class ConsoleQueries {
     };
   }
 
-  /** One list row by request id, as events show it to every agent. */
-  async listItem(requestId: string, unread: 'all' | 'none'): Promise<RequestListItem | null> {
+  /** One list row by request id, as events show it to every agent; `agents` when the caller has them already. */
+  async listItem(requestId: string, unread: 'all' | 'none', agents?: AgentLookup): Promise<RequestListItem | null> {
     const row = await this.db.prisma.request.findUnique({ where: { id: requestId }, include: { customer: true } });
     if (!row) return null;
-    const [item] = await this.toListItems([row], unread);
+    const [item] = await this.toListItems([row], unread, agents);
     return item ?? null;
   }
 
@@ -146,8 +146,9 @@ export class ConsoleQueries {
   private async toListItems(
     rows: Array<Parameters<typeof toRequestRecord>[0] & { customer: Parameters<typeof toCustomer>[0] }>,
     unread: UnreadFor,
+    known?: AgentLookup,
   ): Promise<RequestListItem[]> {
-    const [agents, extras] = await Promise.all([this.lookup(), this.extras(rows.map((r) => r.id), unread)]);
+    const [agents, extras] = await Promise.all([known ?? this.lookup(), this.extras(rows.map((r) => r.id), unread)]);
     return rows.map((r) => toListItem(toRequestRecord(r), { customer: toCustomer(r.customer), ...extrasOf(extras, r.id) }, agents));
   }
 

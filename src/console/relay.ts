@@ -14,7 +14,7 @@ import type { RequestStore } from '../requests/request-store.port.js';
 import type { AttachmentRecord, StoredMessage } from '../requests/request.types.js';
 import type { AgentRef, MessageView } from './console.api.js';
 import type { ConsoleQueries } from './console.queries.js';
-import { toMessageView, toStatusChangeView } from './console.views.js';
+import { toMessageView, toStatusChangeView, type AgentLookup } from './console.views.js';
 import { ADMINS_ROOM, AGENTS_ROOM, agentRoom, sessionRoom, type AgentsNamespace } from './agents.namespace.js';
 import { toChannelStatusView } from './channel-status.js';
 
@@ -57,7 +57,7 @@ export class AgentRelay {
         this.inOrder(request.customerId, async () => {
           const agents = await queries.lookup();
           this.broadcast().emit('status_changed', { requestNumber: request.number, change: toStatusChangeView(change, agents) });
-          await this.announceRow(request.id);
+          await this.announceRow(request.id, agents);
         }),
       ),
       events.on('delivered', ({ message }) => this.inOrder(message.customerId, () => this.announceDelivery(message, null))),
@@ -135,7 +135,7 @@ export class AgentRelay {
     await this.inOrder(request.customerId, async () => {
       const agents = await this.deps.queries.lookup();
       this.broadcast().emit('assigned', { requestNumber: request.number, assignee: agents(request.assigneeId), by: agents(byAgentId) });
-      await this.announceRow(request.id);
+      await this.announceRow(request.id, agents);
     });
   }
 
@@ -163,18 +163,15 @@ export class AgentRelay {
 
   private async announceMessage(requestNumber: string | null, message: StoredMessage): Promise<void> {
     if (!message.requestId) return;
-    const [row, agents, attachments] = await Promise.all([
-      this.deps.queries.listItem(message.requestId, 'none'),
-      this.deps.queries.lookup(),
-      this.attachmentsOf(message),
-    ]);
+    const agents = await this.deps.queries.lookup();
+    const [row, attachments] = await Promise.all([this.deps.queries.listItem(message.requestId, 'none', agents), this.attachmentsOf(message)]);
     if (!row) return;
     this.broadcast().emit('message', { requestNumber: requestNumber ?? row.number, message: toMessageView(message, attachments, agents) });
     this.broadcast().emit('request_updated', { request: row });
   }
 
-  private async announceRow(requestId: string): Promise<void> {
-    const row = await this.deps.queries.listItem(requestId, 'none');
+  private async announceRow(requestId: string, agents?: AgentLookup): Promise<void> {
+    const row = await this.deps.queries.listItem(requestId, 'none', agents);
     if (row) this.broadcast().emit('request_updated', { request: row });
   }
 
