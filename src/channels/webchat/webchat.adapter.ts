@@ -1,11 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { Namespace, Server, Socket } from 'socket.io';
-import type { ChannelModule, ReceiveFn } from '../channel.port.js';
+import type { Namespace, Socket } from 'socket.io';
+import type { ChannelContext, ChannelModule, ReceiveFn } from '../channel.port.js';
 import type { Locale } from '../../conversation/conversation.types.js';
-import type { AttachmentService } from '../../requests/attachments.js';
-import type { RequestStore } from '../../requests/request-store.port.js';
 import type { Customer } from '../../requests/request.types.js';
 import { authenticate, type VisitorSession } from './webchat.handshake.js';
 import type { Rate } from '../../config.js';
@@ -41,15 +37,8 @@ export interface WebchatOptions {
   defaultLocale: Locale;
 }
 
-export interface WebchatDeps {
-  store: RequestStore;
-  attachments: AttachmentService;
-  logger: Logger;
-  clock: () => Date;
-  /** Shares rooms and rate limits between instances; null for a single instance. */
-  redis: Redis | null;
-  /** The instance's socket.io server (see src/http/realtime.ts); the channel adds `/webchat` to it. */
-  io: Server;
+/** The application's parts the channel uses (see ChannelContext); it adds `/webchat` to `io`. */
+export interface WebchatDeps extends Pick<ChannelContext, 'store' | 'attachments' | 'logger' | 'clock' | 'redis' | 'io'> {
   /** Called when a visitor starts or stops typing (the agent console listens). */
   onVisitorTyping?: (customer: Customer, typing: boolean) => void;
 }
