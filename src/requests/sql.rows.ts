@@ -6,10 +6,7 @@
 import type { Locale } from '../conversation/conversation.types.js';
 import type {
   AttachmentRecord,
-  AuthorKind,
   Customer,
-  DeliveryState,
-  Direction,
   MessagePayload,
   RequestRecord,
   RequestStatus,
@@ -49,22 +46,8 @@ export const ATTACHMENT_COLUMNS = `id, customer_id AS "customerId", request_id A
 export const STATUS_CHANGE_COLUMNS = `id::text AS id, request_id AS "requestId", "from", "to", comment,
   actor_kind AS "actorKind", agent_id AS "agentId", created_at AS "createdAt"`;
 
-export interface MessageRow {
-  id: string;
-  customerId: string;
-  requestId: string | null;
-  channel: string;
-  direction: Direction;
-  author: AuthorKind;
-  agentId: string | null;
-  text: string | null;
-  payload: unknown;
-  channelMessageId: string | null;
-  deliveryState: DeliveryState;
-  processedAt: Date | null;
-  createdAt: Date;
-  attachmentIds: string[];
-}
+/** A message as selected by messageColumns: the record's fields, the payload as raw JSON. */
+export type MessageRow = Omit<StoredMessage, 'payload'> & { payload: unknown };
 
 export type RequestRow = RequestRecord & { seq: number };
 
