@@ -21,6 +21,7 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createAttachmentService, type AttachmentService } from './requests/attachments.js';
 import { createFsAttachmentStorage } from './requests/fs.attachment-storage.js';
 import { createPrismaRequestStore } from './requests/prisma.request-store.js';
+import { UploadCleaner } from './requests/upload-cleanup.js';
 import type { RequestStore } from './requests/request-store.port.js';
 
 export interface AppOptions {
@@ -57,19 +58,74 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, base: { service: 'relaydesk' } });
 }
 
+/** How long the start waits for Redis to answer before giving up. */
+const REDIS_START_TIMEOUT_MS = 15_000;
+
+/**
+ * The shared Redis connection. While Redis cannot be reached a command fails at
+ * once (no offline queue), so nothing waits out an outage holding a message:
+ * whoever needs Redis has a way round it or retries later (locks: the message is
+ * recorded and applied by the retry pass; rate limits: counted in memory).
+ */
+async function connectRedis(config: Config, logger: Logger): Promise<Redis> {
+  const redis = new Redis(config.redisUrl!, {
+    maxRetriesPerRequest: 3,
+    enableOfflineQueue: false,
+    // Auto-pipelining sends the commands of many concurrent conversations in one write.
+    enableAutoPipelining: true,
+    keyPrefix: config.redisPrefix,
+    lazyConnect: true,
+  });
+  watchConnection(redis, logger);
+  const started = redis.connect();
+  const timeout = setTimeout(() => redis.disconnect(), REDIS_START_TIMEOUT_MS);
+  try {
+    await started;
+  } catch (cause) {
+    redis.disconnect();
+    throw new Error(`Redis at ${redactUrl(config.redisUrl!)} does not answer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  } finally {
+    clearTimeout(timeout);
+  }
+  return redis;
+}
+
+function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+/**
+ * Logs a Redis outage once when it begins (ioredis reports every failed
+ * reconnection) and once when Redis is back; without an `error` listener
+ * ioredis would print each failure to stderr.
+ */
+function watchConnection(redis: Redis, logger: Logger): void {
+  let down = false;
+  redis.on('error', (error) => {
+    if (down) return logger.debug({ err: error }, 'redis still unreachable');
+    down = true;
+    logger.warn({ err: error }, 'redis connection lost: reconnecting; what needs Redis waits');
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.info('redis connection restored');
+  });
+}
+
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? (() => new Date());
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   // Auto-pipelining sends the commands of many concurrent conversations in one write.
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false, enableAutoPipelining: true, keyPrefix: config.redisPrefix })
-    : null;
-  redis?.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  const redis = config.redisUrl ? await connectRedis(config, logger.child({ component: 'redis' })) : null;
   const states: StateStore = redis ? createRedisStateStore(redis) : createMemoryStateStore();
   const locks: LockManager = redis ? createRedisLockManager(redis) : createMemoryLockManager();
   const store = createPrismaRequestStore(db, { requestPrefix: config.requestPrefix });
   const storage = createFsAttachmentStorage(path.join(config.dataDir, 'attachments'));
+  const uploadCleaner = new UploadCleaner({ store, storage, clock, logger: logger.child({ component: 'uploads' }), ttlMs: config.uploadOrphanTtlMs });
   const attachments = createAttachmentService({ store, storage, maxBytes: config.uploadMaxBytes });
   const metrics = createMetrics();
   const events = new GatewayEvents((error, event) => logger.error({ err: error, event }, 'gateway event listener failed'));
@@ -78,9 +134,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     intakeTtlMs: config.intakeTtlMs,
     defaultLocale: config.defaultLocale,
   });
-  const realtime = createRealtime(redis, config.redisPrefix);
+  const realtime = createRealtime({
+    redis, prefix: config.redisPrefix, logger: logger.child({ component: 'realtime' }),
+    trustProxy: config.trustProxy, maxSocketsPerAddress: config.maxSocketsPerAddress,
+  });
   const channelContext = { config, store, attachments, logger: logger.child({ component: 'channel' }), clock, redis, io: realtime.io, events };
-  const channels = (options.channels ?? []).map((c) => (typeof c === 'function' ? c(channelContext) : c));
+  const channels = await Promise.all((options.channels ?? []).map((c) => (typeof c === 'function' ? c(channelContext) : c)));
   const ports = new Map<string, ChannelPort>(channels.map((c) => [c.port.name, c.port]));
   const outbox = new OutboxWorker({
     store, channels: ports, attachments, events, metrics, logger, clock,
@@ -140,8 +199,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       for (const c of channels) await c.start?.((message) => gateway.receive(message));
       const recovered = await gateway.recover();
       if (recovered > 0) logger.info({ conversations: recovered }, 'applied messages left pending by the last run');
+      // retryDeferred never rejects: each conversation's failure is caught and logged inside.
       recoveryTimer = setInterval(() => void gateway.retryDeferred(), RETRY_INTERVAL_MS);
       recoveryTimer.unref();
+      uploadCleaner.start();
       return address;
     },
     async stop() {
@@ -151,6 +212,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       for (const c of channels) await c.stop?.().catch((e: unknown) => logger.error({ err: e, channel: c.port.name }, 'channel stop failed'));
       gateway.stopAccepting();
       await agentConsole.stop();
+      await uploadCleaner.stop();
       await server.close();
       await outbox.stop();
       await states.close();

@@ -30,6 +30,10 @@ export interface Config {
   uploadMaxBytes: number;
   /** Fastify's `trustProxy`: whether (or which) proxies' X-Forwarded-For to believe for the client address. */
   trustProxy: boolean | number | string[];
+  /** Open socket.io connections (web chat and agents) one client address may hold on one instance. */
+  maxSocketsPerAddress: number;
+  /** An uploaded file never sent in a message is deleted after this long. */
+  uploadOrphanTtlMs: number;
   webchat: WebchatConfig;
   console: ConsoleConfig;
   /** null: the Telegram channel is off (no TELEGRAM_BOT_TOKEN). */
@@ -81,6 +85,17 @@ export interface WebchatConfig {
   identitySecret: string | null;
   messageRate: Rate;
   uploadRate: Rate;
+  /** Messages and uploads from one client address, whatever the visitors (one address can make many visitors). */
+  addressMessageRate: Rate;
+  addressUploadRate: Rate;
+  /** New anonymous visitors admitted per client address; returning visitors (a valid token) count apart. */
+  connectionRate: Rate;
+  /** Handshakes per returning visitor (reloads, tabs, reconnects). */
+  reconnectRate: Rate;
+  /** A visitor token is valid this long after it was issued; every connection renews it. */
+  tokenTtlMs: number;
+  /** Bytes one visitor may have uploaded and not yet sent in a message. */
+  unsentUploadsMaxBytes: number;
 }
 
 /** Parses `20/10s`, `10/1m`, `100/1h`: so many events per period; null if malformed. */
@@ -265,10 +280,22 @@ const variables = {
     example: '10.0.0.0/8',
     schema: parsed('must be true, false, a number of hops or comma-separated addresses/CIDRs', parseTrustProxy),
   },
+  MAX_SOCKETS_PER_ADDRESS: {
+    default: '500',
+    description: 'Open socket.io connections (web chat and console) one client address may hold on one instance; more are refused.',
+    example: '2000',
+    schema: integer(1, 1_000_000),
+  },
+  UPLOAD_ORPHAN_TTL: {
+    default: '24h',
+    description: 'An uploaded file that was never sent in a message (web chat or console) is deleted after this long (at least 1m).',
+    example: '2h',
+    schema: duration(MINUTE, 365 * UNIT_MS.d, 'between 1m and 365d'),
+  },
   WEBCHAT_SECRET: {
     default: null,
     description:
-      'Signs web chat visitor tokens and attachment links; at least 16 characters, the same on every instance. Unset: generated once and kept in DATA_DIR (a single instance only; required with REDIS_URL).',
+      'Signs web chat visitor tokens and attachment links; at least 16 characters, the same on every instance. Unset: generated once and kept in the database, which every instance shares.',
     example: 'change-me-to-32-random-characters',
     schema: z.string().min(16, 'must be at least 16 characters'),
     secret: true,
@@ -297,6 +324,42 @@ const variables = {
     description: 'Most uploads one web chat visitor may make per period.',
     example: '20/1m',
     schema: parsed('must be a rate like 10/1m', parseRate),
+  },
+  WEBCHAT_ADDRESS_MESSAGE_RATE: {
+    default: '600/1m',
+    description: 'Most web chat messages from one client address per period, all its visitors together.',
+    example: '1200/1m',
+    schema: parsed('must be a rate like 600/1m', parseRate),
+  },
+  WEBCHAT_ADDRESS_UPLOAD_RATE: {
+    default: '60/1m',
+    description: 'Most web chat uploads from one client address per period, all its visitors together.',
+    example: '120/1m',
+    schema: parsed('must be a rate like 60/1m', parseRate),
+  },
+  WEBCHAT_CONNECTION_RATE: {
+    default: '300/1m',
+    description: 'New anonymous web chat visitors admitted per client address per period (returning visitors count apart).',
+    example: '1000/1m',
+    schema: parsed('must be a rate like 300/1m', parseRate),
+  },
+  WEBCHAT_RECONNECT_RATE: {
+    default: '30/1m',
+    description: 'Connections one returning web chat visitor (a valid token or identity) may open per period: reloads, tabs, reconnects.',
+    example: '60/1m',
+    schema: parsed('must be a rate like 30/1m', parseRate),
+  },
+  WEBCHAT_TOKEN_TTL: {
+    default: '90d',
+    description: 'How long a web chat visitor token stays valid after it was issued; each connection renews it (at least 1h).',
+    example: '30d',
+    schema: duration(60 * MINUTE, 5 * 365 * UNIT_MS.d, 'between 1h and 1825d'),
+  },
+  WEBCHAT_UNSENT_UPLOADS_MAX: {
+    default: '30MB',
+    description: 'Bytes one web chat visitor may have uploaded but not yet sent in a message; at least UPLOAD_MAX_BYTES.',
+    example: '50MB',
+    schema: parsed('must be a size between 1KB and 1GB, in bytes or like 512KB, 30MB', (s) => inRange(1024, UNIT_BYTES.gb)(parseBytes(s))),
   },
   TELEGRAM_BOT_TOKEN: {
     default: null,
@@ -442,9 +505,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([...issues].map(([variable, message]) => ({ variable, message })));
   }
   const e = result.data;
-  if (e.REDIS_URL && !e.WEBCHAT_SECRET) {
+  if (e.WEBCHAT_UNSENT_UPLOADS_MAX < e.UPLOAD_MAX_BYTES) {
     throw new ConfigError([
-      { variable: 'WEBCHAT_SECRET', message: 'WEBCHAT_SECRET must be set when REDIS_URL is set: every instance must sign visitor tokens alike' },
+      {
+        variable: 'WEBCHAT_UNSENT_UPLOADS_MAX',
+        message: `WEBCHAT_UNSENT_UPLOADS_MAX must be at least UPLOAD_MAX_BYTES (${e.UPLOAD_MAX_BYTES} bytes), or no upload could ever pass, got ${e.WEBCHAT_UNSENT_UPLOADS_MAX}`,
+      },
     ]);
   }
   return {
@@ -463,12 +529,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     trustProxy: e.TRUST_PROXY,
+    maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
+    uploadOrphanTtlMs: e.UPLOAD_ORPHAN_TTL,
     webchat: {
       secret: e.WEBCHAT_SECRET,
       allowedOrigins: e.WEBCHAT_ALLOWED_ORIGINS,
       identitySecret: e.WEBCHAT_IDENTITY_SECRET,
       messageRate: e.WEBCHAT_MESSAGE_RATE,
       uploadRate: e.WEBCHAT_UPLOAD_RATE,
+      addressMessageRate: e.WEBCHAT_ADDRESS_MESSAGE_RATE,
+      addressUploadRate: e.WEBCHAT_ADDRESS_UPLOAD_RATE,
+      connectionRate: e.WEBCHAT_CONNECTION_RATE,
+      reconnectRate: e.WEBCHAT_RECONNECT_RATE,
+      tokenTtlMs: e.WEBCHAT_TOKEN_TTL,
+      unsentUploadsMaxBytes: e.WEBCHAT_UNSENT_UPLOADS_MAX,
     },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {

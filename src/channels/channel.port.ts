@@ -147,5 +147,5 @@ export interface ChannelContext {
   events: GatewayEvents;
 }
 
-/** Builds a channel from the application's parts; main.ts lists one per channel. */
-export type ChannelFactory = (ctx: ChannelContext) => ChannelModule;
+/** Builds a channel from the application's parts (it may read what it needs first); main.ts lists one per channel. */
+export type ChannelFactory = (ctx: ChannelContext) => ChannelModule | Promise<ChannelModule>;

@@ -35,7 +35,7 @@ export class LoginLimiter {
 
   /** A successful sign-in: its points come back, and the email's failures are forgotten. */
   async succeeded(emailKey: string, otherKeys: string[]): Promise<void> {
-    await this.limiter.delete(emailKey);
-    await Promise.all(otherKeys.map((k) => this.limiter.reward(k, 1).catch(() => undefined)));
+    // Best effort: with Redis down the count lives in memory anyway, and a sign-in must not fail for it.
+    await Promise.all([this.limiter.delete(emailKey), ...otherKeys.map((k) => this.limiter.reward(k, 1))].map((p) => p.catch(() => undefined)));
   }
 }

@@ -73,9 +73,9 @@ export class AgentRelay {
           this.deps.nsp.to(ADMINS_ROOM).emit('channel_status', await toChannelStatusView(channel, status));
         }),
       ),
-      events.on('customer_typing', ({ customer, typing }) =>
-        this.inOrder(customer.id, async () => {
-          const active = await store.findActiveRequest(customer.id);
+      events.on('customer_typing', ({ customerId, typing }) =>
+        this.inOrder(customerId, async () => {
+          const active = await store.findActiveRequest(customerId);
           if (active) this.broadcast().emit('customer_typing', { requestNumber: active.number, typing });
         }),
       ),

@@ -7,12 +7,13 @@ import { performance } from 'node:perf_hooks';
 import { formatText } from '../conversation/index.js';
 import type { ConversationEvent, ConversationState, Locale, RejectedFile } from '../conversation/conversation.types.js';
 import { ACCEPTED_IMAGE_TYPES } from '../requests/attachments.js';
-import type { StepCommitted } from '../requests/request-store.port.js';
+import { StoreError, type StepCommitted } from '../requests/request-store.port.js';
 import type { Customer, StoredMessage } from '../requests/request.types.js';
 import { ConversationStates } from './conversation-states.js';
 import type { CustomerCache } from './customer-cache.js';
 import type { GatewayDeps } from './gateway.js';
 import type { GatewayEvents } from './gateway-events.js';
+import { isOutage } from './outage.js';
 import { applyEvent, type PendingAnnouncement, type StepContext } from './step-effects.js';
 
 export class ConversationSteps {
@@ -31,7 +32,10 @@ export class ConversationSteps {
 
   /**
    * Applies one inbound message. Returns false if it failed and should be retried
-   * later; a message that failed `maxStepAttempts` times is set aside instead.
+   * later. An outage (database or Redis unreachable) is retried for as long as it
+   * lasts; data the store can never keep is set aside at once; any other failure
+   * sets the message aside after `maxStepAttempts` tries. Rejects only when the
+   * setting aside itself fails (an outage began): the message then stays pending.
    */
   async applySafely(customer: Customer, message: StoredMessage): Promise<boolean> {
     try {
@@ -39,11 +43,19 @@ export class ConversationSteps {
       this.failures.delete(message.id);
       return true;
     } catch (error) {
-      const attempts = (this.failures.get(message.id) ?? 0) + 1;
-      this.failures.set(message.id, attempts);
       this.deps.metrics.stepFailures.inc({ channel: customer.channel });
-      this.deps.logger.error({ err: error, conversation: customer.id, message: message.id, attempts }, 'applying a message failed');
-      if (attempts < this.maxAttempts) return false;
+      const log = this.deps.logger.child({ conversation: customer.id, message: message.id });
+      if (isOutage(error)) {
+        log.warn({ err: error }, 'applying a message failed: a service is unreachable; it stays pending');
+        return false;
+      }
+      const permanent = error instanceof StoreError && error.code === 'invalid_input';
+      const attempts = (this.failures.get(message.id) ?? 0) + 1;
+      log.error({ err: error, attempts }, 'applying a message failed');
+      if (!permanent && attempts < this.maxAttempts) {
+        this.failures.set(message.id, attempts);
+        return false;
+      }
       await this.setAside(customer, message);
       this.failures.delete(message.id);
       return true;

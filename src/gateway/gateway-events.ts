@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Customer, RequestRecord, RequestStatus, StatusChangeRecord, StoredMessage } from '../requests/request.types.js';
+import type { RequestRecord, RequestStatus, StatusChangeRecord, StoredMessage } from '../requests/request.types.js';
 
 /** What the gateway announces after a step commits; the agent relay listens. */
 export interface GatewayEventMap {
@@ -10,7 +10,7 @@ export interface GatewayEventMap {
   delivery_failed: { message: StoredMessage; error: string };
   delivered: { message: StoredMessage };
   /** A customer started or stopped typing, where the channel reports it. */
-  customer_typing: { customer: Customer; typing: boolean };
+  customer_typing: { customerId: string; typing: boolean };
   /** A channel's connection changed (WhatsApp waiting for a scan, ready, disconnected…). */
   channel_status: { channel: string; status: Record<string, unknown> };
 }

@@ -8,8 +8,10 @@ import type { Actor, Customer, RequestRecord, RequestStatus, StoredMessage } fro
 import { ConversationSteps } from './conversation-steps.js';
 import { CustomerCache } from './customer-cache.js';
 import { GatewayError } from './gateway.errors.js';
+import { isOutage } from './outage.js';
 import type { GatewayEvents } from './gateway-events.js';
-import { validateInbound } from './inbound-validation.js';
+import { normalizeInbound } from './inbound-validation.js';
+import { ReceiveFailures } from './receive-failures.js';
 import type { LockManager, StateStore } from './state-store.port.js';
 import { applyEvent } from './step-effects.js';
 
@@ -48,6 +50,9 @@ export class Gateway {
   private readonly deferred = new Set<string>();
   private readonly customers = new CustomerCache();
   private readonly steps: ConversationSteps;
+  private readonly failures = new ReceiveFailures();
+  /** The running retryDeferred pass, so timer ticks never overlap. */
+  private retrying: Promise<void> | null = null;
 
   constructor(private readonly deps: GatewayDeps) {
     this.steps = new ConversationSteps(deps, this.customers);
@@ -58,9 +63,32 @@ export class Gateway {
     this.accepting = false;
   }
 
+  /**
+   * Takes a channel's message: stored once, then applied in order. Rejects only
+   * with a GatewayError, whose code tells the channel whether sending the same
+   * message again can succeed (see gateway.errors.ts); an acknowledged message
+   * (resolved) is stored.
+   */
   async receive(input: InboundMessage): Promise<ReceiveResult> {
     if (!this.accepting) throw new GatewayError('shutting_down', 'the gateway is shutting down');
-    validateInbound(input);
+    const message = normalizeInbound(input);
+    try {
+      const result = await this.take(message);
+      this.failures.succeeded(message);
+      return result;
+    } catch (error) {
+      const judged = this.failures.judge(message, error);
+      // Logged once, here, with the cause: channels only pass the code on.
+      if (judged !== error) {
+        const context = { err: error, channel: message.channel, channelMessage: message.channelMessageId };
+        if (judged.code === 'unavailable') this.deps.logger.warn(context, 'message not taken: a service is unreachable');
+        else this.deps.logger.error(context, `message not taken: ${judged.message}`);
+      }
+      throw judged;
+    }
+  }
+
+  private async take(input: InboundMessage): Promise<ReceiveResult> {
     const cached = this.cachedCustomer(input);
     if (!cached) return this.receiveFrom(await this.identify(input), input);
     try {
@@ -168,15 +196,32 @@ export class Gateway {
     return true;
   }
 
-  /** Retries the conversations whose last step failed (e.g. while the database was unreachable). */
-  async retryDeferred(): Promise<void> {
+  /**
+   * Retries the conversations whose last step failed or could not be locked (the
+   * database or Redis unreachable). Never rejects: a conversation that still
+   * fails stays deferred for the next pass; a pass already running is joined.
+   */
+  retryDeferred(): Promise<void> {
+    this.retrying ??= this.retryPass().finally(() => {
+      this.retrying = null;
+    });
+    return this.retrying;
+  }
+
+  private async retryPass(): Promise<void> {
     for (const id of [...this.deferred]) {
-      const customer = await this.deps.store.getCustomer(id);
-      if (!customer) {
-        this.deferred.delete(id);
-        continue;
+      try {
+        const customer = await this.deps.store.getCustomer(id);
+        if (!customer) {
+          this.deferred.delete(id);
+          continue;
+        }
+        await this.drain(customer);
+      } catch (error) {
+        const log = this.deps.logger;
+        if (isOutage(error)) log.warn({ err: error, conversation: id }, 'retry postponed: a service is unreachable');
+        else log.error({ err: error, conversation: id }, 'retry failed');
       }
-      await this.drain(customer).catch((error: unknown) => this.deps.logger.error({ err: error, conversation: id }, 'retry failed'));
     }
   }
 

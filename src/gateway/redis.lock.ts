@@ -175,15 +175,21 @@ function createReleaseNotices(redis: Redis, channel: string, log: { error(obj: o
   let closed = false;
 
   const subscribe = async (): Promise<void> => {
-    sub = redis.duplicate();
-    sub.on('error', (err: unknown) => log.error({ err }, 'lock release subscriber error'));
-    sub.on('message', (_channel: string, key: string) => {
+    // Its own connection, with a queue: SUBSCRIBE waits for the connection, and ioredis subscribes again after each reconnection.
+    const client = redis.duplicate({ enableOfflineQueue: true });
+    sub = client;
+    client.on('error', (err: unknown) => log.error({ err }, 'lock release subscriber error'));
+    client.on('message', (_channel: string, key: string) => {
       for (const wake of listeners.get(key) ?? []) wake();
     });
     try {
-      await sub.subscribe(channel);
+      await client.subscribe(channel);
     } catch (err) {
-      log.error({ err, channel }, 'cannot subscribe to lock releases; waiting by polling only');
+      log.error({ err, channel }, 'cannot subscribe to lock releases yet; waiting by polling meanwhile');
+      // The next waiter tries again.
+      if (sub === client) sub = undefined;
+      subscribed = undefined;
+      client.disconnect();
     }
   };
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { StateStore, StoredState } from './state-store.port.js';
+import { StateStoreError, type StateStore, type StoredState } from './state-store.port.js';
 
 export interface RedisStateStoreOptions {
   /** Prepended to every key, e.g. `relaydesk:`. Default `relaydesk:`. */
@@ -14,6 +14,7 @@ export interface RedisStateStoreOptions {
  * nothing, and the caller quits the connection after closing its users.
  * A value that is not valid JSON (written by something else) makes `get`
  * throw, naming the key; the database snapshot remains the durable copy.
+ * A command Redis did not answer throws StateStoreError.
  */
 export function createRedisStateStore(redis: Redis, opts: RedisStateStoreOptions = {}): StateStore {
   const prefix = opts.prefix ?? 'relaydesk:';
@@ -28,21 +29,29 @@ export function createRedisStateStore(redis: Redis, opts: RedisStateStoreOptions
     }
   };
 
+  const command = async <T>(what: string, key: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (cause) {
+      throw new StateStoreError(`${what} of ${keyOf(key)} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+  };
+
   return {
     async get(key) {
-      return parse(key, await redis.get(keyOf(key)));
+      return parse(key, await command('GET', key, () => redis.get(keyOf(key))));
     },
     // GETDEL (Redis 6.2+): read and drop in one command and one round trip.
     async take(key) {
-      return parse(key, await redis.getdel(keyOf(key)));
+      return parse(key, await command('GETDEL', key, () => redis.getdel(keyOf(key))));
     },
     async set(key, value, ttlMs) {
       if (!(ttlMs > 0) || !Number.isFinite(ttlMs)) throw new RangeError(`ttlMs must be a positive number, got ${ttlMs}`);
       // PX takes whole milliseconds; rounding up never expires a value early.
-      await redis.set(keyOf(key), JSON.stringify(value), 'PX', Math.ceil(ttlMs));
+      await command('SET', key, () => redis.set(keyOf(key), JSON.stringify(value), 'PX', Math.ceil(ttlMs)));
     },
     async delete(key) {
-      await redis.del(keyOf(key));
+      await command('DEL', key, () => redis.del(keyOf(key)));
     },
     async close() {
       // The connection is not ours to quit.

@@ -41,3 +41,12 @@ export class LockTimeoutError extends Error {
     super(`could not lock ${key} within ${waitMs} ms`);
   }
 }
+
+/** The state store (Redis) could not be reached: the durable copy in the database stays right. */
+export class StateStoreError extends Error {
+  override readonly name = 'StateStoreError';
+  readonly code = 'unavailable';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+  }
+}

@@ -1,6 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AttachmentStorage } from './attachment-storage.port.js';
+import type { PrunableStorage } from './attachment-storage.port.js';
 
 const PREFIX = 'fs:';
 
@@ -10,8 +10,14 @@ const PREFIX = 'fs:';
  * leaves a half-written file under a real name. Several gateway instances
  * need `root` on a shared volume.
  */
-export function createFsAttachmentStorage(root: string): AttachmentStorage {
+export function createFsAttachmentStorage(root: string): PrunableStorage {
   const fileFor = (sha256: string) => path.join(root, sha256.slice(0, 2), sha256);
+  const fileOf = (storageKey: string) => {
+    if (!storageKey.startsWith(PREFIX)) throw new Error(`not a file storage key: ${storageKey}`);
+    const sha256 = storageKey.slice(PREFIX.length);
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`bad file storage key: ${storageKey}`);
+    return fileFor(sha256);
+  };
   return {
     async put(sha256, data) {
       if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256 hex digest: ${sha256}`);
@@ -23,10 +29,25 @@ export function createFsAttachmentStorage(root: string): AttachmentStorage {
       return PREFIX + sha256;
     },
     async get(storageKey) {
-      if (!storageKey.startsWith(PREFIX)) throw new Error(`not a file storage key: ${storageKey}`);
-      const sha256 = storageKey.slice(PREFIX.length);
-      if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`bad file storage key: ${storageKey}`);
-      return readFile(fileFor(sha256));
+      return readFile(fileOf(storageKey));
+    },
+    async remove(storageKey, before) {
+      const file = fileOf(storageKey);
+      // Moved aside first: a put renaming fresh bytes into place meanwhile is then
+      // either found in the trash (and moved back) or lands after the move, untouched.
+      const trash = `${file}.${process.pid}.${Date.now()}.deleting`;
+      try {
+        await rename(file, trash);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+        throw error;
+      }
+      if ((await stat(trash)).mtime >= before) {
+        await rename(trash, file).catch(() => rm(trash, { force: true }));
+        return false;
+      }
+      await rm(trash, { force: true });
+      return true;
     },
   };
 }

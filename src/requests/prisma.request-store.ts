@@ -12,6 +12,7 @@ import type { SqlDatabase } from '../db/sql.js';
 import { sqlStatement } from '../db/sql.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { createAgentActions } from './prisma.agent-actions.js';
+import { createVisitorOperations } from './prisma.visitors.js';
 import { guard } from './prisma.errors.js';
 import { listCustomerMessages } from './prisma.history.js';
 import {
@@ -98,6 +99,8 @@ export function createPrismaRequestStore(db: Pick<Database, 'prisma' | 'sql'>, o
     getRequest: (number) => guard('getRequest', () => getRequest(prisma, number)),
 
     ...createAgentActions(prisma),
+
+    ...createVisitorOperations(prisma, sql),
 
     createAttachment: (input) =>
       guard('createAttachment', async () => toAttachmentRecord(await prisma.attachment.create({ data: input }))),

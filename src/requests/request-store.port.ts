@@ -21,6 +21,20 @@ export interface CustomerIdentity {
   locale: Locale;
 }
 
+/** A customer as looked up by identity, with what only its channel's sign-in needs. */
+export interface FoundCustomer extends Customer {
+  /** Web chat: visitor tokens issued before this moment are revoked; null: none revoked. */
+  tokensValidAfter: Date | null;
+}
+
+/** A stored file deleted as an orphan (never sent in a message). */
+export interface DeletedAttachment {
+  id: string;
+  storageKey: string;
+  /** No attachment row refers to these bytes any more: the stored file may go too. */
+  lastReference: boolean;
+}
+
 export interface RecordInboundInput {
   customerId: string;
   channel: string;
@@ -194,6 +208,10 @@ export interface RequestTx {
 export interface RequestStore {
   upsertCustomer(identity: CustomerIdentity): Promise<Customer>;
   getCustomer(id: string): Promise<Customer | null>;
+  /** The customer with this identity on the channel, without creating one. */
+  findCustomer(channel: string, externalId: string): Promise<FoundCustomer | null>;
+  /** Revokes every web chat visitor token of the customer issued before `at`. Throws `not_found`. */
+  revokeVisitorTokens(customerId: string, at: Date): Promise<void>;
   /**
    * Records an inbound message once per (channel, channelMessageId). A redelivery
    * returns the stored message with `duplicate: true`. A customer who writes is
@@ -229,6 +247,14 @@ export interface RequestStore {
    */
   listStaleSolutions(before: Date, limit: number): Promise<string[]>;
   getAttachment(id: string): Promise<AttachmentRecord | null>;
+  /** Bytes of the customer's uploads that no message carries yet. */
+  unsentUploadBytes(customerId: string): Promise<number>;
+  /**
+   * Deletes up to `limit` attachments created before `before` that no message and
+   * no request refers to (uploads never sent), oldest first, and says which of
+   * their stored files nothing refers to any more. Safe on several instances at once.
+   */
+  deleteOrphanAttachments(before: Date, limit: number): Promise<DeletedAttachment[]>;
 
   /**
    * Claims up to `limit` due deliveries for `leaseMs`. At most one delivery per
@@ -249,11 +275,23 @@ export interface RequestStore {
   /** Counts outbox rows by status (for /metrics and operators). */
   countOutbox(): Promise<Record<'pending' | 'sent' | 'failed', number>>;
 
+  /**
+   * The deployment-wide value stored under `key`; the first caller's `value` is
+   * stored when there is none, so every instance on the database gets the same.
+   */
+  ensureSetting(key: string, value: string): Promise<string>;
+
   /** Resolves when the database answers. */
   ping(): Promise<void>;
 }
 
-export type StoreErrorCode = 'not_found' | 'invalid_transition' | 'conflict' | 'unavailable';
+/**
+ * `unavailable`: the database cannot be reached or refused for lack of resources
+ * (retrying later can succeed). `invalid_input`: the data itself can never be
+ * stored (a value out of range, a character PostgreSQL refuses). `failed`: the
+ * statement failed for another reason, to be retried a bounded number of times.
+ */
+export type StoreErrorCode = 'not_found' | 'invalid_transition' | 'conflict' | 'unavailable' | 'invalid_input' | 'failed';
 
 /** The one error class of the store boundary. */
 export class StoreError extends Error {

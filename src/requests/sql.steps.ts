@@ -130,7 +130,7 @@ export async function writeStep(db: SqlQueryable, step: StepCommit): Promise<Ste
   const plain = isPlainStep(step);
   if (!plain) params.push([...links.keys()], [...links.values()], [...numbers]);
   const row = (await run<StepRow>(db, 'commitStep', plain ? PLAIN_STEP : GENERAL_STEP, params)).rows[0];
-  if (!row) throw new StoreError('unavailable', 'commitStep returned no row');
+  if (!row) throw new StoreError('failed', 'commitStep returned no row');
   if (row.ok === 0) throw await refusal(db, step, row);
   const requestIds = new Map(row.numbers.map((n, i) => [n, row.requestIds[i]!]));
   return { requestIds, replies: storedReplies(step, row.ids, requestIds) };

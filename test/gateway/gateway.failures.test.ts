@@ -14,12 +14,18 @@ import { createMemoryStateStore } from '../../src/gateway/memory.state-store.js'
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createAttachmentService } from '../../src/requests/attachments.js';
 import { createPrismaRequestStore } from '../../src/requests/prisma.request-store.js';
-import type { RequestStore } from '../../src/requests/request-store.port.js';
+import { StoreError, type RequestStore } from '../../src/requests/request-store.port.js';
 
 let db: Database;
 let store: RequestStore;
 /** How many of the next transactions fail. */
 let failNextTransactions = 0;
+/** What the failing transactions throw. */
+let transactionFault: () => Error = () => new Error('simulated failure');
+/** Errors the next calls of these store methods throw, one each. */
+const faults: { record: Error[]; getCustomer: Error[] } = { record: [], getCustomer: [] };
+
+const unavailable = () => new StoreError('unavailable', 'connect ECONNREFUSED 127.0.0.1:5432');
 
 beforeAll(async () => {
   db = await openDatabase({ dataDir: 'memory://' });
@@ -29,9 +35,17 @@ beforeAll(async () => {
     transaction: (fn) => {
       if (failNextTransactions > 0) {
         failNextTransactions--;
-        return Promise.reject(new Error('simulated database outage'));
+        return Promise.reject(transactionFault());
       }
       return real.transaction(fn);
+    },
+    recordAndListPending: (input) => {
+      const fault = faults.record.shift();
+      return fault ? Promise.reject(fault) : real.recordAndListPending(input);
+    },
+    getCustomer: (id) => {
+      const fault = faults.getCustomer.shift();
+      return fault ? Promise.reject(fault) : real.getCustomer(id);
     },
   };
 });
@@ -129,6 +143,78 @@ describe('gateway failures', () => {
     });
     const error = await gateway.receive({ channel: 'test', externalId: 'thief', channelMessageId: 't1', attachmentId: attachment.id }).catch((e: unknown) => e);
     expect((error as GatewayError).code).toBe('invalid_attachment');
+  });
+
+  it('retries a message through a database outage for as long as it lasts, never setting it aside', async () => {
+    const { gateway } = makeGateway();
+    transactionFault = unavailable;
+    failNextTransactions = 6;
+    try {
+      const r = await gateway.receive(say('long-outage', 'lo1', 'hello'));
+      expect(r.status).toBe('deferred');
+      for (let i = 0; i < 5; i++) await gateway.retryDeferred();
+      expect(await store.listUnprocessedInbound(r.customerId)).toHaveLength(1);
+      expect(await botTexts(r.customerId)).toEqual([]);
+      await gateway.retryDeferred();
+      expect(await store.listUnprocessedInbound(r.customerId)).toEqual([]);
+      expect(await botTexts(r.customerId)).toEqual([expect.not.stringMatching(/could not process/)]);
+    } finally {
+      transactionFault = () => new Error('simulated failure');
+    }
+  });
+
+  it('sets aside at once a message whose data the store can never keep', async () => {
+    const { gateway } = makeGateway();
+    transactionFault = () => new StoreError('invalid_input', 'invalid byte sequence for encoding "UTF8": 0x00');
+    failNextTransactions = 1;
+    try {
+      const r = await gateway.receive(say('never-fits', 'nf1', 'hello'));
+      expect(await store.listUnprocessedInbound(r.customerId)).toEqual([]);
+      expect(await botTexts(r.customerId)).toEqual([expect.stringMatching(/could not process your message/)]);
+    } finally {
+      transactionFault = () => new Error('simulated failure');
+    }
+  });
+
+  it('tells the channel to send again while the database is down, and refuses a message that keeps failing otherwise', async () => {
+    const { gateway } = makeGateway();
+    const codes = async (n: number, id: string) => {
+      const seen: string[] = [];
+      for (let i = 0; i < n; i++) seen.push(((await gateway.receive(say('rec', id, 'hi')).catch((e: unknown) => e)) as GatewayError).code);
+      return seen;
+    };
+    faults.record.push(unavailable(), unavailable(), unavailable(), unavailable());
+    expect(await codes(4, 'r1')).toEqual(['unavailable', 'unavailable', 'unavailable', 'unavailable']);
+    expect((await gateway.receive(say('rec', 'r1', 'hi'))).status).toBe('applied');
+
+    const broken = () => new StoreError('failed', 'syntax error at or near "SELEKT"');
+    faults.record.push(broken(), broken(), broken());
+    expect(await codes(3, 'r2')).toEqual(['failed', 'failed', 'invalid_message']);
+    faults.record.push(new StoreError('invalid_input', 'value out of range'));
+    expect(await codes(1, 'r3')).toEqual(['invalid_message']);
+  });
+
+  it('strips control characters a channel passed on before storing the text', async () => {
+    const { gateway } = makeGateway();
+    const r = await gateway.receive({ channel: 'test', externalId: 'nul', channelMessageId: 'n1', text: 'a\u0000b\u001bc\td', displayName: 'Ann\u0000' });
+    const stored = await db.prisma.message.findUnique({ where: { id: BigInt(r.messageId) } });
+    expect(stored?.text).toBe('abc\td');
+    expect((await store.getCustomer(r.customerId))?.displayName).toBe('Ann');
+    const error = await gateway.receive({ channel: 'test', externalId: 'nul\u0000', channelMessageId: 'n2', text: 'x' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'invalid_message', message: expect.stringContaining('control characters') });
+  });
+
+  it('never rejects a retry pass, even when the database fails under it', async () => {
+    const { gateway } = makeGateway();
+    failNextTransactions = 1;
+    const r = await gateway.receive(say('retry-pass', 'rp1', 'hello'));
+    expect(r.status).toBe('deferred');
+    faults.getCustomer.push(unavailable());
+    await expect(gateway.retryDeferred()).resolves.toBeUndefined();
+    faults.getCustomer.push(new Error('something else entirely'));
+    await expect(gateway.retryDeferred()).resolves.toBeUndefined();
+    await gateway.retryDeferred();
+    expect(await store.listUnprocessedInbound(r.customerId)).toEqual([]);
   });
 
   it('stops taking messages once shutdown began', async () => {

@@ -25,6 +25,14 @@ describe('toStoreError', () => {
     ['raw 23503', rawFailure('23503'), 'not_found'],
     ['raw 40P01 deadlock', rawFailure('40P01'), 'conflict'],
     ['raw 57P01 admin shutdown', rawFailure('57P01'), 'unavailable'],
+    ['raw 22P05 NUL in text', rawFailure('22P05'), 'invalid_input'],
+    ['raw 42P01 no such table', rawFailure('42P01'), 'failed'],
+    ['P1001 server unreachable', known('P1001'), 'unavailable'],
+    ['P2000 value too long', known('P2000'), 'invalid_input'],
+    ['P2020 out of range', known('P2020'), 'invalid_input'],
+    ['P2028 transaction API error', known('P2028'), 'failed'],
+    ['adapter: connection closed', known('P2010', { driverAdapterError: { cause: { kind: 'ConnectionClosed' } } }), 'unavailable'],
+    ['adapter: value out of range', known('P2010', { driverAdapterError: { cause: { kind: 'ValueOutOfRange' } } }), 'invalid_input'],
     ['initialisation', new Prisma.PrismaClientInitializationError('cannot connect', '7'), 'unavailable'],
   ] as const)('maps %s to %s', (_label, error, code) => {
     const mapped = toStoreError(error, 'op');
@@ -64,6 +72,12 @@ describe('driverError', () => {
     ['40001', 'conflict'],
     ['23503', 'not_found'],
     ['57P01', 'unavailable'],
+    ['08006', 'unavailable'],
+    ['53300', 'unavailable'],
+    ['22P05', 'invalid_input'],
+    ['22003', 'invalid_input'],
+    ['23502', 'invalid_input'],
+    ['42601', 'failed'],
   ] as const)('maps SQLSTATE %s to %s', (code, expected) => {
     const error = Object.assign(new Error('db says no'), { code });
     expect(driverError(error, 'op')).toMatchObject({ code: expected, cause: error, message: 'op failed: db says no' });

@@ -8,6 +8,7 @@ import { REQUEST_STATUSES, allowedTransitions, canTransition } from '../../src/r
 import { StoreError, type RequestStore } from '../../src/requests/request-store.port.js';
 import { defineOutboxContract } from './request-store.outbox.contract.js';
 import { defineStepContract } from './request-store.steps.contract.js';
+import { defineVisitorContract } from './request-store.visitors.contract.js';
 import { makeFixtures, type Fixtures } from './request-store.fixtures.js';
 
 export interface RequestStoreHarness {
@@ -425,6 +426,7 @@ export function runRequestStoreContract(name: string, factory: () => Promise<Req
 
     defineOutboxContract(() => ({ h, store, f }));
     defineStepContract(() => ({ h, store, f }));
+    defineVisitorContract(() => ({ h, store, f }));
   });
 }
 

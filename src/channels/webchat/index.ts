@@ -1,40 +1,33 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import type { RequestStore } from '../../requests/request-store.port.js';
 import type { ChannelFactory } from '../channel.port.js';
 import { createWebchatChannel } from './webchat.adapter.js';
 
 export { createWebchatChannel, type WebchatChannel, type WebchatOptions } from './webchat.adapter.js';
 
+/** The setting that keeps a generated signing secret (see resolveWebchatSecret). */
+export const WEBCHAT_SECRET_SETTING = 'webchat.secret';
+
 /**
  * The secret that signs visitor tokens: WEBCHAT_SECRET, or one generated on
- * first start and kept in DATA_DIR so tokens survive restarts of a single
- * instance (config refuses REDIS_URL without WEBCHAT_SECRET).
+ * the first start and kept in the database, so that every instance on that
+ * database signs alike and tokens survive restarts.
  */
-export function resolveWebchatSecret(configured: string | null, dataDir: string): string {
+export async function resolveWebchatSecret(configured: string | null, store: Pick<RequestStore, 'ensureSetting'>): Promise<string> {
   if (configured) return configured;
-  const file = path.join(dataDir, 'webchat-secret');
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(32).toString('base64url');
-    writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
-    return secret;
-  }
+  return store.ensureSetting(WEBCHAT_SECRET_SETTING, randomBytes(32).toString('base64url'));
 }
 
 /** The web chat channel, configured from the environment. */
-export const webchatChannel: ChannelFactory = (ctx) =>
-  createWebchatChannel(
+export const webchatChannel: ChannelFactory = async (ctx) => {
+  const { config } = ctx;
+  return createWebchatChannel(
     {
-      secret: resolveWebchatSecret(ctx.config.webchat.secret, ctx.config.dataDir),
-      identitySecret: ctx.config.webchat.identitySecret,
-      allowedOrigins: ctx.config.webchat.allowedOrigins,
-      messageRate: ctx.config.webchat.messageRate,
-      uploadRate: ctx.config.webchat.uploadRate,
-      uploadMaxBytes: ctx.config.uploadMaxBytes,
-      defaultLocale: ctx.config.defaultLocale,
+      ...config.webchat,
+      secret: await resolveWebchatSecret(config.webchat.secret, ctx.store),
+      uploadMaxBytes: config.uploadMaxBytes,
+      defaultLocale: config.defaultLocale,
+      trustProxy: config.trustProxy,
     },
     {
       store: ctx.store,
@@ -43,6 +36,7 @@ export const webchatChannel: ChannelFactory = (ctx) =>
       clock: ctx.clock,
       redis: ctx.redis,
       io: ctx.io,
-      onVisitorTyping: (customer, typing) => ctx.events.emit('customer_typing', { customer, typing }),
+      onVisitorTyping: (customerId, typing) => ctx.events.emit('customer_typing', { customerId, typing }),
     },
   );
+};

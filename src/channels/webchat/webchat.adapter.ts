@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Namespace, Socket } from 'socket.io';
 import type { ChannelContext, ChannelModule, ReceiveFn } from '../channel.port.js';
 import type { Locale } from '../../conversation/conversation.types.js';
-import type { Customer } from '../../requests/request.types.js';
-import { authenticate, type VisitorSession } from './webchat.handshake.js';
+import { compileTrust, type TrustProxySetting } from '../../http/client-address.js';
+import { authenticate, HandshakeError, type VisitorSession } from './webchat.handshake.js';
 import type { Rate } from '../../config.js';
 import { createLimiter, type Limiter } from './webchat.limits.js';
 import { mapOutbound, mapStoredMessage, type LinkFor } from './webchat.mapper.js';
@@ -33,17 +33,29 @@ export interface WebchatOptions {
   allowedOrigins: string[] | '*';
   messageRate: Rate;
   uploadRate: Rate;
+  /** The same, per client address, for all the visitors behind it together. */
+  addressMessageRate: Rate;
+  addressUploadRate: Rate;
+  /** New anonymous visitors per client address, and connections per returning visitor. */
+  connectionRate: Rate;
+  reconnectRate: Rate;
+  tokenTtlMs: number;
   uploadMaxBytes: number;
+  /** Bytes one visitor may have uploaded and not sent yet. */
+  unsentUploadsMaxBytes: number;
   defaultLocale: Locale;
+  /** Which proxies' X-Forwarded-For names the client (TRUST_PROXY). */
+  trustProxy: TrustProxySetting;
 }
 
 /** The application's parts the channel uses (see ChannelContext); it adds `/webchat` to `io`. */
 export interface WebchatDeps extends Pick<ChannelContext, 'store' | 'attachments' | 'logger' | 'clock' | 'redis' | 'io'> {
-  /** Called when a visitor starts or stops typing (the agent console listens). */
-  onVisitorTyping?: (customer: Customer, typing: boolean) => void;
+  /** Called when a visitor who is a customer starts or stops typing (the agent console listens). */
+  onVisitorTyping?: (customerId: string, typing: boolean) => void;
 }
 
 type WebchatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, VisitorSession>;
+type WebchatNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, VisitorSession>;
 
 export interface WebchatChannel extends ChannelModule {
   /** Shows or hides the agent typing indicator for a visitor. */
@@ -52,18 +64,42 @@ export interface WebchatChannel extends ChannelModule {
 
 export const roomOf = (visitorId: string) => `visitor:${visitorId}`;
 
+/** "Still typing" is relayed at most this often; changes at most TYPING_RELAYS_PER_SECOND a second. */
+const TYPING_REPEAT_MS = 1000;
+const TYPING_RELAYS_PER_SECOND = 4;
+
+/** Every limit of the channel, by what it counts. */
+export interface WebchatLimits {
+  messages: Limiter;
+  addressMessages: Limiter;
+  uploads: Limiter;
+  addressUploads: Limiter;
+  newVisitors: Limiter;
+  returningVisitors: Limiter;
+}
+
+function createLimits(options: WebchatOptions, deps: WebchatDeps): WebchatLimits {
+  return {
+    messages: createLimiter('webchat-msg', options.messageRate, deps.redis),
+    addressMessages: createLimiter('webchat-msg-addr', options.addressMessageRate, deps.redis),
+    uploads: createLimiter('webchat-upload', options.uploadRate, deps.redis),
+    addressUploads: createLimiter('webchat-upload-addr', options.addressUploadRate, deps.redis),
+    newVisitors: createLimiter('webchat-conn', options.connectionRate, deps.redis),
+    returningVisitors: createLimiter('webchat-reconn', options.reconnectRate, deps.redis),
+  };
+}
+
 /**
  * The web chat channel: socket.io namespace `/webchat` on the gateway's own
  * HTTP server, plus upload and download routes. Protocol: docs/webchat-protocol.md.
+ * Every socket handler answers (an ack with an error code) or logs; none can
+ * reject unobserved.
  */
 export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps): WebchatChannel {
-  let nsp: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, VisitorSession> | null = null;
+  let nsp: WebchatNamespace | null = null;
   let receive: ReceiveFn | null = null;
-  const limits = {
-    messages: createLimiter('webchat-msg', options.messageRate, deps.redis),
-    uploads: createLimiter('webchat-upload', options.uploadRate, deps.redis),
-    connections: createLimiter('webchat-conn', { points: 60, durationMs: 60_000 }, deps.redis),
-  };
+  const limits = createLimits(options, deps);
+  const trust = compileTrust(options.trustProxy);
   const linkFor = (visitorId: string): LinkFor => {
     const expiresAt = deps.clock().getTime() + LINK_TTL_MS;
     return (attachmentId) => `/webchat/attachments/${attachmentId}?${signAttachmentLink(options.secret, attachmentId, visitorId, expiresAt)}`;
@@ -71,25 +107,63 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
   const originAllowed = (origin: string | undefined) =>
     options.allowedOrigins === '*' || origin === undefined || options.allowedOrigins.includes(origin);
 
-  async function onConnection(socket: WebchatSocket): Promise<void> {
+  /** Handlers first, before anything is awaited: an event the client sends at once is never missed. */
+  function onConnection(socket: WebchatSocket): void {
+    const session = socket.data;
+    socket.on('message', (payload, ack) => {
+      handleClientMessage({ socket, payload, ack, receive, limits, deps, linkFor, nsp: nsp! }).catch((error: unknown) =>
+        deps.logger.error({ err: error, visitor: session.visitorId }, 'web chat message handler failed'),
+      );
+    });
+    socket.on('typing', relayTyping(session));
+    socket.on('history', (payload, ack) => {
+      sendHistoryPage(socket, payload, ack).catch((error: unknown) => {
+        deps.logger.warn({ err: error, visitor: session.visitorId }, 'web chat history not loaded');
+        if (typeof ack === 'function') ack({ ok: false, error: { code: 'unavailable', message: 'the history cannot be loaded right now; try again shortly' } });
+      });
+    });
+    greet(socket).catch((error: unknown) => {
+      deps.logger.warn({ err: error, visitor: session.visitorId }, 'web chat connection setup failed');
+      socket.disconnect(true);
+    });
+  }
+
+  async function greet(socket: WebchatSocket): Promise<void> {
     const session = socket.data;
     await socket.join(roomOf(session.visitorId));
-    socket.emit('session', { visitorId: session.visitorId, token: session.token, locale: session.customer.locale });
-    const page = await deps.store.listCustomerMessages(session.customer.id, {
+    socket.emit('session', { visitorId: session.visitorId, token: session.token, locale: session.locale });
+    if (!session.customerId) {
+      socket.emit('history', { messages: [], hasMore: false });
+      return;
+    }
+    const page = await deps.store.listCustomerMessages(session.customerId, {
       limit: session.lastSeenId ? 100 : HISTORY_PAGE,
       ...(session.lastSeenId ? { afterId: session.lastSeenId } : {}),
     });
     const links = linkFor(session.visitorId);
     socket.emit('history', { messages: page.messages.map((m) => mapStoredMessage(m, m.attachments, links)), hasMore: page.hasMore });
+  }
 
-    socket.on('message', (payload, ack) => {
-      void handleClientMessage({ socket, payload, ack, receive, limiter: limits.messages, deps, linkFor, nsp: nsp! });
-    });
-    socket.on('typing', (payload) => {
+  /**
+   * Relays a visitor's typing to agents (each relay costs a look-up): only a
+   * change, or "still typing" once a second, and never more than a few a second
+   * whatever the client sends. A dropped "stopped" fades in the console by itself.
+   */
+  function relayTyping(session: VisitorSession): (payload: unknown) => void {
+    let last: { typing: boolean; at: number } | null = null;
+    let window = { second: 0, count: 0 };
+    return (payload) => {
       const parsed = typingSchema.safeParse(payload);
-      if (parsed.success) deps.onVisitorTyping?.(session.customer, parsed.data.typing);
-    });
-    socket.on('history', (payload, ack) => void sendHistoryPage(socket, payload, ack));
+      if (!parsed.success || !session.customerId || !deps.onVisitorTyping) return;
+      const now = Date.now();
+      const { typing } = parsed.data;
+      if (last && last.typing === typing && (!typing || now - last.at < TYPING_REPEAT_MS)) return;
+      const second = Math.floor(now / 1000);
+      if (window.second !== second) window = { second, count: 0 };
+      if (++window.count > TYPING_RELAYS_PER_SECOND) return;
+      last = { typing, at: now };
+      deps.onVisitorTyping(session.customerId, typing);
+    };
   }
 
   async function sendHistoryPage(socket: WebchatSocket, payload: unknown, ack: unknown): Promise<void> {
@@ -97,27 +171,30 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
     const reply = ack as (r: Ack<{ messages: ServerMessage[]; hasMore: boolean }>) => void;
     const parsed = historyRequestSchema.safeParse(payload ?? {});
     if (!parsed.success) return reply({ ok: false, error: { code: 'invalid_message', message: describeIssue(parsed.error) } });
+    const { customerId, visitorId } = socket.data;
+    if (!customerId) return reply({ ok: true, messages: [], hasMore: false });
     const { beforeId, limit } = parsed.data;
-    const page = await deps.store.listCustomerMessages(socket.data.customer.id, { limit: limit ?? HISTORY_PAGE, ...(beforeId ? { beforeId } : {}) });
-    const links = linkFor(socket.data.visitorId);
+    const page = await deps.store.listCustomerMessages(customerId, { limit: limit ?? HISTORY_PAGE, ...(beforeId ? { beforeId } : {}) });
+    const links = linkFor(visitorId);
     reply({ ok: true, messages: page.messages.map((m) => mapStoredMessage(m, m.attachments, links)), hasMore: page.hasMore });
   }
 
   async function routes(app: FastifyInstance): Promise<void> {
-    const namespace = deps.io.of(WEBCHAT_NAMESPACE) as unknown as Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, VisitorSession>;
+    const namespace = deps.io.of(WEBCHAT_NAMESPACE) as unknown as WebchatNamespace;
     nsp = namespace;
+    const handshake = { options, store: deps.store, limits, originAllowed, trust, clock: deps.clock };
     namespace.use((socket, next) => {
-      authenticate(socket as unknown as WebchatSocket, { options, store: deps.store, limiter: limits.connections, originAllowed, logger: deps.logger })
+      authenticate(socket as unknown as WebchatSocket, handshake)
         .then(() => next())
-        .catch((error: Error) => next(error));
+        .catch((error: unknown) => {
+          if (error instanceof HandshakeError) return next(error);
+          // The database or Redis is down: the client retries; the details stay in the log.
+          deps.logger.warn({ err: error }, 'web chat handshake failed');
+          next(new HandshakeError('unavailable', 'the chat is unavailable right now; try again shortly'));
+        });
     });
-    namespace.on('connection', (socket) => {
-      onConnection(socket).catch((error: unknown) => {
-        deps.logger.error({ err: error, visitor: socket.data.visitorId }, 'web chat connection setup failed');
-        socket.disconnect(true);
-      });
-    });
-    await app.register(webchatRoutes, { options, deps, limiter: limits.uploads, originAllowed, linkFor });
+    namespace.on('connection', (socket) => onConnection(socket));
+    await app.register(webchatRoutes, { options, deps, limits, originAllowed, linkFor });
   }
 
   function setAgentTyping(visitorId: string, typing: boolean): void {

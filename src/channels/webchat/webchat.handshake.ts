@@ -1,21 +1,29 @@
-import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
 import type { Locale } from '../../conversation/conversation.types.js';
+import { clientAddress, type TrustFn } from '../../http/client-address.js';
 import type { RequestStore } from '../../requests/request-store.port.js';
-import type { Customer } from '../../requests/request.types.js';
 import type { WebchatOptions } from './webchat.adapter.js';
 import type { Limiter } from './webchat.limits.js';
-import { identitySchema, WEBCHAT_CHANNEL } from './webchat.protocol.js';
-import { identityVisitorId, issueVisitorToken, newVisitorId, verifyIdentityHash, verifyVisitorToken } from './visitor-token.js';
+import { identitySchema, messageIdSchema, WEBCHAT_CHANNEL } from './webchat.protocol.js';
+import { identityVisitorId, isIdentityVisitor, issueVisitorToken, newVisitorId, verifyIdentityHash, verifyVisitorToken } from './visitor-token.js';
 
 /** What a connected socket knows about its visitor (socket.data). */
 export interface VisitorSession {
   visitorId: string;
   token: string;
-  customer: Customer;
-  locale: Locale | undefined;
+  /**
+   * The visitor's customer, once there is one: a visitor becomes a customer with
+   * their first message (or upload), so an anonymous page view writes nothing.
+   */
+  customerId: string | null;
+  /** The language to greet in: the customer's, else the one the page asked for, else the default. */
+  locale: Locale;
+  /** What the page asked for (`auth.locale`); handed to the gateway with each message. */
+  requestedLocale: Locale | undefined;
   displayName: string | undefined;
   lastSeenId: string | undefined;
+  /** The client's address (TRUST_PROXY applied): per-address limits count it. */
+  address: string;
 }
 
 /** A handshake refusal: socket.io hands `message` and `data` to the client's `connect_error`. */
@@ -27,50 +35,65 @@ export class HandshakeError extends Error {
   }
 }
 
-interface HandshakeContext {
+export interface HandshakeContext {
   options: WebchatOptions;
   store: RequestStore;
-  limiter: Limiter;
+  limits: { newVisitors: Limiter; returningVisitors: Limiter };
   originAllowed: (origin: string | undefined) => boolean;
-  logger: Logger;
+  trust: TrustFn;
+  clock: () => Date;
+}
+
+interface Visitor {
+  visitorId: string;
+  /** The visitor presented a token or an identity (admitted as returning), or is new. */
+  returning: boolean;
+  /** When the presented token was issued (ms), to check it against revocation. */
+  tokenIssuedAt?: number;
+  displayName?: string;
 }
 
 const asLocale = (v: unknown): Locale | undefined => (v === 'ru' || v === 'en' ? v : undefined);
 
 /**
- * Decides who is connecting: a verified identity, the visitor of a valid
- * token, or a new visitor. A forged or foreign token is refused, never
- * silently replaced, so the client knows to forget it.
+ * Decides who is connecting: a verified identity, the visitor of a valid token,
+ * or a new visitor. A forged, foreign, expired or revoked token is refused,
+ * never silently replaced, so the client knows to forget it; so is the token of
+ * a verified identity presented without the identity. New visitors are counted
+ * per client address, returning ones per visitor. Nothing is written: the
+ * customer is created by the visitor's first message.
  */
 export async function authenticate(socket: Socket, ctx: HandshakeContext): Promise<void> {
   const { handshake } = socket;
   if (!ctx.originAllowed(handshake.headers.origin)) {
     throw new HandshakeError('origin_not_allowed', `origin ${handshake.headers.origin} may not embed this chat`);
   }
-  const wait = await ctx.limiter.take(handshake.address);
-  if (wait !== null) throw new HandshakeError('rate_limited', 'too many connections, try again later', wait);
+  const now = ctx.clock().getTime();
+  const address = clientAddress(socket.request, ctx.trust);
   const auth = (handshake.auth ?? {}) as Record<string, unknown>;
-  const { visitorId, displayName } = resolveVisitor(auth, ctx.options);
-  const locale = asLocale(auth.locale);
-  const customer = await ctx.store.upsertCustomer({
-    channel: WEBCHAT_CHANNEL,
-    externalId: visitorId,
-    locale: locale ?? ctx.options.defaultLocale,
-    ...(displayName ? { displayName } : {}),
-  });
-  const lastSeenId = typeof auth.lastSeenId === 'string' && /^\d{1,20}$/.test(auth.lastSeenId) ? auth.lastSeenId : undefined;
+  const visitor = resolveVisitor(auth, ctx.options, now);
+  const wait = visitor.returning ? await ctx.limits.returningVisitors.take(visitor.visitorId) : await ctx.limits.newVisitors.take(address);
+  if (wait !== null) throw new HandshakeError('rate_limited', 'too many connections, try again later', wait);
+  const customer = visitor.returning ? await ctx.store.findCustomer(WEBCHAT_CHANNEL, visitor.visitorId) : null;
+  if (visitor.tokenIssuedAt !== undefined && customer?.tokensValidAfter && visitor.tokenIssuedAt < customer.tokensValidAfter.getTime()) {
+    throw new HandshakeError('invalid_token', 'the visitor token was revoked; connect without it');
+  }
+  const requestedLocale = asLocale(auth.locale);
+  const lastSeenId = messageIdSchema.safeParse(auth.lastSeenId);
   const session: VisitorSession = {
-    visitorId,
-    token: issueVisitorToken(ctx.options.secret, visitorId),
-    customer,
-    locale,
-    displayName,
-    lastSeenId,
+    visitorId: visitor.visitorId,
+    token: issueVisitorToken(ctx.options.secret, visitor.visitorId, now),
+    customerId: customer?.id ?? null,
+    locale: (customer?.locale as Locale | undefined) ?? requestedLocale ?? ctx.options.defaultLocale,
+    requestedLocale,
+    displayName: visitor.displayName,
+    lastSeenId: customer && lastSeenId.success ? lastSeenId.data : undefined,
+    address,
   };
   socket.data = session;
 }
 
-function resolveVisitor(auth: Record<string, unknown>, options: WebchatOptions): { visitorId: string; displayName?: string } {
+function resolveVisitor(auth: Record<string, unknown>, options: WebchatOptions, now: number): Visitor {
   if (auth.identity !== undefined) {
     const identity = identitySchema.safeParse(auth.identity);
     if (!identity.success || !options.identitySecret) {
@@ -80,10 +103,13 @@ function resolveVisitor(auth: Record<string, unknown>, options: WebchatOptions):
       throw new HandshakeError('invalid_identity', 'the identity hash does not match');
     }
     const name = identity.data.name ?? identity.data.email;
-    return { visitorId: identityVisitorId(identity.data.externalId), ...(name ? { displayName: name } : {}) };
+    return { visitorId: identityVisitorId(identity.data.externalId), returning: true, ...(name ? { displayName: name } : {}) };
   }
-  if (auth.token === undefined || auth.token === null || auth.token === '') return { visitorId: newVisitorId() };
-  const visitorId = verifyVisitorToken(options.secret, auth.token);
-  if (!visitorId) throw new HandshakeError('invalid_token', 'the visitor token is not valid here; connect without it');
-  return { visitorId };
+  if (auth.token === undefined || auth.token === null || auth.token === '') return { visitorId: newVisitorId(), returning: false };
+  const token = verifyVisitorToken(options.secret, auth.token, now, options.tokenTtlMs);
+  if (!token) throw new HandshakeError('invalid_token', 'the visitor token is not valid here or has expired; connect without it');
+  if (isIdentityVisitor(token.visitorId)) {
+    throw new HandshakeError('invalid_token', 'this token belongs to a signed-in user: connect with their identity, or without the token');
+  }
+  return { visitorId: token.visitorId, returning: true, tokenIssuedAt: token.issuedAt };
 }

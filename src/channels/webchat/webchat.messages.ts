@@ -1,11 +1,10 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { ReceiveFn } from '../channel.port.js';
 import { GatewayError } from '../../gateway/gateway.errors.js';
-import type { WebchatDeps } from './webchat.adapter.js';
+import type { WebchatDeps, WebchatLimits } from './webchat.adapter.js';
 import type { VisitorSession } from './webchat.handshake.js';
-import type { Limiter } from './webchat.limits.js';
 import { mapClientMessage, type LinkFor } from './webchat.mapper.js';
-import { clientMessageSchema, describeIssue, type Ack, type ProtocolError, type ServerMessage } from './webchat.protocol.js';
+import { clientMessageSchema, describeIssue, type Ack, type ClientMessage, type ProtocolError, type ServerMessage } from './webchat.protocol.js';
 
 type MessageAck = Ack<{ id: string; duplicate: boolean }>;
 
@@ -14,17 +13,18 @@ interface MessageContext {
   payload: unknown;
   ack: unknown;
   receive: ReceiveFn | null;
-  limiter: Limiter;
+  limits: Pick<WebchatLimits, 'messages' | 'addressMessages'>;
   deps: WebchatDeps;
   linkFor: (visitorId: string) => LinkFor;
   nsp: Namespace;
 }
 
 /**
- * A visitor's `message` event: validated, rate-limited, handed to the gateway
- * (which stores it once per clientId), acknowledged with the stored id, and
- * echoed to the visitor's other tabs. Every failure is acknowledged with a
- * code; the connection stays open.
+ * A visitor's `message` event: validated, rate-limited (per visitor and per
+ * client address), handed to the gateway (which stores it once per clientId),
+ * acknowledged with the stored id, and echoed to the visitor's other tabs.
+ * Every failure is acknowledged with a code that says whether resending can
+ * help; the connection stays open. Rejects only if the ack itself throws.
  */
 export async function handleClientMessage(ctx: MessageContext): Promise<void> {
   const reply = typeof ctx.ack === 'function' ? (ctx.ack as (r: MessageAck) => void) : () => undefined;
@@ -33,29 +33,36 @@ export async function handleClientMessage(ctx: MessageContext): Promise<void> {
   const parsed = clientMessageSchema.safeParse(ctx.payload);
   if (!parsed.success) return fail({ code: 'invalid_message', message: describeIssue(parsed.error) });
   if (!ctx.receive) return fail({ code: 'unavailable', message: 'the gateway is not taking messages right now' });
-  const wait = await ctx.limiter.take(session.visitorId);
-  if (wait !== null) return fail({ code: 'rate_limited', message: 'too many messages, slow down', retryAfterMs: wait });
   const receivedAt = ctx.deps.clock();
   try {
+    const wait = await takeBoth(ctx, session);
+    if (wait !== null) return fail({ code: 'rate_limited', message: 'too many messages, slow down', retryAfterMs: wait });
     const result = await ctx.receive(
       mapClientMessage(session.visitorId, parsed.data, {
-        ...(session.locale ? { locale: session.locale } : {}),
+        ...(session.requestedLocale ? { locale: session.requestedLocale } : {}),
         ...(session.displayName ? { displayName: session.displayName } : {}),
         receivedAt,
       }),
     );
+    session.customerId = result.customerId;
     reply({ ok: true, id: result.messageId, duplicate: result.status === 'duplicate' });
-    if (result.status !== 'duplicate') await echo(ctx, session, result.messageId, receivedAt);
+    if (result.status !== 'duplicate') await echo(ctx, session, parsed.data, result.messageId, receivedAt);
   } catch (error) {
     fail(toProtocolError(error, ctx, session));
   }
 }
 
-async function echo(ctx: MessageContext, session: VisitorSession, id: string, at: Date): Promise<void> {
-  const data = clientMessageSchema.parse(ctx.payload);
+/** Both limits must allow the message; the longer wait is the answer. */
+async function takeBoth(ctx: MessageContext, session: VisitorSession): Promise<number | null> {
+  const [visitor, address] = await Promise.all([ctx.limits.messages.take(session.visitorId), ctx.limits.addressMessages.take(session.address)]);
+  return visitor === null && address === null ? null : Math.max(visitor ?? 0, address ?? 0);
+}
+
+/** Shows the visitor's message in their other tabs; best effort (the history has it anyway). */
+async function echo(ctx: MessageContext, session: VisitorSession, data: ClientMessage, id: string, at: Date): Promise<void> {
   const message: ServerMessage = { id, from: 'customer', text: data.text ?? null, at: at.toISOString(), clientId: data.clientId };
   if (data.attachmentId) {
-    const attachment = await ctx.deps.store.getAttachment(data.attachmentId);
+    const attachment = await ctx.deps.store.getAttachment(data.attachmentId).catch(() => null);
     if (attachment) {
       const url = ctx.linkFor(session.visitorId)(attachment.id);
       message.attachments = [{ id: attachment.id, mimeType: attachment.mimeType, fileName: attachment.fileName, url }];
@@ -64,10 +71,13 @@ async function echo(ctx: MessageContext, session: VisitorSession, id: string, at
   ctx.nsp.to(`visitor:${session.visitorId}`).emit('message', message);
 }
 
+/** The gateway has logged what it judged; anything else is logged here, once. */
 function toProtocolError(error: unknown, ctx: MessageContext, session: VisitorSession): ProtocolError {
   if (error instanceof GatewayError) {
     if (error.code === 'invalid_attachment' || error.code === 'invalid_message') return { code: error.code, message: error.message };
     if (error.code === 'shutting_down') return { code: 'unavailable', message: 'the gateway is restarting; send again shortly' };
+    if (error.retryable) return { code: 'unavailable', message: 'the message could not be stored right now; send it again shortly' };
+    return { code: 'invalid_message', message: error.message };
   }
   ctx.deps.logger.error({ err: error, visitor: session.visitorId }, 'web chat message failed');
   return { code: 'unavailable', message: 'the message could not be stored; send it again shortly' };

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Choice, Locale } from '../../conversation/conversation.types.js';
+import { readId } from '../../requests/ids.js';
 
 export const WEBCHAT_NAMESPACE = '/webchat';
 export const WEBCHAT_CHANNEL = 'webchat';
@@ -65,9 +66,12 @@ export const clientMessageSchema = z
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
+/** A message id as the server gave it: a decimal that can name a row (below 2^63). */
+export const messageIdSchema = z.string().refine((s) => readId(s) !== null, 'must be the id of a message');
+
 export const historyRequestSchema = z
   .object({
-    beforeId: z.string().regex(/^\d{1,20}$/).optional(),
+    beforeId: messageIdSchema.optional(),
     limit: z.number().int().min(1).max(MAX_HISTORY_PAGE).optional(),
   })
   .strict();

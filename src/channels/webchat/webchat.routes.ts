@@ -1,17 +1,17 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpError } from '../../http/errors.js';
-import { ingestImage, readUploadedFile, sendAttachment } from '../../http/attachment-http.js';
-import type { WebchatDeps, WebchatOptions } from './webchat.adapter.js';
-import type { Limiter } from './webchat.limits.js';
+import { handleError, HttpError } from '../../http/errors.js';
+import { StoreError } from '../../requests/request-store.port.js';
+import { formatSize, ingestImage, readUploadedFile, sendAttachment } from '../../http/attachment-http.js';
+import type { WebchatDeps, WebchatLimits, WebchatOptions } from './webchat.adapter.js';
 import type { LinkFor } from './webchat.mapper.js';
 import { WEBCHAT_CHANNEL } from './webchat.protocol.js';
-import { verifyAttachmentLink, verifyVisitorToken } from './visitor-token.js';
+import { verifyAttachmentLink, verifyVisitorToken, type VerifiedToken } from './visitor-token.js';
 
 interface RoutesOptions {
   options: WebchatOptions;
   deps: WebchatDeps;
-  limiter: Limiter;
+  limits: Pick<WebchatLimits, 'uploads' | 'addressUploads'>;
   originAllowed: (origin: string | undefined) => boolean;
   linkFor: (visitorId: string) => LinkFor;
 }
@@ -23,6 +23,11 @@ interface RoutesOptions {
  */
 export async function webchatRoutes(app: FastifyInstance, opts: RoutesOptions): Promise<void> {
   const { options, deps } = opts;
+  app.setErrorHandler((error: Error, request, reply) => {
+    const mapped = toHttpError(error);
+    if (mapped) request.log.warn({ err: error }, 'web chat request failed');
+    handleError(mapped ?? error, request, reply);
+  });
   await app.register(multipart, { limits: { fileSize: options.uploadMaxBytes, files: 1, fields: 4, parts: 5 } });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -43,17 +48,32 @@ export async function webchatRoutes(app: FastifyInstance, opts: RoutesOptions): 
   );
 
   app.post('/webchat/uploads', async (request, reply) => {
-    const visitorId = visitorOf(request, options.secret);
-    const wait = await opts.limiter.take(visitorId);
-    if (wait !== null) {
-      void reply.header('retry-after', Math.ceil(wait / 1000));
+    const token = verifiedToken(request, options, deps.clock().getTime());
+    const { visitorId } = token;
+    const waits = await Promise.all([opts.limits.uploads.take(visitorId), opts.limits.addressUploads.take(request.ip)]);
+    if (waits.some((w) => w !== null)) {
+      void reply.header('retry-after', Math.ceil(Math.max(...waits.map((w) => w ?? 0)) / 1000));
       throw new HttpError('rate_limited', 'too many uploads, try again later');
     }
+    const customerId = await uploaderOf(token);
     const file = await readUploadedFile(request, options.uploadMaxBytes);
-    const customer = await deps.store.upsertCustomer({ channel: WEBCHAT_CHANNEL, externalId: visitorId, locale: options.defaultLocale });
-    const a = await ingestImage(deps.attachments, { customerId: customer.id, ...file });
+    const unsent = await deps.store.unsentUploadBytes(customerId);
+    if (unsent + file.data.length > options.unsentUploadsMaxBytes) {
+      throw new HttpError('payload_too_large', `files uploaded and not sent yet would exceed ${formatSize(options.unsentUploadsMaxBytes)}: send or drop them first`);
+    }
+    const a = await ingestImage(deps.attachments, { customerId, ...file });
     return reply.status(201).send({ id: a.id, mimeType: a.mimeType, size: a.size, fileName: a.fileName, url: opts.linkFor(visitorId)(a.id) });
   });
+
+  /** The uploading visitor's customer (an upload makes a visitor one), unless their tokens were revoked. */
+  async function uploaderOf(token: VerifiedToken): Promise<string> {
+    const found = await deps.store.findCustomer(WEBCHAT_CHANNEL, token.visitorId);
+    if (found?.tokensValidAfter && token.issuedAt < found.tokensValidAfter.getTime()) {
+      throw new HttpError('unauthorized', 'the visitor token was revoked');
+    }
+    if (found) return found.id;
+    return (await deps.store.upsertCustomer({ channel: WEBCHAT_CHANNEL, externalId: token.visitorId, locale: options.defaultLocale })).id;
+  }
 
   app.get<{ Params: { id: string }; Querystring: Record<string, string> }>('/webchat/attachments/:id', async (request, reply) => {
     const visitorId = verifyAttachmentLink(options.secret, request.params.id, request.query, deps.clock().getTime());
@@ -67,10 +87,18 @@ export async function webchatRoutes(app: FastifyInstance, opts: RoutesOptions): 
   });
 }
 
-function visitorOf(request: FastifyRequest, secret: string): string {
+function verifiedToken(request: FastifyRequest, options: WebchatOptions, now: number): VerifiedToken {
   const header = request.headers.authorization ?? '';
   const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  const visitorId = token ? verifyVisitorToken(secret, token) : null;
-  if (!visitorId) throw new HttpError('unauthorized', 'a valid visitor token is required (Authorization: Bearer <token>)');
-  return visitorId;
+  const verified = token ? verifyVisitorToken(options.secret, token, now, options.tokenTtlMs) : null;
+  if (!verified) throw new HttpError('unauthorized', 'a valid visitor token is required (Authorization: Bearer <token>)');
+  return verified;
+}
+
+/** A store failure in words a visitor's client can act on; the details go to the log with the cause. */
+function toHttpError(error: Error): HttpError | null {
+  if (!(error instanceof StoreError)) return null;
+  if (error.code === 'unavailable') return new HttpError('unavailable', 'the chat cannot take files right now; try again shortly', { cause: error });
+  if (error.code === 'invalid_input') return new HttpError('unprocessable', 'the file cannot be stored', { cause: error });
+  return null;
 }

@@ -13,13 +13,14 @@ export class Visitor {
   histories: Array<{ messages: ServerMessage[]; hasMore: boolean }> = [];
   typing: boolean[] = [];
 
-  constructor(base: string, auth: Record<string, unknown> = {}, extra: { origin?: string } = {}) {
+  constructor(base: string, auth: Record<string, unknown> = {}, extra: { origin?: string; headers?: Record<string, string> } = {}) {
+    const headers = { ...extra.headers, ...(extra.origin ? { origin: extra.origin } : {}) };
     this.socket = io(`${base}/webchat`, {
       auth,
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
-      ...(extra.origin ? { extraHeaders: { origin: extra.origin } } : {}),
+      ...(Object.keys(headers).length > 0 ? { extraHeaders: headers } : {}),
     });
     this.socket.on('session', (s) => (this.session = s));
     this.socket.on('history', (h) => {
@@ -38,6 +39,7 @@ export class Visitor {
   ready(): Promise<this> {
     return new Promise((resolve, reject) => {
       const check = () => (this.session && this.histories.length > 0 ? resolve(this) : setTimeout(check, 10));
+      if (this.socket.connected) return check();
       this.socket.once('connect', check);
       this.socket.once('connect_error', (err: Error & { data?: unknown }) => reject(err));
     });

@@ -119,7 +119,7 @@ describe('web chat protocol', () => {
   it('refuses a forged or foreign token with a clear error', async () => {
     const forged = visitor({ token: 'v1.v_someoneelse.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
     await expect(forged.ready()).rejects.toMatchObject({ message: 'invalid_token', data: { code: 'invalid_token' } });
-    const foreign = visitor({ token: issueVisitorToken('another-deployment-secret', 'v_abc') });
+    const foreign = visitor({ token: issueVisitorToken('another-deployment-secret', 'v_abc', Date.now()) });
     await expect(foreign.ready()).rejects.toMatchObject({ message: 'invalid_token' });
   });
 
