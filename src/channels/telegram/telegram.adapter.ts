@@ -4,14 +4,15 @@ import type { Logger } from 'pino';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { Locale } from '../../conversation/conversation.types.js';
-import { HttpError } from '../../http/errors.js';
 import type { ChannelModule, InboundMessage, ReceiveFn } from '../channel.port.js';
 import { LeaderLease } from '../leader-lease.js';
 import { SendPacer } from '../send-pacer.js';
 import { TELEGRAM_COPY } from './telegram.copy.js';
 import { toChannelError } from './telegram.errors.js';
-import { mapTelegramUpdate, planTelegramSends, TELEGRAM_CHANNEL, type TelegramSend } from './telegram.mapper.js';
+import { fromOf, localeOf, mapTelegramUpdate, planTelegramSends, privateChatOf, TELEGRAM_CHANNEL, type TelegramSend } from './telegram.mapper.js';
+import { UpdateFailures, type UpdateFailuresOptions } from './telegram.failures.js';
 import { pollUpdates } from './telegram.polling.js';
+import { webhookRoute } from './telegram.webhook.js';
 
 export interface TelegramOptions {
   token: string;
@@ -21,6 +22,8 @@ export interface TelegramOptions {
   apiRoot: string;
   maxBytes: number;
   defaultLocale: Locale;
+  /** How failing updates are retried and when they are set aside (tests shorten the waits). */
+  retries?: UpdateFailuresOptions;
 }
 
 export interface TelegramDeps {
@@ -29,7 +32,7 @@ export interface TelegramDeps {
   redis: Redis | null;
 }
 
-export const WEBHOOK_SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+export { WEBHOOK_SECRET_HEADER } from './telegram.webhook.js';
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
 /**
@@ -58,6 +61,7 @@ export function createTelegramChannel(options: TelegramOptions, deps: TelegramDe
   const polling = new LeaderLease({ redis: deps.redis, name: 'telegram:polling', logger: log });
   /** Group chats told once (per process) that the bot works in private chats. */
   const toldPrivateOnly = new Set<number>();
+  const failures = new UpdateFailures(options.retries);
   let receive: ReceiveFn | null = null;
 
   bot.use(async (ctx) => {
@@ -70,7 +74,7 @@ export function createTelegramChannel(options: TelegramOptions, deps: TelegramDe
   });
 
   async function handle(update: Update, hand: ReceiveFn): Promise<void> {
-    const mapped = mapTelegramUpdate(update, { maxBytes: options.maxBytes });
+    const mapped = mapSafely(update);
     switch (mapped.kind) {
       case 'ignored':
         log.debug({ update: update.update_id, reason: mapped.reason }, 'update ignored');
@@ -85,6 +89,28 @@ export function createTelegramChannel(options: TelegramOptions, deps: TelegramDe
         return;
       }
     }
+  }
+
+  /** An update shaped unlike any Telegram documents is ignored (and logged), never retried. */
+  function mapSafely(update: Update): ReturnType<typeof mapTelegramUpdate> {
+    try {
+      return mapTelegramUpdate(update, { maxBytes: options.maxBytes });
+    } catch (error) {
+      log.warn({ err: error, update: update.update_id }, 'malformed Telegram update ignored');
+      return { kind: 'ignored', reason: 'malformed' };
+    }
+  }
+
+  /**
+   * Gives up on an update that cannot be handled: logged whole (nothing is lost),
+   * the customer told to send it again, and Telegram lets the next ones through.
+   */
+  async function setAside(update: Update, error: unknown): Promise<void> {
+    log.error({ err: error, update }, 'Telegram update set aside: it cannot be handled');
+    const chatId = privateChatOf(update);
+    if (chatId === null) return;
+    const locale = localeOf(fromOf(update)?.language_code) ?? options.defaultLocale;
+    await bot.telegram.sendMessage(chatId, TELEGRAM_COPY[locale].notTaken).catch((e: unknown) => log.warn({ err: e, chat: chatId }, 'could not tell the customer'));
   }
 
   /** Answers the button press (the spinner stops) and takes the keyboard off its message, best effort. */
@@ -158,22 +184,15 @@ export function createTelegramChannel(options: TelegramOptions, deps: TelegramDe
 
   async function routes(app: FastifyInstance): Promise<void> {
     if (!options.webhookUrl) return;
-    const path = new URL(options.webhookUrl).pathname;
-    app.post(path, { bodyLimit: 1024 * 1024 }, async (request, reply) => {
-      if (request.headers[WEBHOOK_SECRET_HEADER] !== options.webhookSecret) {
-        throw new HttpError('unauthorized', 'missing or wrong secret token');
-      }
-      const update = request.body as Update | undefined;
-      if (!update || typeof update !== 'object' || typeof update.update_id !== 'number') {
-        throw new HttpError('bad_request', 'not a Telegram update');
-      }
-      if (!receive) throw new HttpError('unavailable', 'the Telegram channel is not started');
-      await ensureBotInfo().catch((error: unknown) => {
-        throw new HttpError('unavailable', `the Telegram Bot API does not answer: ${String(error)}`);
-      });
-      // Answered only once the update is recorded: if this fails, Telegram delivers it again.
-      await bot.handleUpdate(update);
-      return reply.status(200).send({ ok: true });
+    webhookRoute(app, {
+      path: new URL(options.webhookUrl).pathname,
+      secret: options.webhookSecret,
+      logger: log,
+      failures,
+      accepting: () => receive !== null,
+      ready: ensureBotInfo,
+      handle: (u) => bot.handleUpdate(u),
+      setAside,
     });
   }
 
@@ -213,7 +232,10 @@ export function createTelegramChannel(options: TelegramOptions, deps: TelegramDe
         return;
       }
       polling.start((signal) =>
-        pollUpdates({ telegram: bot.telegram, ready: ensureBotInfo, handle: (u) => bot.handleUpdate(u), signal, logger: log, allowedUpdates: [...ALLOWED_UPDATES] }),
+        pollUpdates({
+          telegram: bot.telegram, ready: ensureBotInfo, handle: (u) => bot.handleUpdate(u), failures, setAside, signal, logger: log,
+          allowedUpdates: [...ALLOWED_UPDATES],
+        }),
       );
     },
     async stop() {

@@ -1,9 +1,10 @@
 import type { Locale } from '../../conversation/conversation.types.js';
 
 /** What the bot says outside a conversation, and its command menu (setMyCommands), per language. */
-export const TELEGRAM_COPY: Record<Locale, { privateOnly: string; commands: Array<{ command: string; description: string }> }> = {
+export const TELEGRAM_COPY: Record<Locale, { privateOnly: string; notTaken: string; commands: Array<{ command: string; description: string }> }> = {
   ru: {
     privateOnly: 'Я работаю только в личных сообщениях. Напишите мне в личку, чтобы создать заявку.',
+    notTaken: 'Не удалось принять это сообщение. Пожалуйста, отправьте его ещё раз другими словами или начните заново командой /new.',
     commands: [
       { command: 'new', description: 'Создать новую заявку' },
       { command: 'status', description: 'Статус моих заявок' },
@@ -14,6 +15,7 @@ export const TELEGRAM_COPY: Record<Locale, { privateOnly: string; commands: Arra
   },
   en: {
     privateOnly: 'I only work in private chats. Message me directly to file a request.',
+    notTaken: 'We could not take this message. Please send it again in other words, or start over with /new.',
     commands: [
       { command: 'new', description: 'File a new request' },
       { command: 'status', description: 'Status of my requests' },

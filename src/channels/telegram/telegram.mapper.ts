@@ -40,7 +40,7 @@ export function mapTelegramUpdate(update: Update, opts: MapOptions): MappedUpdat
     externalId: String(m.chat.id),
     channelMessageId: `${m.chat.id}:${m.message_id}`,
     ...identity(m.from),
-    receivedAt: new Date(m.date * 1000),
+    ...(Number.isFinite(m.date) ? { receivedAt: new Date(m.date * 1000) } : {}),
   };
   // Commands arrive as text (`/status@bot SR-1` too): the conversation reads them.
   if ('text' in m) return { kind: 'message', message: { ...base, text: m.text } };
@@ -90,6 +90,19 @@ export function localeOf(code: string | undefined): Locale | null {
   if (lang === 'ru') return 'ru';
   if (lang === 'en') return 'en';
   return null;
+}
+
+/** The private chat an update came from, if it names one (to answer it outside the conversation). */
+export function privateChatOf(update: Update): number | null {
+  const u = update as Partial<Record<'message' | 'callback_query', { chat?: { id?: unknown; type?: unknown }; message?: { chat?: { id?: unknown; type?: unknown } } }>>;
+  const chat = u.message?.chat ?? u.callback_query?.message?.chat;
+  return chat?.type === 'private' && typeof chat.id === 'number' ? chat.id : null;
+}
+
+/** Who sent an update, if it says. */
+export function fromOf(update: Update): User | undefined {
+  const u = update as Partial<Record<'message' | 'callback_query', { from?: User }>>;
+  return u.message?.from ?? u.callback_query?.from;
 }
 
 /** One Bot API call of a planned delivery. */

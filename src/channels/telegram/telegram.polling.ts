@@ -1,14 +1,8 @@
 import type { Logger } from 'pino';
-import { TelegramError, type Telegram } from 'telegraf';
+import type { Telegram } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import { GatewayError } from '../../gateway/gateway.errors.js';
+import type { UpdateFailures } from './telegram.failures.js';
 
-/**
- * An update the gateway refuses as malformed, or whose file Telegram will not
- * give, is skipped after this many attempts, so one bad update cannot stop the
- * bot. Anything else (the database or the network down) is retried until it works.
- */
-const MAX_POISON_ATTEMPTS = 5;
 const POLL_TIMEOUT_S = 25;
 
 export interface PollingDeps {
@@ -16,10 +10,14 @@ export interface PollingDeps {
   /** Resolves once the bot can handle updates (its getMe is known); retried with backoff. */
   ready: () => Promise<void>;
   handle: (update: Update) => Promise<void>;
+  /** Decides, for an update that failed, whether to try it again or set it aside. */
+  failures: UpdateFailures;
+  /** Confirms nothing by itself: logs the update, tells the customer; never rejects. */
+  setAside: (update: Update, error: unknown) => Promise<void>;
   signal: AbortSignal;
   logger: Logger;
   allowedUpdates: string[];
-  /** Waits between failed attempts; tests shorten it. */
+  /** Waits after getUpdates failed n times in a row; tests shorten it. */
   backoffMs?: (failures: number) => number;
 }
 
@@ -27,13 +25,13 @@ export interface PollingDeps {
  * Long polling with getUpdates (https://core.telegram.org/bots/api#getupdates).
  * An update is confirmed (the next offset) only after it was handled, that is
  * recorded by the gateway: if the process dies first, Telegram sends it again.
- * A failing update is retried with backoff, then skipped and logged. Runs
- * until `signal` aborts.
+ * A failing update is retried as UpdateFailures decides: through an outage for
+ * as long as it lasts, otherwise a few times, then set aside so the updates
+ * behind it go on. Runs until `signal` aborts; never rejects.
  */
 export async function pollUpdates(deps: PollingDeps): Promise<void> {
   const { telegram, signal, logger } = deps;
   const backoff = deps.backoffMs ?? ((n: number) => Math.min(30_000, 500 * 2 ** n));
-  const attempts = new Map<number, number>();
   let offset = 0;
   let failures = 0;
   // A webhook left from webhook mode would make getUpdates fail with 409.
@@ -56,29 +54,31 @@ export async function pollUpdates(deps: PollingDeps): Promise<void> {
     }
     for (const update of updates) {
       if (signal.aborted) break;
-      try {
-        await deps.handle(update);
-      } catch (error) {
-        const n = (attempts.get(update.update_id) ?? 0) + 1;
-        attempts.set(update.update_id, n);
-        if (!isPoison(error) || n < MAX_POISON_ATTEMPTS) {
-          logger.warn({ err: error, update: update.update_id, attempt: n }, 'update not handled: will get it again');
-          await sleep(backoff(n), signal);
-          break; // offset stays: getUpdates returns this update again
-        }
-        logger.error({ err: error, update: update.update_id }, 'update skipped: it cannot be handled');
-      }
-      attempts.delete(update.update_id);
+      if (!(await handleOne(deps, update))) break; // offset stays: getUpdates returns this update again
       offset = update.update_id + 1;
     }
   }
   logger.info('Telegram long polling stopped');
 }
 
-/** An error that retrying cannot cure: a malformed message, or a file Telegram refuses to give (4xx). */
-function isPoison(error: unknown): boolean {
-  if (error instanceof GatewayError) return error.code === 'invalid_message' || error.code === 'invalid_attachment';
-  return error instanceof TelegramError && error.code >= 400 && error.code < 500 && error.code !== 429;
+/** Handles one update; false when it must be fetched and tried again. */
+async function handleOne(deps: PollingDeps, update: Update): Promise<boolean> {
+  try {
+    await deps.handle(update);
+    deps.failures.forget(update.update_id);
+    return true;
+  } catch (error) {
+    const verdict = deps.failures.judge(update.update_id, error);
+    if (verdict.action === 'set_aside') {
+      await deps.setAside(update, error);
+      return true;
+    }
+    const log = { err: error, update: update.update_id, attempt: verdict.attempt, retryInMs: verdict.delayMs };
+    if (verdict.outage) deps.logger.warn(log, 'update not handled: the gateway cannot store it now; waiting');
+    else deps.logger.warn(log, 'update not handled: will get it again');
+    await sleep(verdict.delayMs, deps.signal);
+    return false;
+  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
