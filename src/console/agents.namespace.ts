@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
+import { requestedHost, type TrustFn } from '../http/client-address.js';
 import type { AgentClientEvents, AgentServerEvents } from './console.api.js';
 import { toAgentView } from './console.views.js';
 import { readCookie, SESSION_COOKIE, type Authenticated, type SessionService } from './sessions.js';
@@ -28,6 +29,8 @@ const TYPING_PER_SECOND = 5;
 
 export interface AgentsNamespaceDeps {
   sessions: SessionService;
+  /** TRUST_PROXY as a function (compileTrust): X-Forwarded-Host counts only from a trusted proxy. */
+  trust: TrustFn;
   clock: () => Date;
   logger: Logger;
   onTyping: (socket: AgentSocket, requestNumber: string, typing: boolean) => Promise<void>;
@@ -36,7 +39,7 @@ export interface AgentsNamespaceDeps {
 export function createAgentsNamespace(io: Server, deps: AgentsNamespaceDeps): AgentsNamespace {
   const nsp = io.of(AGENTS_NAMESPACE) as unknown as AgentsNamespace;
   nsp.use((socket, next) => {
-    authenticateSocket(socket, deps.sessions)
+    authenticateSocket(socket, deps.sessions, deps.trust)
       .then((auth) => {
         if (!auth) return next(new Error('unauthorized'));
         socket.data = auth;
@@ -93,16 +96,17 @@ export async function recheckSockets(nsp: AgentsNamespace, deps: Pick<AgentsName
 
 /**
  * A bearer token in `auth.token`, or the session cookie, which is only taken
- * from the gateway's own pages: the handshake's Origin must name its Host.
+ * from the gateway's own pages: the handshake's Origin must name the host the
+ * client asked for. Behind a proxy that rewrites Host, that is X-Forwarded-Host,
+ * believed only from a proxy TRUST_PROXY trusts, as fastify does for HTTP
+ * requests: from anyone else it is just another header the client chose.
  */
-async function authenticateSocket(socket: AgentSocket, sessions: SessionService): Promise<Authenticated | null> {
+async function authenticateSocket(socket: AgentSocket, sessions: SessionService, trust: TrustFn): Promise<Authenticated | null> {
   const { auth, headers } = socket.handshake;
   const token = typeof auth?.token === 'string' ? auth.token : null;
   if (token) return sessions.resolve(token, 'bearer');
   const cookie = readCookie(headers.cookie, SESSION_COOKIE);
-  // Behind a proxy that rewrites Host, X-Forwarded-Host names the page's host (a cross-site page cannot set it on a WebSocket).
-  const forwarded = typeof headers['x-forwarded-host'] === 'string' ? headers['x-forwarded-host'].split(',')[0]?.trim() : undefined;
-  if (!cookie || !(sameOrigin(headers.origin, headers.host) || sameOrigin(headers.origin, forwarded))) return null;
+  if (!cookie || !sameOrigin(headers.origin, requestedHost(socket.request, trust))) return null;
   return sessions.resolve(cookie, 'cookie');
 }
 

@@ -4,6 +4,7 @@
  * errors to the HTTP error catalogue.
  */
 import type {} from '@fastify/cookie';
+import type { FastifyHelmetRouteOptions } from '@fastify/helmet';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../gateway/gateway.errors.js';
 import { handleError, HttpError } from '../http/errors.js';
@@ -19,6 +20,11 @@ declare module 'fastify' {
     public?: boolean;
     /** Admins only. */
     admin?: boolean;
+    /**
+     * @fastify/helmet's options for the route, where its onRoute hook keeps them;
+     * set directly on routes a plugin declares (Swagger UI's).
+     */
+    helmet?: FastifyHelmetRouteOptions['helmet'];
   }
 }
 
@@ -66,8 +72,10 @@ function toHttpError(error: Error): HttpError | null {
       case 'invalid_attachment':
         return new HttpError('unprocessable', error.message, { cause: error });
       case 'shutting_down':
+        return new HttpError('unavailable', 'the gateway is shutting down; try again shortly', { cause: error });
       case 'unavailable':
-        return new HttpError('unavailable', error.message, { cause: error });
+        // The store's message quotes the driver (a host and port, SQLSTATE text): logged with the cause, never sent.
+        return new HttpError('unavailable', 'the database is unavailable; try again shortly', { cause: error });
     }
   }
   return null;

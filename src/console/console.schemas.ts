@@ -119,6 +119,31 @@ export const channelStatusViewSchema = z
   })
   .meta({ id: 'ChannelStatus' });
 
+export const systemStatusSchema = z
+  .object({
+    ready: z.boolean().describe('What GET /ready answers: every check ok and the instance accepting traffic.'),
+    accepting: z.boolean().describe('false once this instance began shutting down.'),
+    checks: z.array(
+      z.object({
+        name: z.string().describe('`database`, `redis` (when REDIS_URL is set).'),
+        ok: z.boolean(),
+        error: z.string().nullable().describe('Why it fails, as the driver says it (hosts, ports, SQL): for operators only.'),
+        since: isoDate.describe('Since when it has had this result, as this instance has seen.'),
+      }),
+    ),
+    channels: z.array(
+      z.object({
+        channel: z.string(),
+        state: z.string(),
+        reason: z.string().nullable(),
+        since: isoDate.nullable(),
+        flags: z.record(z.string(), z.boolean()).describe('Yes/no facts, e.g. WhatsApp `runsClient`: this instance drives the client.'),
+      }),
+    ),
+    outbox: z.record(z.string(), z.number().int()).nullable().describe('Outbox rows by status (`pending`, `sent`, `failed`); null while the database does not answer.'),
+  })
+  .meta({ id: 'SystemStatus' });
+
 export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).meta({ id: 'Error' });
 
 /** The error answers every authenticated route may give. */

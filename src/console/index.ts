@@ -17,6 +17,8 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { GatewayEvents } from '../gateway/gateway-events.js';
+import { compileTrust } from '../http/client-address.js';
+import type { Readiness } from '../http/routes/health.routes.js';
 import type { AttachmentService } from '../requests/attachments.js';
 import type { RequestStore } from '../requests/request-store.port.js';
 import { createPrismaAgentStore, type AgentStore } from './agent-store.js';
@@ -33,6 +35,7 @@ import { LoginLimiter } from './login-limiter.js';
 import { AgentRelay } from './relay.js';
 import { requestsRoutes } from './requests.routes.js';
 import { SessionService } from './sessions.js';
+import { systemRoutes } from './system.routes.js';
 
 export interface ConsoleModuleDeps {
   config: Config;
@@ -46,9 +49,34 @@ export interface ConsoleModuleDeps {
   ports: ReadonlyMap<string, ChannelPort>;
   /** Each reporting channel's connection status, by channel name. */
   channelStatus: () => Promise<Record<string, Record<string, unknown>>>;
+  /**
+   * The instance's readiness, the one `/ready` answers from (createReadiness):
+   * GET /api/system/status shows admins its details. Without it that route
+   * answers 503.
+   */
+  readiness?: Readiness;
   clock: () => Date;
   logger: Logger;
 }
+
+/**
+ * Swagger UI's page: its own scripts (no inline script in this version, see
+ * @fastify/swagger-ui's static/csp.json), data: images, the API it documents,
+ * never framed. Its bundle adds `<style>` elements at run time, hence inline
+ * styles (styles run no code; the page shows nothing but our own API document).
+ */
+const DOCS_CSP = {
+  defaultSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  scriptSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+};
 
 export interface ConsoleModule {
   agents: AgentStore;
@@ -69,6 +97,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
   const queries = new ConsoleQueries(deps.db, deps.store, agents);
   const nsp = createAgentsNamespace(deps.io, {
     sessions,
+    trust: compileTrust(config.trustProxy),
     clock,
     logger,
     onTyping: (socket, number, typing) => relay.agentTyping({ id: socket.data.agent.id, name: socket.data.agent.name }, number, typing),
@@ -115,13 +144,15 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
       });
       api.decorateRequest('auth', null);
       api.addHook('onRoute', (route) => {
-        if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true };
+        if (!route.url.startsWith('/docs')) return;
+        route.config = { ...route.config, public: true, helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } } };
       });
       api.addHook('onRequest', authenticateAgent(sessions));
       await api.register(swaggerUi, { routePrefix: '/docs' });
       await api.register(authRoutes, routeDeps);
       await api.register(requestsRoutes, routeDeps);
       await api.register(agentsRoutes, routeDeps);
+      await api.register(systemRoutes, { readiness: deps.readiness ?? null, store: deps.store, logger });
     });
   }
 

@@ -23,6 +23,9 @@ export const EN: Record<keyof typeof RU, string> = {
   notAnImage: "That's not an image. The screenshot must be a PNG, JPEG, WebP or GIF.",
   fileUnsupported: 'File not accepted: only images can be sent (PNG, JPEG, WebP or GIF).',
   fileTooLarge: 'File not accepted: it is larger than {limitMb} MB. Please make it smaller or send another one.',
+  fileTooManyPixels:
+    'File not accepted: the image is {width}×{height} pixels, which is too large. Images may have up to {maxMegapixels} megapixels ' +
+    'and at most {maxSide} pixels on a side. Please make it smaller or send another one.',
   stepFailed: 'Sorry, we could not process your message because of a fault on our side. It has been saved and support knows about the problem. Please try again a little later.',
   screenshotExpected: "I'm waiting for a screenshot. If you don't have one, press “Skip”.",
   summary: 'Please check your request:\nType: {type}\nSubject: {subject}\nDescription: {description}\nScreenshot: {screenshot}',

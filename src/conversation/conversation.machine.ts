@@ -18,7 +18,7 @@ import {
 import { onStatusChanged, onStatusResult } from './conversation.notices.js';
 import { promptEffects, promptWith, reply } from './conversation.prompts.js';
 import { assertNever, dropIntake, isIntakeStep } from './conversation.state.js';
-import type { ConversationEvent, ConversationState, MessageEvent, RejectedFile, TransitionResult } from './conversation.types.js';
+import type { ConversationEvent, ConversationState, Locale, MessageEvent, RejectedFile, TransitionResult } from './conversation.types.js';
 
 type RequestCreated = Extract<ConversationEvent, { type: 'request_created' }>;
 
@@ -66,15 +66,30 @@ function onStepMessage(state: ConversationState, msg: MessageEvent): TransitionR
 
 /** The gateway refused a file the customer sent: say why, then handle whatever else the message carried. */
 function onRejectedFile(state: ConversationState, msg: MessageEvent, rejected: RejectedFile): TransitionResult {
-  const note =
-    rejected.reason === 'too_large'
-      ? formatText(state.locale, 'fileTooLarge', { limitMb: Math.max(1, Math.floor(rejected.limitBytes / 1048576)) })
-      : formatText(state.locale, 'fileUnsupported');
+  const note = rejectionNote(state.locale, rejected);
   const { rejectedFile: _dropped, ...rest } = msg;
   const hasContent = Boolean(rest.text?.trim()) || rest.choiceId !== undefined || rest.attachment !== undefined;
   if (!hasContent) return { state, effects: [reply(note), ...promptEffects(state)] };
   const result = onMessage(state, rest);
   return { state: result.state, effects: [reply(note), ...result.effects] };
+}
+
+function rejectionNote(locale: Locale, rejected: RejectedFile): string {
+  switch (rejected.reason) {
+    case 'too_large':
+      return formatText(locale, 'fileTooLarge', { limitMb: Math.max(1, Math.floor(rejected.limitBytes / 1048576)) });
+    case 'unsupported_type':
+      return formatText(locale, 'fileUnsupported');
+    case 'too_many_pixels':
+      return formatText(locale, 'fileTooManyPixels', {
+        width: rejected.width,
+        height: rejected.height,
+        maxMegapixels: Number((rejected.maxPixels / 1e6).toFixed(1)),
+        maxSide: rejected.maxSide,
+      });
+    default:
+      return assertNever(rejected);
+  }
 }
 
 function onMessage(state: ConversationState, msg: MessageEvent): TransitionResult {

@@ -100,15 +100,27 @@ export interface MessageEvent {
   /** Set when the channel reports a button press rather than typed text. */
   choiceId?: string;
   attachment?: AttachmentRef;
-  /** A file the customer sent that the gateway refused (not an accepted image type, or too large). */
+  /** A file the customer sent that the gateway refused (not an accepted image type, too large, or too many pixels). */
   rejectedFile?: RejectedFile;
 }
 
-export interface RejectedFile {
-  reason: 'unsupported_type' | 'too_large';
-  /** The size limit in bytes, for the explanation. */
-  limitBytes: number;
-}
+/** Why the gateway refused a file, with what the explanation to the customer names. */
+export type RejectedFile =
+  | {
+      reason: 'unsupported_type' | 'too_large';
+      /** The size limit in bytes, for the explanation. */
+      limitBytes: number;
+    }
+  | {
+      /** An image whose dimensions are over the limits (a pixel flood: small file, huge bitmap). */
+      reason: 'too_many_pixels';
+      width: number;
+      height: number;
+      /** The most pixels an image may have, and the longest side, for the explanation. */
+      maxPixels: number;
+      maxSide: number;
+      limitBytes: number;
+    };
 
 export type ConversationEvent =
   | MessageEvent

@@ -3,7 +3,7 @@
  * an upload, storing it as an image checked by content, and sending one back.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AttachmentService } from '../requests/attachments.js';
+import { ACCEPTED_IMAGE_TYPES, describeDimensions, formatMegapixels, type AttachmentService } from '../requests/attachments.js';
 import type { AttachmentRecord } from '../requests/request.types.js';
 import { HttpError } from './errors.js';
 
@@ -19,7 +19,11 @@ export async function readUploadedFile(request: FastifyRequest, maxBytes: number
   return { data, fileName: file.filename };
 }
 
-/** Stores an uploaded image for a customer, or throws the HTTP error (413, 415) that says why not. */
+/**
+ * Stores an uploaded image for a customer, or throws the HTTP error that says
+ * why not: 413 for a file or an image too large (the widget tells the visitor
+ * "the file is too large" for any 413), 415 for anything but an image.
+ */
 export async function ingestImage(
   attachments: AttachmentService,
   input: { customerId: string; data: Buffer; fileName: string },
@@ -27,6 +31,16 @@ export async function ingestImage(
   const result = await attachments.ingest(input);
   if (result.ok) return result.attachment;
   if (result.reason === 'too_large') throw tooLarge(result.limitBytes);
+  if (result.reason === 'too_many_pixels' && result.dimensions) {
+    const { maxPixels, maxSide } = attachments.imageLimits;
+    throw new HttpError(
+      'payload_too_large',
+      `the image is ${describeDimensions(result.dimensions)}: images may have at most ${formatMegapixels(maxPixels)} megapixels and ${maxSide} pixels on a side`,
+    );
+  }
+  if (result.detectedType && ACCEPTED_IMAGE_TYPES.includes(result.detectedType)) {
+    throw new HttpError('unsupported_media_type', `the file looks like ${result.detectedType} but its dimensions cannot be read`);
+  }
   const seen = result.detectedType ? ` (it looks like ${result.detectedType})` : '';
   throw new HttpError('unsupported_media_type', `only PNG, JPEG, WebP or GIF images are accepted${seen}`);
 }
@@ -34,7 +48,9 @@ export async function ingestImage(
 /**
  * Sends a stored file inline with headers that keep a browser from treating it
  * as anything but its checked type (uploads are checked by content, see
- * src/requests/attachments.ts).
+ * src/requests/attachments.ts). The widget shows web chat images on the
+ * customer's site, another origin: Cross-Origin-Resource-Policy lets it embed
+ * them (the signed link or the agent's session is what guards them).
  */
 export function sendAttachment(reply: FastifyReply, mimeType: string, data: Buffer): FastifyReply {
   return reply
@@ -42,6 +58,7 @@ export function sendAttachment(reply: FastifyReply, mimeType: string, data: Buff
     .header('content-disposition', 'inline')
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('cross-origin-resource-policy', 'cross-origin')
     .header('cache-control', 'private, max-age=3600')
     .send(data);
 }

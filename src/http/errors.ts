@@ -37,9 +37,14 @@ export interface ErrorBody {
   error: { code: string; message: string };
 }
 
-/** Maps anything thrown in a route to the catalogue; unexpected errors are logged once, here. */
+/**
+ * Maps anything thrown in a route to the catalogue; unexpected errors are
+ * logged once, here. A 5xx answer says what failed in words of its own; its
+ * cause (a driver's message naming a host, a port or SQL) goes to the log only.
+ */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof HttpError) {
+    if (error.statusCode >= 500 && error.cause !== undefined) request.log.warn({ err: error.cause, code: error.code }, error.message);
     void reply.status(error.statusCode).send(body(error.code, error.message));
     return;
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { handleError, body } from './errors.js';
@@ -38,6 +39,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     void reply.header('x-request-id', request.id);
   });
   app.setErrorHandler(handleError);
+  await app.register(helmet, SECURITY_HEADERS);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(body('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
   });
@@ -46,6 +48,23 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
 }
+
+/**
+ * Security headers on every answer (@fastify/helmet), with a policy that
+ * allows nothing: right for JSON, errors and files. Pages set their own on
+ * the route (the demo page, the console, the API docs); so do files other
+ * sites embed (`/widget.js`, attachments: Cross-Origin-Resource-Policy).
+ * Not Strict-Transport-Security: HTTPS ends at the proxy in front, which
+ * knows whether every subdomain is HTTPS too.
+ */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"] },
+  },
+  xFrameOptions: { action: 'deny' as const },
+  strictTransportSecurity: false,
+};
 
 /** A hop count as the function fastify's types accept (its runtime takes numbers too: trust the first n hops). */
 function trustProxyOption(trust: boolean | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {

@@ -61,3 +61,47 @@ describe('the /agents namespace and session expiry', () => {
     socket.close();
   });
 });
+
+describe('the /agents origin check behind a proxy', () => {
+  const EVIL = { origin: 'https://evil.example', headers: { 'x-forwarded-host': 'evil.example' } };
+  /** What a proxy that rewrites Host sends on: the page's host in X-Forwarded-Host. */
+  const PROXIED = { origin: 'https://desk.example.com', headers: { 'x-forwarded-host': 'desk.example.com' } };
+  const dirs: Array<Awaited<ReturnType<typeof makeTempDir>>> = [];
+  const apps: App[] = [];
+  const sockets: AgentSocket[] = [];
+
+  const start = async (env: Record<string, string>) => {
+    const dir = await makeTempDir();
+    dirs.push(dir);
+    const app = await startTestApp({ dataDir: dir.dir, channels: [], env: { ...ADMIN_ENV, ...env } });
+    apps.push(app);
+    return app;
+  };
+  const connect = (app: App, cookie: string, opts: { origin: string; headers: Record<string, string> }) => {
+    const socket = new AgentSocket(baseOf(app), { cookie, ...opts });
+    sockets.push(socket);
+    return socket.ready();
+  };
+
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    for (const a of apps) await a.stop();
+    for (const d of dirs) await d.remove();
+  });
+
+  it('refuses a cookie from another origin that names itself in X-Forwarded-Host when no proxy is trusted', async () => {
+    const app = await start({});
+    const { cookie } = await AgentClient.login(baseOf(app));
+    await expect(connect(app, cookie!, EVIL)).rejects.toThrow('unauthorized');
+    await expect(connect(app, cookie!, PROXIED)).rejects.toThrow('unauthorized');
+  });
+
+  it('accepts the console behind a trusted proxy that rewrites Host, and still refuses another origin there', async () => {
+    const app = await start({ TRUST_PROXY: '127.0.0.1' });
+    const { cookie, agentId } = await AgentClient.login(baseOf(app));
+    const socket = await connect(app, cookie!, PROXIED);
+    expect(socket.events('ready')[0]!.agent.id).toBe(agentId);
+    await expect(connect(app, cookie!, { origin: 'https://evil.example', headers: PROXIED.headers })).rejects.toThrow('unauthorized');
+  });
+});
+

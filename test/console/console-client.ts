@@ -66,8 +66,8 @@ export class AgentSocket {
   readonly socket: Socket<AgentServerEvents, AgentClientEvents>;
   readonly received: Received[] = [];
 
-  constructor(base: string, opts: { token?: string; cookie?: string; origin?: string } = {}) {
-    const extraHeaders: Record<string, string> = {};
+  constructor(base: string, opts: { token?: string; cookie?: string; origin?: string; headers?: Record<string, string> } = {}) {
+    const extraHeaders: Record<string, string> = { ...opts.headers };
     if (opts.cookie) extraHeaders.cookie = opts.cookie;
     if (opts.origin) extraHeaders.origin = opts.origin;
     this.socket = io(`${base}/agents`, {

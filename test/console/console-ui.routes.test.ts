@@ -2,11 +2,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_CSP, consoleUiRoutes } from '../../src/console/console-ui.routes.js';
+import { consoleUiRoutes } from '../../src/console/console-ui.routes.js';
 import { buildServer } from '../../src/http/server.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { makeTempDir } from '../support/app.js';
 
+/** The console page's policy, as the server's @fastify/helmet writes it. */
+const CONSOLE_CSP =
+  "default-src 'self';img-src 'self' blob: data:;connect-src 'self' ws: wss:;style-src 'self';script-src 'self';object-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'self'";
 const INDEX = '<!doctype html><title>RelayDesk</title><script src="/console/assets/console-ABCD1234.js" defer></script>';
 
 async function server(consoleDir: string) {
@@ -44,7 +47,8 @@ describe('the console page and its assets', () => {
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.body).toBe(INDEX);
     expect(res.headers['content-security-policy']).toBe(CONSOLE_CSP);
-    expect(CONSOLE_CSP).toContain("default-src 'self'; img-src 'self' blob: data:; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
     expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
@@ -87,7 +91,7 @@ describe('the console page and its assets', () => {
     expect(res.body).not.toContain('outside dist');
   });
 
-  it('answers 503 saying how to build the console when console/dist is missing', async () => {
+  it('answers 503 saying how to build the console when console/dist is missing, without its path', async () => {
     const { dir: empty, remove: removeEmpty } = await makeTempDir('relaydesk-console-ui-empty-');
     const bare = await server(empty);
     try {
@@ -95,6 +99,7 @@ describe('the console page and its assets', () => {
         const res = await bare.inject(url);
         expect(res.statusCode).toBe(503);
         expect(res.json().error).toMatchObject({ code: 'unavailable', message: expect.stringContaining('npm run build:console') });
+        expect(res.body, 'no server path in a public answer').not.toContain('relaydesk-console-ui-empty-');
       }
     } finally {
       await bare.close();

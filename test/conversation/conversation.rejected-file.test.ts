@@ -6,6 +6,7 @@ import { DESCRIPTION, message, stateAt, SUBJECT } from './conversation.fixtures.
 const replies = (effects: { type: string }[]) => effects.filter((e): e is Reply => e.type === 'reply').map((e) => e.text);
 const tooLarge = { reason: 'too_large' as const, limitBytes: 10 * 1024 * 1024 };
 const unsupported = { reason: 'unsupported_type' as const, limitBytes: 10 * 1024 * 1024 };
+const tooManyPixels = { reason: 'too_many_pixels' as const, width: 20_000, height: 20_000, maxPixels: 50_000_000, maxSide: 20_000, limitBytes: 10 * 1024 * 1024 };
 
 describe('a file the gateway refused', () => {
   it.each([
@@ -13,6 +14,8 @@ describe('a file the gateway refused', () => {
     ['en', tooLarge, 'larger than 10 MB'],
     ['ru', unsupported, 'только изображение'],
     ['en', unsupported, 'only images'],
+    ['ru', tooManyPixels, 'изображение 20000×20000 пикселей слишком большое. Можно не больше 50 мегапикселей и не больше 20000 пикселей по каждой стороне'],
+    ['en', tooManyPixels, 'the image is 20000×20000 pixels, which is too large. Images may have up to 50 megapixels and at most 20000 pixels on a side'],
   ] as const)('at the screenshot step (%s, %o) says why and asks again, keeping the draft', (locale, rejectedFile, expected) => {
     const draft = { type: 'incident' as const, subject: SUBJECT, description: DESCRIPTION };
     const state = stateAt('screenshot', { locale, draft });

@@ -63,9 +63,14 @@ export async function startBrowserGateway(opts: Omit<TestAppOptions, 'dataDir'> 
       const context = await browser.newContext({ viewport, locale: 'en-GB', reducedMotion: 'reduce' });
       context.setDefaultTimeout(10_000);
       contexts.push(context);
+      // Pages run under strict policies: anything one blocks (an inline style, a data: image) is a bug. Chromium
+      // logs most violations to the console; the event also reports those inside the widget's shadow root.
+      await context.addInitScript({
+        content:
+          "document.addEventListener('securitypolicyviolation', (e) => console.error('Content Security Policy violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline code') + ' in ' + e.documentURI));",
+      });
       const page = await context.newPage();
       page.on('pageerror', (err) => pageErrors.push(err.message));
-      // The console runs under a strict CSP: anything it blocks (an inline style, a data: image) is a bug.
       page.on('console', (msg) => {
         if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) pageErrors.push(msg.text());
       });
