@@ -8,6 +8,7 @@ import { webchatChannel } from './channels/webchat/index.js';
 import { whatsappChannel } from './channels/whatsapp/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseInUseError } from './db/pglite-lock.js';
+import { installProcessGuards } from './process-guards.js';
 
 async function main(): Promise<void> {
   let config;
@@ -21,8 +22,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
+  const guards = installProcessGuards(logger);
   const channels = [webchatChannel, ...(config.telegram ? [telegramChannel] : []), ...(config.whatsapp ? [whatsappChannel] : [])];
   const app = await createApp(config, { logger, channels });
+  guards.countIn(app.metrics.unhandledRejections);
   // Handlers go in before start: a signal during start-up stops the app once it has started.
   let started: Promise<unknown> = Promise.resolve();
   let stopping = false;

@@ -30,6 +30,8 @@ export class LeaderLease {
   private stopped = true;
   private leading: { controller: AbortController; done: Promise<void>; renew: NodeJS.Timeout | null } | null = null;
   private retry: NodeJS.Timeout | null = null;
+  /** When the lease was last taken or renewed (ms). */
+  private renewedAt = 0;
 
   constructor(private readonly opts: LeaderLeaseOptions) {
     this.key = `relaydesk:leader:${opts.name}`;
@@ -43,7 +45,19 @@ export class LeaderLease {
   /** Runs `lead` whenever this instance holds the lease, until stop(). `lead` should return once its signal aborts. */
   start(lead: LeadFn): void {
     this.stopped = false;
-    void this.tryLead(lead);
+    this.standLater(lead, 0);
+  }
+
+  /** Stands for the lease after `ms`; a failure of the attempt is logged and the next one scheduled. */
+  private standLater(lead: LeadFn, ms: number): void {
+    if (this.stopped) return;
+    this.retry = setTimeout(() => {
+      this.tryLead(lead).catch((error: unknown) => {
+        this.opts.logger.warn({ err: error, lease: this.opts.name }, 'could not stand for the lease; trying again');
+        this.standLater(lead, this.leaseMs / 3);
+      });
+    }, ms);
+    this.retry.unref();
   }
 
   async stop(): Promise<void> {
@@ -61,31 +75,34 @@ export class LeaderLease {
       if (won && redis) await redis.eval(RELEASE, 1, this.key, this.token).catch(() => undefined);
       return;
     }
-    if (!won) {
-      this.retry = setTimeout(() => void this.tryLead(lead), this.leaseMs / 3);
-      this.retry.unref();
-      return;
-    }
+    if (!won) return this.standLater(lead, this.leaseMs / 3);
     logger.info({ lease: this.opts.name }, 'this instance leads');
     const controller = new AbortController();
+    this.renewedAt = Date.now();
     const renew = redis ? setInterval(() => void this.renew(controller), this.leaseMs / 3) : null;
     renew?.unref();
     const done = lead(controller.signal).catch((error: unknown) => logger.error({ err: error, lease: this.opts.name }, 'led task failed'));
-    void done.then(async () => {
+    void done
+      .then(async () => {
         if (this.leading?.controller !== controller) return;
         await this.resign();
-        if (!this.stopped) {
-          // The task ended by itself (lost its connection…): stand again after a pause.
-          this.retry = setTimeout(() => void this.tryLead(lead), Math.min(5_000, this.leaseMs / 3));
-          this.retry.unref();
-        }
-      });
+        // The task ended by itself (lost its connection…): stand again after a pause.
+        this.standLater(lead, Math.min(5_000, this.leaseMs / 3));
+      })
+      .catch((error: unknown) => logger.error({ err: error, lease: this.opts.name }, 'could not hand the lease back'));
     this.leading = { controller, done, renew };
   }
 
+  /**
+   * Keeps the lease. Redis answering "not yours" ends the lead at once; Redis not
+   * answering (an outage) does only once the lease may have lapsed, since until
+   * then no other instance can have taken it.
+   */
   private async renew(controller: AbortController): Promise<void> {
-    const kept = await this.opts.redis?.eval(RENEW, 1, this.key, this.token, String(this.leaseMs)).catch(() => 0);
+    const kept = await this.opts.redis?.eval(RENEW, 1, this.key, this.token, String(this.leaseMs)).catch(() => 'unanswered' as const);
+    if (kept === 1) this.renewedAt = Date.now();
     if (kept === 1 || controller.signal.aborted) return;
+    if (kept === 'unanswered' && Date.now() - this.renewedAt < this.leaseMs * 0.9) return;
     this.opts.logger.warn({ lease: this.opts.name }, 'lost the lease: stopping the led task');
     controller.abort();
   }

@@ -16,6 +16,8 @@ export interface Metrics {
   transitionSeconds: Histogram<'channel'>;
   stepSeconds: Histogram<'channel'>;
   outboxRows: Gauge<'status'>;
+  /** Promise rejections nothing caught (process-guards.ts): each one is a bug. */
+  unhandledRejections: Counter;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -46,5 +48,6 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       registers,
     }),
     outboxRows: new Gauge({ name: 'relaydesk_outbox_rows', help: 'Outbox rows by status', labelNames: ['status'], registers }),
+    unhandledRejections: new Counter({ name: 'relaydesk_unhandled_rejections_total', help: 'Promise rejections nothing caught (logged; each is a bug)', registers }),
   };
 }

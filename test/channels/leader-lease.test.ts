@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LeaderLease } from '../../src/channels/leader-lease.js';
 import { haveRedis, redisUrl } from '../support/services.js';
+import { startTcpProxy, targetOf } from '../support/tcp-proxy.js';
 
 const logger = pino({ level: 'silent' });
 const until = async (check: () => boolean, timeoutMs = 5000) => {
@@ -102,5 +103,37 @@ describe.skipIf(!haveRedis())('LeaderLease on Redis (needs REDIS_URL)', () => {
     await until(() => running.now === 0, 3000);
     await lease.stop();
     expect(await redis.get(`relaydesk:leader:${name}`)).toBe('usurper'); // never deletes another holder's lease
+  });
+
+  it('keeps leading through a Redis outage shorter than the lease', async () => {
+    const proxy = await startTcpProxy(targetOf(redisUrl!, 6379));
+    const redis = new Redis(proxy.via(redisUrl!), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    redis.on('error', () => undefined);
+    let refused = 0;
+    const evaluate = redis.eval.bind(redis) as (...args: unknown[]) => Promise<unknown>;
+    redis.eval = ((...args: unknown[]) => evaluate(...args).catch((e: unknown) => {
+      refused++;
+      throw e;
+    })) as typeof redis.eval;
+    const name = `test:${Math.random().toString(36).slice(2)}`;
+    const running = { now: 0, max: 0, runs: 0 };
+    const lease = new LeaderLease({ redis, name, leaseMs: 3000, logger });
+    try {
+      lease.start(task(running));
+      await until(() => running.now === 1);
+      await proxy.cut();
+      // Two renewals fail (a third of the lease apart)…
+      await until(() => refused >= 2, 5000);
+      expect(running.now).toBe(1);
+      await proxy.restore();
+      // …and once Redis answers again the lease is renewed, never handed over.
+      await until(() => redis.status === 'ready');
+      expect(running.runs).toBe(1);
+      expect(lease.isLeader).toBe(true);
+    } finally {
+      await lease.stop();
+      redis.disconnect();
+      await proxy.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { GatewayError } from '../../gateway/gateway.errors.js';
 import { ChannelError, type ChannelModule, type InboundMessage, type ReceiveFn } from '../channel.port.js';
 import { LeaderLease } from '../leader-lease.js';
 import { SendPacer } from '../send-pacer.js';
@@ -16,6 +17,8 @@ export interface WhatsappOptions {
   sendGapMs: number;
   /** Waits before reconnecting after a disconnect (doubles up to the maximum). */
   reconnectMs?: { min: number; max: number };
+  /** Wait before handing a message over again after `attempt` failures (tests shorten it). */
+  receiveRetryMs?: (attempt: number, outage: boolean) => number;
 }
 
 export interface WhatsappDeps {
@@ -31,8 +34,14 @@ export interface WhatsappChannel extends ChannelModule {
   status(): Promise<WhatsappStatus & Record<string, unknown>>;
 }
 
-/** A message the gateway could not take (database down) is tried again this many times: WhatsApp does not resend it. */
+/**
+ * WhatsApp does not resend a message the gateway could not take, so it is tried
+ * again here: through an outage of the database or Redis for up to
+ * OUTAGE_PATIENCE_MS, after any other failure RECEIVE_ATTEMPTS times in all; a
+ * message the gateway refuses for good is not tried again.
+ */
 const RECEIVE_ATTEMPTS = 5;
+const OUTAGE_PATIENCE_MS = 10 * 60_000;
 
 /**
  * The WhatsApp channel on whatsapp-web.js. One instance runs the client
@@ -50,6 +59,7 @@ export function createWhatsappChannel(options: WhatsappOptions, deps: WhatsappDe
     maxWaitMs: 5000,
   }, deps.redis);
   const backoff = options.reconnectMs ?? { min: 2000, max: 60_000 };
+  const retryDelay = options.receiveRetryMs ?? ((attempt: number, outage: boolean) => Math.min(outage ? 5000 : 30_000, 500 * 2 ** attempt));
   /** Per chat, the last message being handed over: a chat's messages reach the gateway in order. */
   const chains = new Map<string, Promise<void>>();
   let receive: ReceiveFn | null = null;
@@ -57,7 +67,10 @@ export function createWhatsappChannel(options: WhatsappOptions, deps: WhatsappDe
 
   function onMessage(m: WaMessage): void {
     const previous = chains.get(m.from) ?? Promise.resolve();
-    const next = previous.then(() => handle(m)).catch((error: unknown) => log.error({ err: error, message: m.id._serialized }, 'WhatsApp message lost'));
+    // What the gateway never took is logged whole, so support can still read it.
+    const next = previous.then(() => handle(m)).catch((error: unknown) =>
+      log.error({ err: error, message: m.id._serialized, from: m.from, body: m.body }, 'WhatsApp message not taken'),
+    );
     chains.set(m.from, next);
     void next.then(() => {
       if (chains.get(m.from) === next) chains.delete(m.from);
@@ -72,15 +85,18 @@ export function createWhatsappChannel(options: WhatsappOptions, deps: WhatsappDe
     }
     const message: InboundMessage = { ...mapped.message };
     if (mapped.download) Object.assign(message, await download(m));
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         if (!receive) throw new Error('the WhatsApp channel is stopped');
         await receive(message);
         return;
       } catch (error) {
-        if (attempt >= RECEIVE_ATTEMPTS) throw error;
+        if (error instanceof GatewayError && !error.retryable) throw error;
+        const outage = error instanceof GatewayError && (error.code === 'unavailable' || error.code === 'shutting_down');
+        if (outage ? Date.now() - started > OUTAGE_PATIENCE_MS : attempt >= RECEIVE_ATTEMPTS) throw error;
         log.warn({ err: error, attempt }, 'could not hand a WhatsApp message over: trying again');
-        await sleep(Math.min(30_000, 500 * 2 ** attempt));
+        await sleep(retryDelay(attempt, outage));
       }
     }
   }
