@@ -16,7 +16,7 @@ import type { LockManager, StateStore } from './gateway/state-store.port.js';
 import { createConsole, type ConsoleModule } from './console/index.js';
 import { buildServer } from './http/server.js';
 import { createRealtime } from './http/realtime.js';
-import type { ReadinessCheck } from './http/routes/health.routes.js';
+import { createReadiness, type ReadinessCheck } from './http/routes/health.routes.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createAttachmentService, type AttachmentService } from './requests/attachments.js';
 import { createFsAttachmentStorage } from './requests/fs.attachment-storage.js';
@@ -126,7 +126,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const store = createPrismaRequestStore(db, { requestPrefix: config.requestPrefix });
   const storage = createFsAttachmentStorage(path.join(config.dataDir, 'attachments'));
   const uploadCleaner = new UploadCleaner({ store, storage, clock, logger: logger.child({ component: 'uploads' }), ttlMs: config.uploadOrphanTtlMs });
-  const attachments = createAttachmentService({ store, storage, maxBytes: config.uploadMaxBytes });
+  const attachments = createAttachmentService({ store, storage, maxBytes: config.uploadMaxBytes, imageLimits: { maxPixels: config.uploadMaxPixels } });
   const metrics = createMetrics();
   const events = new GatewayEvents((error, event) => logger.error({ err: error, event }, 'gateway event listener failed'));
   const gateway = new Gateway({
@@ -137,6 +137,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const realtime = createRealtime({
     redis, prefix: config.redisPrefix, logger: logger.child({ component: 'realtime' }),
     trustProxy: config.trustProxy, maxSocketsPerAddress: config.maxSocketsPerAddress,
+    onBroadcastLost: () => metrics.broadcastsLost.inc(),
   });
   const channelContext = { config, store, attachments, logger: logger.child({ component: 'channel' }), clock, redis, io: realtime.io, events };
   const channels = await Promise.all((options.channels ?? []).map((c) => (typeof c === 'function' ? c(channelContext) : c)));
@@ -151,27 +152,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const reporting = channels.filter((c) => c.status);
     return Object.fromEntries(await Promise.all(reporting.map(async (c) => [c.port.name, await c.status!()] as const)));
   };
-  const agentConsole = createConsole({
-    config, db, store, gateway, events, attachments, io: realtime.io, redis, ports, clock, channelStatus,
-    logger: logger.child({ component: 'console' }),
-  });
-
   let accepting = true;
   const checks: ReadinessCheck[] = [{ name: 'database', check: () => store.ping() }];
   if (redis) checks.push({ name: 'redis', check: async () => void (await redis.ping()) });
+  // One readiness for the public /ready and the admins' GET /api/system/status; it logs each check's changes.
+  const readiness = createReadiness({ checks, isAccepting: () => accepting, channels: channelStatus, logger: logger.child({ component: 'readiness' }), clock });
+  const agentConsole = createConsole({
+    config, db, store, gateway, events, attachments, io: realtime.io, redis, ports, clock, channelStatus, readiness,
+    logger: logger.child({ component: 'console' }),
+  });
   const server = await buildServer({
     logger,
     bodyLimit: config.uploadMaxBytes + 64 * 1024,
     trustProxy: config.trustProxy,
     health: {
-      checks,
+      readiness,
       registry: metrics.registry,
-      isAccepting: () => accepting,
-      info: async () => {
-        // The pairing code is for admins in the console, not for a public health endpoint.
-        const states = Object.entries(await channelStatus()).map(([name, { qr: _qr, ...rest }]) => [name, rest] as const);
-        return states.length > 0 ? { channels: Object.fromEntries(states) } : {};
-      },
       beforeScrape: async () => {
         const counts = await store.countOutbox();
         for (const [status, n] of Object.entries(counts) as [string, number][]) metrics.outboxRows.set({ status }, n);

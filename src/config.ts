@@ -28,6 +28,8 @@ export interface Config {
   outboxPollIntervalMs: number;
   shutdownTimeoutMs: number;
   uploadMaxBytes: number;
+  /** Largest image accepted, in pixels (width × height); decoded, a bigger one would flood memory. */
+  uploadMaxPixels: number;
   /** Fastify's `trustProxy`: whether (or which) proxies' X-Forwarded-For to believe for the client address. */
   trustProxy: boolean | number | string[];
   /** Open socket.io connections (web chat and agents) one client address may hold on one instance. */
@@ -272,6 +274,12 @@ const variables = {
     schema: parsed('must be a size between 1KB and 1GB, in bytes or like 512KB, 10MB', (s) =>
       inRange(1024, UNIT_BYTES.gb)(parseBytes(s)),
     ),
+  },
+  UPLOAD_MAX_MEGAPIXELS: {
+    default: '50',
+    description: 'Largest accepted image in megapixels (width × height); larger ones, or over 20000 px on a side, are refused with a message naming both.',
+    example: '100',
+    schema: integer(1, 1000),
   },
   TRUST_PROXY: {
     default: 'false',
@@ -528,6 +536,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxPollIntervalMs: e.OUTBOX_POLL_INTERVAL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    uploadMaxPixels: e.UPLOAD_MAX_MEGAPIXELS * 1_000_000,
     trustProxy: e.TRUST_PROXY,
     maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
     uploadOrphanTtlMs: e.UPLOAD_ORPHAN_TTL,

@@ -71,6 +71,8 @@ function toHttpError(error: Error): HttpError | null {
       case 'invalid_message':
       case 'invalid_attachment':
         return new HttpError('unprocessable', error.message, { cause: error });
+      case 'invalid_input':
+        return new HttpError('unprocessable', 'the data cannot be stored', { cause: error });
       case 'shutting_down':
         return new HttpError('unavailable', 'the gateway is shutting down; try again shortly', { cause: error });
       case 'unavailable':

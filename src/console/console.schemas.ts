@@ -4,6 +4,7 @@
  * console.api.ts are inferred from them.
  */
 import { z } from 'zod';
+import { toStorableText } from '../requests/storable-text.js';
 import { LIMITS } from './console.limits.js';
 
 const REQUEST_TYPES = ['incident', 'mass_incident', 'consultation', 'development_request'] as const;
@@ -16,7 +17,9 @@ export const requestStatusSchema = z.enum(REQUEST_STATUSES);
 export const agentRoleSchema = z.enum(['admin', 'agent']);
 const isoDate = z.string().describe('ISO-8601 date and time');
 /** Text an agent writes: trimmed, not empty. */
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/** Text an agent writes: control characters (NUL first, see storable-text.ts) removed, then trimmed. */
+const storable = () => z.string().overwrite(toStorableText);
+const text = (max: number) => storable().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const agentViewSchema = z
   .object({ id: z.string(), email: z.string(), name: z.string(), role: agentRoleSchema, active: z.boolean(), createdAt: isoDate })
@@ -161,7 +164,7 @@ export const requestQuerySchema = z.object({
   type: listOf(REQUEST_TYPES).optional().describe('Comma-separated types.'),
   channel: z.string().max(40).optional(),
   assignee: z.string().max(64).optional().describe('An agent id, `me` or `none`.'),
-  q: z.string().max(200).optional().describe('Searches number, subject, description and customer name.'),
+  q: storable().max(200).optional().describe('Searches number, subject, description and customer name.'),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
 });
@@ -178,7 +181,7 @@ export const messageBodySchema = z
   .refine((b) => b.text !== undefined || b.attachmentIds.length > 0, { message: 'text must not be empty', path: ['text'] })
   .refine((b) => !b.internal || b.attachmentIds.length === 0, { message: 'internal notes take text only', path: ['attachmentIds'] });
 export const statusBodySchema = z
-  .object({ status: z.enum(['in_progress', 'awaiting_customer', 'solution_provided', 'closed']), comment: z.string().trim().max(LIMITS.text).nullable().default(null) })
+  .object({ status: z.enum(['in_progress', 'awaiting_customer', 'solution_provided', 'closed']), comment: storable().trim().max(LIMITS.text).nullable().default(null) })
   .refine((b) => !['awaiting_customer', 'solution_provided'].includes(b.status) || (b.comment ?? '').length > 0, {
     message: 'comment is required: it is the question or the solution sent to the customer',
     path: ['comment'],

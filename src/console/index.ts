@@ -49,12 +49,8 @@ export interface ConsoleModuleDeps {
   ports: ReadonlyMap<string, ChannelPort>;
   /** Each reporting channel's connection status, by channel name. */
   channelStatus: () => Promise<Record<string, Record<string, unknown>>>;
-  /**
-   * The instance's readiness, the one `/ready` answers from (createReadiness):
-   * GET /api/system/status shows admins its details. Without it that route
-   * answers 503.
-   */
-  readiness?: Readiness;
+  /** The instance's readiness, the one `/ready` answers from (createReadiness): GET /api/system/status shows admins its details. */
+  readiness: Readiness;
   clock: () => Date;
   logger: Logger;
 }
@@ -152,7 +148,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
       await api.register(authRoutes, routeDeps);
       await api.register(requestsRoutes, routeDeps);
       await api.register(agentsRoutes, routeDeps);
-      await api.register(systemRoutes, { readiness: deps.readiness ?? null, store: deps.store, logger });
+      await api.register(systemRoutes, { readiness: deps.readiness, store: deps.store, logger });
     });
   }
 

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { HttpError } from '../http/errors.js';
 import type { Readiness } from '../http/routes/health.routes.js';
 import type { RequestStore } from '../requests/request-store.port.js';
 import { errorResponses as errors, errorSchema, systemStatusSchema } from './console.schemas.js';
 
 export interface SystemRoutesDeps {
-  /** The instance's readiness, the one /ready answers from; null when the app does not provide it. */
-  readiness: Readiness | null;
+  /** The instance's readiness, the one /ready answers from. */
+  readiness: Readiness;
   store: Pick<RequestStore, 'countOutbox'>;
   logger: { warn(obj: object, msg: string): void };
 }
@@ -31,7 +30,6 @@ export async function systemRoutes(app: FastifyInstance, deps: SystemRoutesDeps)
       response: { 200: systemStatusSchema, ...errors, 503: errorSchema },
     },
   }, async () => {
-    if (!deps.readiness) throw new HttpError('unavailable', 'the system status is not wired in this build');
     const [report, outbox] = await Promise.all([
       deps.readiness.report(),
       deps.store.countOutbox().catch((error: unknown) => {

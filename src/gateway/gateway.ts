@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { InboundMessage } from '../channels/channel.port.js';
 import type { ConversationEvent, Locale, RejectedFile } from '../conversation/conversation.types.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { AttachmentService } from '../requests/attachments.js';
+import { toRejectedFile, type AttachmentService } from '../requests/attachments.js';
 import { StoreError, type RecordInboundInput, type RequestStore } from '../requests/request-store.port.js';
 import type { Actor, Customer, RequestRecord, RequestStatus, StoredMessage } from '../requests/request.types.js';
 import { ConversationSteps } from './conversation-steps.js';
@@ -327,8 +327,7 @@ export class Gateway {
       ...(input.file.fileName ? { fileName: input.file.fileName } : {}),
     });
     if (result.ok) return { attachmentId: result.attachment.id };
-    const reason = result.reason === 'too_large' ? 'too_large' : 'unsupported_type';
-    return { rejectedFile: { reason, limitBytes: result.limitBytes } };
+    return { rejectedFile: toRejectedFile(result) };
   }
 }
 

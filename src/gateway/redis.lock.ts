@@ -176,7 +176,7 @@ function createReleaseNotices(redis: Redis, channel: string, log: { error(obj: o
 
   const subscribe = async (): Promise<void> => {
     // Its own connection, with a queue: SUBSCRIBE waits for the connection, and ioredis subscribes again after each reconnection.
-    const client = redis.duplicate({ enableOfflineQueue: true });
+    const client = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true });
     sub = client;
     client.on('error', (err: unknown) => log.error({ err }, 'lock release subscriber error'));
     client.on('message', (_channel: string, key: string) => {

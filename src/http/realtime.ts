@@ -30,6 +30,8 @@ export interface RealtimeOptions {
   trustProxy: TrustProxySetting;
   /** Open connections (engine.io sessions, every namespace) one client address may hold on this instance. */
   maxSocketsPerAddress: number;
+  /** Counts a broadcast Redis did not take (it reached this instance's sockets only). */
+  onBroadcastLost?: () => void;
 }
 
 export function createRealtime(opts: RealtimeOptions): Realtime {
@@ -40,7 +42,7 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
     maxHttpBufferSize: 64 * 1024,
     allowRequest: sockets.allowRequest,
   });
-  const adapterClients = opts.redis ? adapterConnections(opts.redis, opts.logger) : [];
+  const adapterClients = opts.redis ? adapterConnections(opts.redis, opts.logger, opts.onBroadcastLost ?? (() => {})) : [];
   const [pub, sub] = adapterClients;
   if (pub && sub) io.adapter(createAdapter(pub, sub, { key: `${opts.prefix ?? ''}socket.io` }));
   return {
@@ -69,9 +71,11 @@ export function createRealtime(opts: RealtimeOptions): Realtime {
  * Redis as long as it takes (its subscriptions must be made), and ioredis
  * subscribes again after every reconnection.
  */
-function adapterConnections(redis: Redis, logger: Logger): [Redis, Redis] {
-  const pub = redis.duplicate();
-  const sub = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+function adapterConnections(redis: Redis, logger: Logger, onLost: () => void): [Redis, Redis] {
+  // Both queue what they are given until connected: the publisher fails a queued publish after a few
+  // reconnections (nothing waits for it), the subscriber never gives up on its subscriptions.
+  const pub = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true });
+  const sub = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
   for (const [client, role] of [[pub, 'publisher'], [sub, 'subscriber']] as const) {
     client.on('error', (error: unknown) => logger.debug({ err: error, role }, 'socket.io adapter connection error'));
   }
@@ -79,6 +83,7 @@ function adapterConnections(redis: Redis, logger: Logger): [Redis, Redis] {
   const publish = pub.publish.bind(pub) as (channel: string | Buffer, message: string | Buffer) => Promise<number>;
   pub.publish = ((channel: string | Buffer, message: string | Buffer) =>
     publish(channel, message).catch((error: unknown) => {
+      onLost();
       // One line per outage, not per broadcast.
       if (failed++ % 1000 === 0) logger.warn({ err: error, failed }, 'broadcast not sent to other instances: Redis is unreachable');
       return 0;

@@ -18,6 +18,8 @@ export interface Metrics {
   outboxRows: Gauge<'status'>;
   /** Promise rejections nothing caught (process-guards.ts): each one is a bug. */
   unhandledRejections: Counter;
+  /** Broadcasts Redis did not take (an outage): other instances' sockets missed them. */
+  broadcastsLost: Counter;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -48,6 +50,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       registers,
     }),
     outboxRows: new Gauge({ name: 'relaydesk_outbox_rows', help: 'Outbox rows by status', labelNames: ['status'], registers }),
+    broadcastsLost: new Counter({ name: 'relaydesk_broadcasts_lost_total', help: 'socket.io broadcasts Redis did not take (reached this instance only)', registers }),
     unhandledRejections: new Counter({ name: 'relaydesk_unhandled_rejections_total', help: 'Promise rejections nothing caught (logged; each is a bug)', registers }),
   };
 }

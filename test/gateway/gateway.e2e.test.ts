@@ -10,6 +10,7 @@ import { ChannelError } from '../../src/channels/channel.port.js';
 import { startTestApp } from '../support/app.js';
 import { BACKENDS, type Backend } from '../support/backends.js';
 import { TestChannel, transientError } from '../support/test-channel.js';
+import { pngHeader } from '../requests/images.js';
 
 const png = await readFile(new URL('../fixtures/screenshot.png', import.meta.url));
 const disguised = await readFile(new URL('../fixtures/script-disguised.png', import.meta.url));
@@ -110,8 +111,12 @@ for (const backend of BACKENDS) {
       await channel.say(who, { refusedFile: { reason: 'too_large' } });
       const declared = await channel.waitFor(who, 10);
       expect(declared[8]!.message.text).toMatch(/10 МБ/);
+      // A pixel flood: a small file that would decode to 400 megapixels.
+      await channel.say(who, { file: { data: pngHeader(20_000, 20_000), fileName: 'huge.png' } });
+      const flood = await channel.waitFor(who, 12);
+      expect(flood[10]!.message.text).toMatch(/20000×20000/);
       await channel.say(who, { choiceId: 'skip' });
-      const summary = await lastReply(who, 11);
+      const summary = await lastReply(who, 13);
       expect(summary.text).toContain('VPN does not connect');
     });
 

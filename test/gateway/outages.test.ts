@@ -56,9 +56,9 @@ describe.runIf(havePostgres() && haveRedis())('outages of Redis and PostgreSQL',
       // Recorded in PostgreSQL although no conversation lock can be had; its echo's broadcast to other instances fails.
       expect(await v.press('incident')).toMatchObject({ ok: true });
       expect(await v.say('Printer on fire')).toMatchObject({ ok: true });
-      // ioredis gives up on queued commands after maxRetriesPerRequest reconnections: once two
-      // later commands were refused, so were the echo's publishes (the adapter never awaits them).
-      for (let i = 0; i < 2; i++) await expect(app.redis!.ping()).rejects.toThrow();
+      // The echo's broadcast to other instances is given up on after a few reconnections of the
+      // publisher (the adapter never awaits it): counted, never an unhandled rejection.
+      await expect.poll(async () => (await app.metrics.broadcastsLost.get()).values[0]?.value ?? 0).toBeGreaterThan(0);
       expect(await ready()).toBe(503);
     } finally {
       await redis.restore();

@@ -52,4 +52,19 @@ describe('image uploads over HTTP', () => {
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ error: { code: 'payload_too_large', message: FLOOD_MESSAGE } });
   });
+
+  it('takes the limit from UPLOAD_MAX_MEGAPIXELS', async () => {
+    const small = await makeTempDir();
+    const strict = await startTestApp({ dataDir: small.dir, env: { UPLOAD_MAX_MEGAPIXELS: '1' } });
+    const v = await new Visitor(baseOf(strict), { locale: 'en' }).ready();
+    try {
+      const over = await upload(baseOf(strict), v.session!.token, pngHeader(1500, 1000), 'wide.png');
+      expect(over.status).toBe(413);
+      expect(over.body.error?.message).toContain('at most 1 megapixels');
+    } finally {
+      v.close();
+      await strict.stop();
+      await small.remove();
+    }
+  });
 });

@@ -31,7 +31,7 @@ describe('WhatsApp messages the gateway cannot take now', () => {
     const calls: InboundMessage[] = [];
     let taken: () => void = () => {};
     const done = new Promise<void>((resolve) => (taken = resolve));
-    await channel.start(async (message) => {
+    await channel.start!(async (message) => {
       calls.push(message);
       const outcome = script.shift();
       if (outcome) throw outcome;
@@ -39,7 +39,7 @@ describe('WhatsApp messages the gateway cannot take now', () => {
       return { status: 'applied', messageId: String(calls.length), customerId: 'c' };
     });
     stops.push(async () => {
-      await channel.stop();
+      await channel.stop!();
       await fake.shutdown();
       await tmp.remove();
     });
