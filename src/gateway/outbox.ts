@@ -43,6 +43,8 @@ export function defaultBackoff(attempt: number): number {
 export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** Rounds in flight on this worker, the timer's and flush()'s: each ends once its outcomes are recorded. */
+  private readonly rounds = new Set<Promise<number>>();
   private wakeRequested = false;
   private stopped = true;
 
@@ -69,15 +71,24 @@ export class OutboxWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    await Promise.allSettled(this.rounds);
   }
 
-  /** Runs rounds until nothing is due. Exposed for tests and for draining at shutdown. */
+  /**
+   * Runs rounds until nothing is due, and waits for the rounds already in flight
+   * on this worker (the timer's): on return, every delivery this worker claimed
+   * has its outcome recorded. A delivery leased by a round still running is not
+   * claimable, so finding nothing due is not enough. Exposed for tests and for
+   * draining at shutdown.
+   */
   async flush(): Promise<number> {
     let total = 0;
     for (;;) {
       const n = await this.round();
       total += n;
-      if (n === 0) return total;
+      if (n > 0) continue;
+      if (this.rounds.size === 0) return total;
+      await Promise.allSettled(this.rounds);
     }
   }
 
@@ -106,8 +117,15 @@ export class OutboxWorker {
     this.schedule(this.opts.pollIntervalMs);
   }
 
+  /** One round, tracked in `rounds` until its outcomes are recorded. */
+  private round(): Promise<number> {
+    const round: Promise<number> = this.claimAndDeliver().finally(() => this.rounds.delete(round));
+    this.rounds.add(round);
+    return round;
+  }
+
   /** Claims one batch and delivers it. Returns how many deliveries were attempted. */
-  private async round(): Promise<number> {
+  private async claimAndDeliver(): Promise<number> {
     const { store, channels, clock } = this.opts;
     const deliveries = await store.claimDeliveries({
       limit: this.opts.batchSize ?? 32,
