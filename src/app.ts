@@ -146,6 +146,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     store, channels: ports, attachments, events, metrics, logger, clock,
     pollIntervalMs: config.outboxPollIntervalMs,
     maxAttempts: config.outboxMaxAttempts,
+    leaseMs: config.outboxLeaseMs,
   });
   events.on('message_enqueued', () => outbox.wake());
   const channelStatus = async () => {

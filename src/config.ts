@@ -26,6 +26,8 @@ export interface Config {
   requestPrefix: string;
   outboxMaxAttempts: number;
   outboxPollIntervalMs: number;
+  /** How long a claimed delivery stays reserved for the instance sending it; then any instance may send it. */
+  outboxLeaseMs: number;
   shutdownTimeoutMs: number;
   uploadMaxBytes: number;
   /** Largest image accepted, in pixels (width × height); decoded, a bigger one would flood memory. */
@@ -260,6 +262,12 @@ const variables = {
     description: 'How often the outbox is polled for messages due.',
     example: '500ms',
     schema: duration(10, 10 * MINUTE, 'between 10ms and 10m'),
+  },
+  OUTBOX_LEASE: {
+    default: '60s',
+    description: 'How long a delivery an instance claimed stays reserved for it; if that instance dies, another sends it after this long.',
+    example: '30s',
+    schema: duration(1000, 60 * MINUTE, 'between 1s and 60m'),
   },
   SHUTDOWN_TIMEOUT: {
     default: '10s',
@@ -534,6 +542,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestPrefix: e.REQUEST_PREFIX,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     outboxPollIntervalMs: e.OUTBOX_POLL_INTERVAL,
+    outboxLeaseMs: e.OUTBOX_LEASE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     uploadMaxPixels: e.UPLOAD_MAX_MEGAPIXELS * 1_000_000,

@@ -7,6 +7,8 @@ import type {} from '@fastify/cookie';
 import type { FastifyHelmetRouteOptions } from '@fastify/helmet';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../gateway/gateway.errors.js';
+import { isOutage } from '../gateway/outage.js';
+import { toStoreError } from '../requests/prisma.errors.js';
 import { handleError, HttpError } from '../http/errors.js';
 import { StoreError } from '../requests/request-store.port.js';
 import { csrfMatches, CSRF_HEADER, tokenOf, type Authenticated, type SessionService } from './sessions.js';
@@ -57,10 +59,16 @@ export function agentOf(request: FastifyRequest): Authenticated['agent'] {
 
 /** Domain errors as HTTP errors; everything else goes to the server's handler. */
 export function handleConsoleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
-  handleError(toHttpError(error) ?? error, request, reply);
+  // Reads made with Prisma outside the store (sessions, agents) fail with Prisma's errors: classify them alike.
+  const classified = toStoreError(error, 'the request') as Error;
+  handleError(toHttpError(classified) ?? error, request, reply);
 }
 
 function toHttpError(error: Error): HttpError | null {
+  // Redis down under a change (the conversation lock): nothing was written, try again.
+  if (!(error instanceof StoreError || error instanceof GatewayError) && isOutage(error)) {
+    return new HttpError('unavailable', 'a service the gateway needs is unavailable; try again shortly', { cause: error });
+  }
   if (error instanceof StoreError || error instanceof GatewayError) {
     switch (error.code) {
       case 'not_found':

@@ -81,7 +81,8 @@ export class Gateway {
       // Logged once, here, with the cause: channels only pass the code on.
       if (judged !== error) {
         const context = { err: error, channel: message.channel, channelMessage: message.channelMessageId };
-        if (judged.code === 'unavailable') this.deps.logger.warn(context, 'message not taken: a service is unreachable');
+        // The outage itself is logged where it is noticed (readiness, the Redis connection); each message only at debug.
+        if (judged.code === 'unavailable') this.deps.logger.debug(context, 'message not taken: a service is unreachable');
         else this.deps.logger.error(context, `message not taken: ${judged.message}`);
       }
       throw judged;

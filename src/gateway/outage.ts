@@ -11,7 +11,13 @@ import { LockTimeoutError, StateStoreError } from './state-store.port.js';
 export function isOutage(error: unknown): boolean {
   if (error instanceof StoreError) return error.code === 'unavailable';
   if (error instanceof GatewayError) return error.code === 'unavailable' || error.code === 'shutting_down';
-  return error instanceof StateStoreError || error instanceof LockTimeoutError || isRedisConnectionError(error);
+  return error instanceof StateStoreError || error instanceof LockTimeoutError || isRedisConnectionError(error) || isPgConnectionError(error);
+}
+
+/** `pg`'s own failures when PostgreSQL goes away under a query (they carry no SQLSTATE). */
+function isPgConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return /^Connection terminated|^timeout exceeded when trying to connect|^Client has encountered a connection error/.test(error.message);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { AttachmentService } from '../requests/attachments.js';
 import type { RequestStore } from '../requests/request-store.port.js';
 import type { Delivery } from '../requests/request.types.js';
 import type { GatewayEvents } from './gateway-events.js';
+import { isOutage } from './outage.js';
 
 export interface OutboxWorkerOptions {
   store: RequestStore;
@@ -47,6 +48,8 @@ export class OutboxWorker {
   private readonly rounds = new Set<Promise<number>>();
   private wakeRequested = false;
   private stopped = true;
+  /** The last round failed for an outage (logged once until a round succeeds again). */
+  private outage = false;
 
   constructor(private readonly opts: OutboxWorkerOptions) {}
 
@@ -99,6 +102,14 @@ export class OutboxWorker {
     this.timer.unref();
   }
 
+  /** An outage is logged when it begins, not on every poll while it lasts; anything else every time. */
+  private roundFailed(error: unknown): void {
+    if (!isOutage(error)) return this.opts.logger.error({ err: error }, 'outbox round failed');
+    if (this.outage) return;
+    this.outage = true;
+    this.opts.logger.warn({ err: error }, 'outbox paused: a service is unreachable; deliveries wait');
+  }
+
   private async tick(): Promise<void> {
     this.timer = null;
     if (this.running || this.stopped) return;
@@ -109,7 +120,7 @@ export class OutboxWorker {
           while (!this.stopped && (await this.round()) > 0);
         } while (this.wakeRequested && !this.stopped);
       } catch (error) {
-        this.opts.logger.error({ err: error }, 'outbox round failed');
+        this.roundFailed(error);
       }
     })();
     await this.running;
@@ -133,6 +144,10 @@ export class OutboxWorker {
       now: clock(),
       channels: [...channels.values()].filter((p) => p.isAvailable?.() ?? true).map((p) => p.name),
     });
+    if (this.outage) {
+      this.outage = false;
+      this.opts.logger.info('outbox resumed');
+    }
     if (deliveries.length === 0) return 0;
     const sent = await Promise.all(deliveries.map((d) => this.deliver(d)));
     await this.complete(sent.filter((s) => s !== null));

@@ -176,7 +176,8 @@ function createReleaseNotices(redis: Redis, channel: string, log: { error(obj: o
 
   const subscribe = async (): Promise<void> => {
     // Its own connection, with a queue: SUBSCRIBE waits for the connection, and ioredis subscribes again after each reconnection.
-    const client = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true });
+    // No ready check: it would fail once SUBSCRIBE has put the connection in subscriber mode.
+    const client = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, enableReadyCheck: false });
     sub = client;
     client.on('error', (err: unknown) => log.error({ err }, 'lock release subscriber error'));
     client.on('message', (_channel: string, key: string) => {

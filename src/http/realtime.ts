@@ -75,7 +75,8 @@ function adapterConnections(redis: Redis, logger: Logger, onLost: () => void): [
   // Both queue what they are given until connected: the publisher fails a queued publish after a few
   // reconnections (nothing waits for it), the subscriber never gives up on its subscriptions.
   const pub = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true });
-  const sub = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  // No ready check: SUBSCRIBE may be sent while connecting, after which ioredis refuses its own INFO ready check.
+  const sub = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null, enableReadyCheck: false });
   for (const [client, role] of [[pub, 'publisher'], [sub, 'subscriber']] as const) {
     client.on('error', (error: unknown) => logger.debug({ err: error, role }, 'socket.io adapter connection error'));
   }

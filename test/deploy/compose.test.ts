@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES } from '../../src/config.js';
 import { havePostgres, haveRedis } from '../support/services.js';
-import { createTestServices, expectReady, spawnGateway, stopGateway, type GatewayProcess, type TestServices } from './gateway-process.js';
+import { createTestServices, expectAdapterSubscribed, expectReady, spawnGateway, stopGateway, type GatewayProcess, type TestServices } from './gateway-process.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (name: string) => readFile(new URL(name, root), 'utf8');
@@ -106,6 +106,7 @@ describe.skipIf(!(havePostgres() && haveRedis()))('the gateway service of docker
     });
     gateway = spawnGateway(process.execPath, ['--import', 'tsx', 'src/main.ts'], env, root.pathname);
     await expectReady(gateway);
+    await expectAdapterSubscribed(services.redisPrefix);
   }, 120_000);
 });
 

@@ -5,6 +5,7 @@
  * exiting), never on a clock.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { makeTempDir } from '../support/app.js';
 import { createScratchDatabase, redisUrl } from '../support/services.js';
@@ -108,4 +109,17 @@ export async function expectReady(proc: GatewayProcess): Promise<string> {
   const origin = await proc.origin();
   await expect.poll(() => fetch(`${origin}/ready`).then((r) => r.status, () => 0)).toBe(200);
   return origin;
+}
+
+/**
+ * Waits until the gateway's socket.io adapter listens on Redis under `redisPrefix`: without its
+ * subscriptions an instance silently misses every other instance's broadcasts.
+ */
+export async function expectAdapterSubscribed(redisPrefix: string): Promise<void> {
+  const admin = new Redis(redisUrl!);
+  try {
+    await expect.poll(async () => (await admin.pubsub('CHANNELS', `${redisPrefix}socket.io*`)).length).toBeGreaterThan(0);
+  } finally {
+    admin.disconnect();
+  }
 }

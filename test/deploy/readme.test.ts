@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { havePostgres, haveRedis } from '../support/services.js';
-import { createTestServices, expectReady, spawnGateway, stopGateway, type GatewayProcess, type TestServices } from './gateway-process.js';
+import { createTestServices, expectAdapterSubscribed, expectReady, spawnGateway, stopGateway, type GatewayProcess, type TestServices } from './gateway-process.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -56,5 +56,6 @@ describe.skipIf(!(havePostgres() && haveRedis()))('README: Running against Postg
       root.pathname,
     );
     await expectReady(gateway);
+    await expectAdapterSubscribed(services.redisPrefix);
   }, 120_000);
 });
