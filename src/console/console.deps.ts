@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ConsoleConfig } from '../config.js';
 import type { Gateway } from '../gateway/gateway.js';
+import type { GatewayEvents } from '../gateway/gateway-events.js';
 import type { AttachmentService } from '../requests/attachments.js';
 import type { RequestStore } from '../requests/request-store.port.js';
 import type { AgentStore } from './agent-store.js';
@@ -18,6 +19,8 @@ export interface ConsoleDeps {
   queries: ConsoleQueries;
   store: RequestStore;
   gateway: Gateway;
+  /** Announces what other parts act on (a customer signed out: the web chat disconnects them). */
+  events: GatewayEvents;
   attachments: AttachmentService;
   relay: AgentRelay;
   /** Each reporting channel's connection status, by channel name. */

@@ -24,6 +24,7 @@ import type { RequestStore } from '../requests/request-store.port.js';
 import { createPrismaAgentStore, type AgentStore } from './agent-store.js';
 import { createAgentsNamespace, recheckSockets, RECHECK_MS } from './agents.namespace.js';
 import { agentsRoutes } from './agents.routes.js';
+import { customersRoutes } from './customers.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { AutoCloser } from './auto-close.js';
 import { ensureFirstAdmin } from './bootstrap.js';
@@ -108,6 +109,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
     queries,
     store: deps.store,
     gateway: deps.gateway,
+    events: deps.events,
     attachments: deps.attachments,
     relay,
     uploadMaxBytes: config.uploadMaxBytes,
@@ -148,6 +150,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
       await api.register(authRoutes, routeDeps);
       await api.register(requestsRoutes, routeDeps);
       await api.register(agentsRoutes, routeDeps);
+      await api.register(customersRoutes, routeDeps);
       await api.register(systemRoutes, { readiness: deps.readiness, store: deps.store, logger });
     });
   }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { RequestRecord, RequestStatus, StatusChangeRecord, StoredMessage } from '../requests/request.types.js';
+import type { Customer, RequestRecord, RequestStatus, StatusChangeRecord, StoredMessage } from '../requests/request.types.js';
 
 /** What the gateway announces after a step commits; the agent relay listens. */
 export interface GatewayEventMap {
@@ -11,6 +11,8 @@ export interface GatewayEventMap {
   delivered: { message: StoredMessage };
   /** A customer started or stopped typing, where the channel reports it. */
   customer_typing: { customerId: string; typing: boolean };
+  /** Support signed a customer out of their channel's sessions (web chat tokens revoked). */
+  customer_signed_out: { customer: Customer };
   /** A channel's connection changed (WhatsApp waiting for a scan, ready, disconnected…). */
   channel_status: { channel: string; status: Record<string, unknown> };
 }

@@ -21,7 +21,7 @@ export async function resolveWebchatSecret(configured: string | null, store: Pic
 /** The web chat channel, configured from the environment. */
 export const webchatChannel: ChannelFactory = async (ctx) => {
   const { config } = ctx;
-  return createWebchatChannel(
+  const channel = createWebchatChannel(
     {
       ...config.webchat,
       secret: await resolveWebchatSecret(config.webchat.secret, ctx.store),
@@ -39,4 +39,8 @@ export const webchatChannel: ChannelFactory = async (ctx) => {
       onVisitorTyping: (customerId, typing) => ctx.events.emit('customer_typing', { customerId, typing }),
     },
   );
+  ctx.events.on('customer_signed_out', ({ customer }) => {
+    if (customer.channel === channel.port.name) channel.signOut(customer.externalId);
+  });
+  return channel;
 };

@@ -60,6 +60,8 @@ type WebchatNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Re
 export interface WebchatChannel extends ChannelModule {
   /** Shows or hides the agent typing indicator for a visitor. */
   setAgentTyping(visitorId: string, typing: boolean): void;
+  /** Disconnects every socket of a visitor, on every instance (their tokens were revoked). */
+  signOut(visitorId: string): void;
 }
 
 export const roomOf = (visitorId: string) => `visitor:${visitorId}`;
@@ -221,6 +223,9 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
       nsp?.local.disconnectSockets(true);
     },
     setAgentTyping,
+    signOut(visitorId) {
+      nsp?.in(roomOf(visitorId)).disconnectSockets(true);
+    },
   };
 }
 

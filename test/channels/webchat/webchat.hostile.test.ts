@@ -12,6 +12,7 @@ import { baseOf, makeTempDir, startTestApp } from '../../support/app.js';
 import { createScratchDatabase, havePostgres, haveRedis, redisUrl } from '../../support/services.js';
 import { startTcpProxy, targetOf, type TcpProxy } from '../../support/tcp-proxy.js';
 import { upload, Visitor } from './webchat-client.js';
+import { ADMIN_ENV, AgentClient } from '../../console/console-client.js';
 
 const png = await readFile(new URL('../../fixtures/screenshot.png', import.meta.url));
 const IDENTITY_SECRET = 'identity-secret-for-tests';
@@ -52,6 +53,7 @@ describe.runIf(havePostgres() && haveRedis())('web chat against hostile input', 
         MAX_SOCKETS_PER_ADDRESS: '4',
         UPLOAD_MAX_BYTES: '1KB',
         WEBCHAT_UNSENT_UPLOADS_MAX: '1KB',
+        ...ADMIN_ENV,
       },
     });
     base = baseOf(app);
@@ -207,6 +209,23 @@ describe.runIf(havePostgres() && haveRedis())('web chat against hostile input', 
       await app.store.revokeVisitorTokens(customer!.id, new Date(Date.now() + 1000));
       await expect(visitor(address, { token: v.session!.token }).ready()).rejects.toMatchObject({ message: 'invalid_token' });
       expect((await upload(base, v.session!.token, png, 'x.png', { 'x-forwarded-for': address })).status).toBe(401);
+    });
+
+    it('lets an admin sign a visitor out everywhere: sockets closed, tokens refused', async () => {
+      const address = newAddress();
+      const v = await visitor(address).ready();
+      expect(await v.say('hi')).toMatchObject({ ok: true });
+      const customer = (await app.store.findCustomer('webchat', v.session!.visitorId))!;
+      const admin = await AgentClient.login(base);
+      const disconnected = new Promise<string>((resolve) => v.socket.once('disconnect', resolve));
+      expect((await admin.post(`/api/customers/${customer.id}/revoke-tokens`)).status).toBe(204);
+      expect(await disconnected).toBe('io server disconnect');
+      await expect(visitor(address, { token: v.session!.token }).ready()).rejects.toMatchObject({ message: 'invalid_token' });
+      // A fresh visitor is welcome; a Telegram customer has no tokens; an unknown one is not found.
+      await visitor(address).ready();
+      const telegram = await app.store.upsertCustomer({ channel: 'telegram', externalId: '4242', locale: 'ru' });
+      expect((await admin.post(`/api/customers/${telegram.id}/revoke-tokens`)).status).toBe(409);
+      expect((await admin.post('/api/customers/01900000-0000-7000-8000-000000000000/revoke-tokens')).status).toBe(404);
     });
 
     it('refuses an old token without an expiry, and a signed-in visitor\'s token without the identity', async () => {
