@@ -10,13 +10,18 @@
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
+// A UTF-16 surrogate without its other half (String.prototype.toWellFormed, written out: the
+// console's own build, which shares these schemas, targets an older library).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /** `text` without control characters (tab and line breaks stay) and with lone surrogates replaced by U+FFFD. */
 export function toStorableText(text: string): string {
-  return text.replace(CONTROL, '').toWellFormed();
+  return text.replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /** Whether an identifier (an id, a name a channel gives) holds a character the store cannot keep as is. */
 export function hasControlCharacters(text: string): boolean {
   CONTROL.lastIndex = 0;
-  return CONTROL.test(text) || !text.isWellFormed();
+  LONE_SURROGATE.lastIndex = 0;
+  return CONTROL.test(text) || LONE_SURROGATE.test(text);
 }
