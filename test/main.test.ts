@@ -3,22 +3,14 @@
  * the embedded default, stopped with SIGTERM.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnGateway, stopGateway, type GatewayProcess } from './deploy/gateway-process.js';
-import { makeTempDir } from './support/app.js';
+import { freePort, makeTempDir } from './support/app.js';
 
 const root = new URL('..', import.meta.url).pathname;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function run(env: Record<string, string>) {
   return spawnGateway(process.execPath, ['--import', 'tsx', 'src/main.ts'], { PATH: process.env.PATH ?? '', ...env }, root);

@@ -52,7 +52,13 @@ async function openPostgres(url: string, opts: OpenDatabaseOptions): Promise<Dat
     connectionTimeoutMillis: 10_000,
   });
   // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the process.
-  pool.on('error', (err) => opts.logger?.error({ err }, 'idle PostgreSQL connection failed'));
+  pool.on('error', (err) => opts.logger?.warn({ err }, 'idle PostgreSQL connection failed'));
+  // A client checked out of the pool (a transaction between two statements, Prisma's own use) has no
+  // listener of the pool's: its connection dying would be an uncaught 'error'. Its next query fails
+  // instead (an outage the caller handles), and the pool drops it when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => opts.logger?.warn({ err }, 'PostgreSQL connection lost while in use'));
+  });
   try {
     const client = await pool.connect();
     try {

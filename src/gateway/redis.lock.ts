@@ -179,7 +179,8 @@ function createReleaseNotices(redis: Redis, channel: string, log: { error(obj: o
     // No ready check: it would fail once SUBSCRIBE has put the connection in subscriber mode.
     const client = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, enableReadyCheck: false });
     sub = client;
-    client.on('error', (err: unknown) => log.error({ err }, 'lock release subscriber error'));
+    // The outage is logged where it is noticed (the main connection): each reconnection failure is not news.
+    client.on('error', () => undefined);
     client.on('message', (_channel: string, key: string) => {
       for (const wake of listeners.get(key) ?? []) wake();
     });

@@ -11,14 +11,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBotApi } from '../fakes/telegram/fake-bot-api.js';
 import { textMessage, user } from '../fakes/telegram/updates.js';
 import { describeExit, spawnGateway, type GatewayProcess } from '../deploy/gateway-process.js';
-import { makeTempDir } from '../support/app.js';
+import { freePort, makeTempDir } from '../support/app.js';
 import { createScratchDatabase, havePostgres, haveRedis, redisUrl } from '../support/services.js';
 import { startTcpProxy, targetOf, type TcpProxy } from '../support/tcp-proxy.js';
 import { ChaosAgent, ChaosVisitor, type ClientStats } from './chaos-clients.js';
@@ -30,13 +29,6 @@ const root = new URL('../..', import.meta.url).pathname;
 const REQUEST_NUMBER = /SR-\d+/;
 mkdirSync(new URL('../artifacts/', import.meta.url), { recursive: true });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Polls `read` until `ok`, recording nothing else; fails after `timeoutMs`. */
 async function waitFor<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { defaultMigrationsDir, MigrationError } from '../../src/db/migrate.js';
 import { createScratchDatabase, havePostgres } from '../support/services.js';
+import { startTcpProxy, targetOf } from '../support/tcp-proxy.js';
 
 async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'relaydesk-db-'));
@@ -58,6 +59,28 @@ describe.skipIf(!havePostgres())('openDatabase with PostgreSQL (needs DATABASE_U
       await db.close();
       await expect(db.prisma.customer.count()).rejects.toThrow();
     } finally {
+      await scratch.drop();
+    }
+  });
+});
+
+describe.runIf(havePostgres())('PostgreSQL going away under a transaction', () => {
+  it('fails the transaction, never the process, when the connection of an open session dies', async () => {
+    const scratch = await createScratchDatabase();
+    const proxy = await startTcpProxy(targetOf(scratch.url, 5432));
+    const db = await openDatabase({ databaseUrl: proxy.via(scratch.url), dataDir: 'memory://' });
+    try {
+      // A session checked out of the pool, between two statements: nothing listens on its connection but the pool's user.
+      const session = await db.sql.begin();
+      await proxy.cut();
+      await expect(session.query('SELECT 1')).rejects.toThrow();
+      await session.rollback().catch(() => undefined);
+      await proxy.restore();
+      // The broken connection was not returned to the pool: the next statements work.
+      await expect.poll(() => db.sql.query('SELECT 1').then(() => true, () => false)).toBe(true);
+    } finally {
+      await db.close();
+      await proxy.close();
       await scratch.drop();
     }
   });

@@ -6,20 +6,13 @@
  * database already migrated with a quiet log: so the gateway is started
  * several times that way.
  */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/app.js';
 import { havePostgres, haveRedis } from '../support/services.js';
 import { createTestServices, expectAdapterSubscribed, spawnGateway, stopGateway, type GatewayProcess, type TestServices } from './gateway-process.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.runIf(havePostgres() && haveRedis())('the socket.io adapter on Redis', () => {
   let services: TestServices;

@@ -3,16 +3,9 @@
  * and a token body. Enough for checks that read headers (file type, size), as
  * a pixel flood is: a small file announcing a huge bitmap.
  */
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
+import { pngChunk } from '../widget/png.js';
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
 
 /** A PNG whose IHDR says width×height (8-bit RGB), with a tiny compressed IDAT. */
 export function pngHeader(width: number, height: number): Buffer {

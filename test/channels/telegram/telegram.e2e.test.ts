@@ -4,12 +4,11 @@
  * mode. A customer files a request with a photo; agents answer through the API.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import type { Message, Update } from 'telegraf/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.js';
 import { telegramChannel } from '../../../src/channels/telegram/index.js';
-import { startTestApp } from '../../support/app.js';
+import { freePort, startTestApp } from '../../support/app.js';
 import { BACKENDS, embeddedBackend, productionBackend, type Backend, type BackendEnv } from '../../support/backends.js';
 import { ADMIN_ENV, AgentClient, baseOf } from '../../console/console-client.js';
 import { FakeBotApi, type AnyMessage } from '../../fakes/telegram/fake-bot-api.js';
@@ -23,14 +22,6 @@ const png = await readFile(new URL('../../fixtures/screenshot.png', import.meta.
  */
 const STARTS_A_GATEWAY_MS = 180_000;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 interface Harness {
   fake: FakeBotApi;

@@ -5,13 +5,12 @@
  * proxy the test cuts), against the fake Bot API.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.js';
 import type { ChannelFactory } from '../../../src/channels/channel.port.js';
 import { createTelegramChannel } from '../../../src/channels/telegram/index.js';
 import { WEBHOOK_SECRET_HEADER } from '../../../src/channels/telegram/telegram.webhook.js';
-import { baseOf, makeTempDir, startTestApp } from '../../support/app.js';
+import { baseOf, freePort, makeTempDir, startTestApp } from '../../support/app.js';
 import { createScratchDatabase, havePostgres, haveRedis, redisUrl } from '../../support/services.js';
 import { startTcpProxy, targetOf, type TcpProxy } from '../../support/tcp-proxy.js';
 import { FakeBotApi } from '../../fakes/telegram/fake-bot-api.js';
@@ -21,13 +20,6 @@ const png = await readFile(new URL('../../fixtures/screenshot.png', import.meta.
 const HOOK_SECRET = 'hook-secret_1';
 const MAX_ATTEMPTS = 3;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Harness {
   app: App;
