@@ -12,6 +12,7 @@ import {
   transition,
 } from '../../src/conversation/index.js';
 import type { ConversationEvent, ConversationState, Draft, Effect, MessageEvent, Step } from '../../src/conversation/index.js';
+import { feedbackButton } from '../../src/conversation/conversation.follow.js';
 import { isValidDescription, isValidSubject } from '../../src/conversation/conversation.text-input.js';
 import { events, start } from './conversation.arbitraries.js';
 import { AT } from './conversation.fixtures.js';
@@ -36,6 +37,8 @@ function dropsDraft(prev: ConversationState, event: ConversationEvent): boolean 
   if (event.type !== 'message' || prev.step.kind === 'creating') return false;
   const command = event.choiceId === undefined ? parseCommand(event.text) : null;
   if (command) return command.kind === 'new' || command.kind === 'start' || (command.kind === 'cancel' && isIntakeStep(prev.step));
+  // A solved / not solved button pressed during an intake answers the solution, whatever its text says.
+  if (isIntakeStep(prev.step) && feedbackButton(prev, event) !== null) return false;
   return prev.step.kind === 'summary' && resolveChoice(summaryChoices(prev.locale), event)?.id === 'cancel';
 }
 
