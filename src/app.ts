@@ -1,10 +1,11 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { ChannelFactory, ChannelModule, ChannelPort } from './channels/channel.port.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { connectRedis } from './db/redis.js';
 import { Gateway } from './gateway/gateway.js';
 import { GatewayEvents } from './gateway/gateway-events.js';
 import { createMemoryLockManager } from './gateway/memory.lock.js';
@@ -58,69 +59,16 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, base: { service: 'relaydesk' } });
 }
 
-/** How long the start waits for Redis to answer before giving up. */
-const REDIS_START_TIMEOUT_MS = 15_000;
-
-/**
- * The shared Redis connection. While Redis cannot be reached a command fails at
- * once (no offline queue), so nothing waits out an outage holding a message:
- * whoever needs Redis has a way round it or retries later (locks: the message is
- * recorded and applied by the retry pass; rate limits: counted in memory).
- */
-async function connectRedis(config: Config, logger: Logger): Promise<Redis> {
-  const redis = new Redis(config.redisUrl!, {
-    maxRetriesPerRequest: 3,
-    enableOfflineQueue: false,
-    // Auto-pipelining sends the commands of many concurrent conversations in one write.
-    enableAutoPipelining: true,
-    keyPrefix: config.redisPrefix,
-    lazyConnect: true,
-  });
-  watchConnection(redis, logger);
-  const started = redis.connect();
-  const timeout = setTimeout(() => redis.disconnect(), REDIS_START_TIMEOUT_MS);
-  try {
-    await started;
-  } catch (cause) {
-    redis.disconnect();
-    throw new Error(`Redis at ${redactUrl(config.redisUrl!)} does not answer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  } finally {
-    clearTimeout(timeout);
-  }
-  return redis;
-}
-
-function redactUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
-/**
- * Logs a Redis outage once when it begins (ioredis reports every failed
- * reconnection) and once when Redis is back; without an `error` listener
- * ioredis would print each failure to stderr.
- */
-function watchConnection(redis: Redis, logger: Logger): void {
-  let down = false;
-  redis.on('error', (error) => {
-    if (down) return logger.debug({ err: error }, 'redis still unreachable');
-    down = true;
-    logger.warn({ err: error }, 'redis connection lost: reconnecting; what needs Redis waits');
-  });
-  redis.on('ready', () => {
-    if (!down) return;
-    down = false;
-    logger.info('redis connection restored');
-  });
-}
-
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
   const clock = options.clock ?? (() => new Date());
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-  // Auto-pipelining sends the commands of many concurrent conversations in one write.
-  const redis = config.redisUrl ? await connectRedis(config, logger.child({ component: 'redis' })) : null;
+  const redis = config.redisUrl
+    ? await connectRedis({ url: config.redisUrl, prefix: config.redisPrefix, logger: logger.child({ component: 'redis' }) }).catch(async (error: unknown) => {
+        await db.close(); // the embedded database's lock goes with it
+        throw error;
+      })
+    : null;
   const states: StateStore = redis ? createRedisStateStore(redis) : createMemoryStateStore();
   const locks: LockManager = redis ? createRedisLockManager(redis) : createMemoryLockManager();
   const store = createPrismaRequestStore(db, { requestPrefix: config.requestPrefix });

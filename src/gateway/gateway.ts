@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { InboundMessage } from '../channels/channel.port.js';
-import type { ConversationEvent, Locale, RejectedFile } from '../conversation/conversation.types.js';
+import type { ConversationEvent, Locale } from '../conversation/conversation.types.js';
 import type { Metrics } from '../observability/metrics.js';
-import { toRejectedFile, type AttachmentService } from '../requests/attachments.js';
-import { StoreError, type RecordInboundInput, type RequestStore } from '../requests/request-store.port.js';
+import type { AttachmentService } from '../requests/attachments.js';
+import { StoreError, type RequestStore } from '../requests/request-store.port.js';
 import type { Actor, Customer, RequestRecord, RequestStatus, StoredMessage } from '../requests/request.types.js';
 import { ConversationSteps } from './conversation-steps.js';
 import { CustomerCache } from './customer-cache.js';
@@ -11,6 +11,7 @@ import { GatewayError } from './gateway.errors.js';
 import { isOutage } from './outage.js';
 import type { GatewayEvents } from './gateway-events.js';
 import { normalizeInbound } from './inbound-validation.js';
+import { toRecord } from './inbound-record.js';
 import { ReceiveFailures } from './receive-failures.js';
 import type { LockManager, StateStore } from './state-store.port.js';
 import { applyEvent } from './step-effects.js';
@@ -109,7 +110,7 @@ export class Gateway {
    * applied by `retryDeferred`.
    */
   private async receiveFrom(customer: Customer, input: InboundMessage): Promise<ReceiveResult> {
-    const record = await this.toRecord(customer, input);
+    const record = await toRecord(customer, input, this.deps);
     let locked = false;
     try {
       return await this.deps.locks.withLock(lockKey(customer.id), async () => {
@@ -129,21 +130,6 @@ export class Gateway {
       this.deferred.add(customer.id);
       return { status: 'deferred', messageId: message.id, customerId: customer.id };
     }
-  }
-
-  private async toRecord(customer: Customer, input: InboundMessage): Promise<RecordInboundInput> {
-    const { attachmentId, rejectedFile } = await this.resolveFile(customer, input);
-    return {
-      customerId: customer.id,
-      channel: input.channel,
-      channelMessageId: input.channelMessageId,
-      ...(input.text !== undefined ? { text: input.text } : {}),
-      ...(input.choiceId || rejectedFile
-        ? { payload: { ...(input.choiceId ? { choiceId: input.choiceId } : {}), ...(rejectedFile ? { rejectedFile } : {}) } }
-        : {}),
-      ...(attachmentId ? { attachmentId } : {}),
-      receivedAt: input.receivedAt ?? this.deps.clock(),
-    };
   }
 
   /** Counts a recorded message; returns the answer for a redelivery of one applied already. */
@@ -306,29 +292,6 @@ export class Gateway {
         return { state, result: { message, request } };
       }),
     );
-  }
-
-  /** Checks and stores a file sent with the message, or verifies an uploaded attachment belongs to the customer. */
-  private async resolveFile(
-    customer: Customer,
-    input: InboundMessage,
-  ): Promise<{ attachmentId?: string; rejectedFile?: RejectedFile }> {
-    if (input.attachmentId) {
-      const attachment = await this.deps.store.getAttachment(input.attachmentId);
-      if (!attachment || attachment.customerId !== customer.id) {
-        throw new GatewayError('invalid_attachment', `attachment ${input.attachmentId} does not belong to this customer`);
-      }
-      return { attachmentId: attachment.id };
-    }
-    if (input.refusedFile) return { rejectedFile: { reason: input.refusedFile.reason, limitBytes: this.deps.attachments.maxBytes } };
-    if (!input.file) return {};
-    const result = await this.deps.attachments.ingest({
-      customerId: customer.id,
-      data: input.file.data,
-      ...(input.file.fileName ? { fileName: input.file.fileName } : {}),
-    });
-    if (result.ok) return { attachmentId: result.attachment.id };
-    return { rejectedFile: toRejectedFile(result) };
   }
 }
 

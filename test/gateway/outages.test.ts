@@ -5,6 +5,8 @@
  * run), answer /ready with 503 while a service is gone, and carry on by itself
  * when it returns.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { baseOf, makeTempDir, startTestApp } from '../support/app.js';
@@ -90,5 +92,17 @@ describe.runIf(havePostgres() && haveRedis())('outages of Redis and PostgreSQL',
     await v.waitForBot(2, 20_000);
     expect(await v.say('A question about invoices')).toMatchObject({ ok: true });
     await v.waitForBot(3);
+  });
+});
+
+describe('a start without Redis', () => {
+  it('fails with a clear error and lets go of the embedded database', async () => {
+    const tmp = await makeTempDir();
+    try {
+      await expect(startTestApp({ dataDir: tmp.dir, redisUrl: 'redis://127.0.0.1:1' })).rejects.toThrow(/Redis at redis:\/\/127\.0\.0\.1:1\/? does not answer/);
+      expect(existsSync(path.join(tmp.dir, 'pglite.pid'))).toBe(false);
+    } finally {
+      await tmp.remove();
+    }
   });
 });
