@@ -1,6 +1,7 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { ReceiveFn } from '../channel.port.js';
 import { GatewayError } from '../../gateway/gateway.errors.js';
+import { toStorableText } from '../../requests/storable-text.js';
 import type { WebchatDeps, WebchatLimits } from './webchat.adapter.js';
 import type { VisitorSession } from './webchat.handshake.js';
 import { mapClientMessage, type LinkFor } from './webchat.mapper.js';
@@ -60,7 +61,9 @@ async function takeBoth(ctx: MessageContext, session: VisitorSession): Promise<n
 
 /** Shows the visitor's message in their other tabs; best effort (the history has it anyway). */
 async function echo(ctx: MessageContext, session: VisitorSession, data: ClientMessage, id: string, at: Date): Promise<void> {
-  const message: ServerMessage = { id, from: 'customer', text: data.text ?? null, at: at.toISOString(), clientId: data.clientId };
+  // The text as stored (the gateway removed control characters), as a reload would show it.
+  const text = data.text === undefined ? null : toStorableText(data.text);
+  const message: ServerMessage = { id, from: 'customer', text, at: at.toISOString(), clientId: data.clientId };
   if (data.attachmentId) {
     const attachment = await ctx.deps.store.getAttachment(data.attachmentId).catch(() => null);
     if (attachment) {

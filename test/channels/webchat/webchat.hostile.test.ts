@@ -181,6 +181,8 @@ describe.runIf(havePostgres() && haveRedis())('web chat against hostile input', 
     expect(sent).toMatchObject({ ok: true });
     const stored = await app.db.prisma.message.findUnique({ where: { id: BigInt(sent.id!) } });
     expect(stored?.text).toBe('Hello there\ttab\nline');
+    // The echo to the visitor's tabs shows it as stored.
+    await expect.poll(() => v.messages.find((m) => m.id === sent.id)?.text).toBe('Hello there\ttab\nline');
     await v.waitForBot(1);
     expect(await v.say('and\u0000 on')).toMatchObject({ ok: true });
     await v.waitForBot(2);
