@@ -3,6 +3,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import { GatewayError } from '../gateway/gateway.errors.js';
 import type { RequestStore } from '../requests/request-store.port.js';
 import { StoreError } from '../requests/request-store.port.js';
+import { PeriodicJob } from '../periodic-job.js';
 
 const BATCH = 50;
 
@@ -13,32 +14,26 @@ const BATCH = 50;
  * refused by the status graph and skipped.
  */
 export class AutoCloser {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly job: PeriodicJob<number>;
 
   constructor(
     private readonly deps: { store: RequestStore; gateway: Gateway; clock: () => Date; logger: Logger; afterMs: number },
-  ) {}
+  ) {
+    this.job = new PeriodicJob(() => this.closeDue(), (e: unknown) => this.deps.logger.error({ err: e }, 'auto-close failed'));
+  }
 
   /** Checks every min(AUTO_CLOSE_AFTER / 10, 5 min). */
   start(): void {
-    const every = Math.max(1000, Math.min(this.deps.afterMs / 10, 5 * 60_000));
-    this.timer = setInterval(() => void this.runOnce().catch((e: unknown) => this.deps.logger.error({ err: e }, 'auto-close failed')), every);
-    this.timer.unref();
+    this.job.start(Math.max(1000, Math.min(this.deps.afterMs / 10, 5 * 60_000)));
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Closes what is due now; returns how many requests it closed. */
-  async runOnce(): Promise<number> {
-    this.running ??= this.closeDue().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+  runOnce(): Promise<number> {
+    return this.job.runOnce();
   }
 
   private async closeDue(): Promise<number> {

@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { PrunableStorage } from './attachment-storage.port.js';
+import { PeriodicJob } from '../periodic-job.js';
 import type { RequestStore } from './request-store.port.js';
 
 const BATCH = 200;
@@ -20,32 +21,24 @@ export interface UploadCleanerDeps {
 }
 
 export class UploadCleaner {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private readonly job: PeriodicJob<number>;
 
-  constructor(private readonly deps: UploadCleanerDeps) {}
+  constructor(private readonly deps: UploadCleanerDeps) {
+    this.job = new PeriodicJob(() => this.cleanDue(), (error: unknown) => this.deps.logger.warn({ err: error }, 'unsent uploads not cleaned up; trying again later'));
+  }
 
   /** Runs every min(TTL / 4, 1 h), and once now. */
   start(): void {
-    const every = Math.max(15_000, Math.min(this.deps.ttlMs / 4, 3_600_000));
-    const tick = () => void this.runOnce().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'unsent uploads not cleaned up; trying again later'));
-    this.timer = setInterval(tick, every);
-    this.timer.unref();
-    tick();
+    this.job.start(Math.max(15_000, Math.min(this.deps.ttlMs / 4, 3_600_000)), { now: true });
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Deletes what is due now; returns how many uploads it deleted. A pass already running is joined. */
   runOnce(): Promise<number> {
-    this.running ??= this.cleanDue().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.job.runOnce();
   }
 
   private async cleanDue(): Promise<number> {
