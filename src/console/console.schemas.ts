@@ -41,6 +41,8 @@ export const customerViewSchema = z
     id: z.string(),
     channel: z.string(),
     displayName: z.string().nullable(),
+    email: z.string().nullable().describe('Given by the customer (the web chat pre-chat step), validated.'),
+    phone: z.string().nullable().describe('Given by the customer, validated (digits with an optional leading +).'),
     locale: z.enum(['ru', 'en']),
     reachable: z.boolean().describe('false once the channel said the customer cannot be reached (e.g. blocked the bot).'),
   })

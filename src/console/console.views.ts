@@ -32,6 +32,8 @@ export function toCustomerView(customer: Customer): CustomerView {
     id: customer.id,
     channel: customer.channel,
     displayName: customer.displayName,
+    email: customer.email,
+    phone: customer.phone,
     locale: customer.locale,
     reachable: customer.reachable,
   };

@@ -17,6 +17,9 @@ export interface Customer {
   channel: string;
   externalId: string;
   displayName: string | null;
+  /** Contact details the customer gave (validated), if any. */
+  email: string | null;
+  phone: string | null;
   locale: Locale;
   reachable: boolean;
 }

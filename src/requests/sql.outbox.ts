@@ -95,7 +95,7 @@ const CLAIM = sqlStatement('relaydesk_claim', `
   )
   SELECT leased.id::text AS "outboxId", leased.attempts, ${messageColumns('m')},
          c.channel AS "customerChannel", c.external_id AS "externalId", c.display_name AS "displayName",
-         c.locale, c.reachable
+         c.email, c.phone, c.locale, c.reachable
   FROM leased JOIN message m ON m.id = leased.message_id JOIN customer c ON c.id = m.customer_id
   ORDER BY leased.id`);
 

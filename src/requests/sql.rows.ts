@@ -37,7 +37,7 @@ export const REQUEST_COLUMNS = `id, seq, number, type, subject, description, sta
 /** The customer columns, of table alias `alias` when given. */
 export function customerColumns(alias?: string): string {
   const a = alias ? `${alias}.` : '';
-  return `${a}id, ${a}channel, ${a}external_id AS "externalId", ${a}display_name AS "displayName", ${a}locale, ${a}reachable`;
+  return `${a}id, ${a}channel, ${a}external_id AS "externalId", ${a}display_name AS "displayName", ${a}email, ${a}phone, ${a}locale, ${a}reachable`;
 }
 
 export const ATTACHMENT_COLUMNS = `id, customer_id AS "customerId", request_id AS "requestId", message_id::text AS "messageId",
@@ -102,6 +102,8 @@ export function toCustomerRecord(row: CustomerRow): Customer {
     channel: row.channel,
     externalId: row.externalId,
     displayName: row.displayName,
+    email: row.email,
+    phone: row.phone,
     locale: row.locale as Locale,
     reachable: row.reachable,
   };

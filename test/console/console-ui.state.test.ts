@@ -33,7 +33,7 @@ function row(number: string, min: number, over: Partial<RequestListItem> = {}): 
     subject: `Subject of ${number}`,
     status: 'new',
     channel: 'webchat',
-    customer: { id: `c-${number}`, channel: 'webchat', displayName: 'Maria', locale: 'en', reachable: true },
+    customer: { id: `c-${number}`, channel: 'webchat', displayName: 'Maria', email: null, phone: null, locale: 'en', reachable: true },
     assignee: null,
     createdAt: at(0),
     lastActivityAt: at(min),

@@ -1,0 +1,7 @@
+-- AlterTable
+ALTER TABLE "agent" ADD COLUMN     "locale" TEXT NOT NULL DEFAULT 'ru',
+ADD COLUMN     "presence" TEXT NOT NULL DEFAULT 'online';
+
+-- AlterTable
+ALTER TABLE "customer" ADD COLUMN     "email" TEXT,
+ADD COLUMN     "phone" TEXT;
