@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { ChannelFactory, ChannelModule, ChannelPort } from './channels/channel.port.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -18,11 +18,13 @@ import { createConsole, type ConsoleModule } from './console/index.js';
 import { buildServer } from './http/server.js';
 import { createRealtime } from './http/realtime.js';
 import { createReadiness, type ReadinessCheck } from './http/routes/health.routes.js';
+import { createLogger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createAttachmentService, type AttachmentService } from './requests/attachments.js';
 import { createFsAttachmentStorage } from './requests/fs.attachment-storage.js';
 import { createPrismaRequestStore } from './requests/prisma.request-store.js';
 import { UploadCleaner } from './requests/upload-cleanup.js';
+import { createDeskSettings } from './requests/desk-settings.js';
 import type { RequestStore } from './requests/request-store.port.js';
 
 export interface AppOptions {
@@ -55,9 +57,7 @@ export interface App {
 /** How often to retry conversations whose step failed (e.g. while the database was unreachable). */
 const RETRY_INTERVAL_MS = 5_000;
 
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({ level: config.logLevel, base: { service: 'relaydesk' } });
-}
+export { createLogger };
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config);
@@ -106,8 +106,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (redis) checks.push({ name: 'redis', check: async () => void (await redis.ping()) });
   // One readiness for the public /ready and the admins' GET /api/system/status; it logs each check's changes.
   const readiness = createReadiness({ checks, isAccepting: () => accepting, channels: channelStatus, logger: logger.child({ component: 'readiness' }), clock });
+  const settings = createDeskSettings(store);
   const agentConsole = createConsole({
-    config, db, store, gateway, events, attachments, io: realtime.io, redis, ports, clock, channelStatus, readiness,
+    config, settings, db, store, gateway, events, attachments, io: realtime.io, redis, ports, clock, channelStatus, readiness,
     logger: logger.child({ component: 'console' }),
   });
   const server = await buildServer({

@@ -21,8 +21,12 @@ export interface Config {
   /** Put before every Redis key and socket.io channel: several deployments can share one Redis. */
   redisPrefix: string;
   logLevel: LevelWithSilent;
+  /** `json` lines, `pretty` text for people, or `auto`: pretty when standard output is a terminal. */
+  logFormat: 'auto' | 'json' | 'pretty';
   defaultLocale: Locale;
   intakeTtlMs: number;
+  /** A customer's message this soon after their request was closed is filed under it (without reopening it). */
+  closedFollowUpMs: number;
   requestPrefix: string;
   outboxMaxAttempts: number;
   outboxPollIntervalMs: number;
@@ -231,6 +235,12 @@ const variables = {
     example: 'debug',
     schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
   },
+  LOG_FORMAT: {
+    default: 'auto',
+    description: 'json (lines for log collectors), pretty (text for people, via pino-pretty) or auto: pretty when standard output is a terminal.',
+    example: 'pretty',
+    schema: z.enum(['auto', 'json', 'pretty'], { error: 'must be auto, json or pretty' }),
+  },
   DEFAULT_LOCALE: {
     default: 'ru',
     description: 'Language of the bot before the customer picks one: ru or en.',
@@ -242,6 +252,12 @@ const variables = {
     description: 'How long an unfinished intake conversation is kept (at least 1m).',
     example: '2h',
     schema: duration(MINUTE, 365 * UNIT_MS.d, 'between 1m and 365d'),
+  },
+  CLOSED_FOLLOWUP_WINDOW: {
+    default: '24h',
+    description: 'A message a customer writes this soon after their request was closed is filed under it for agents, without reopening it; later ones start a new request.',
+    example: '3d',
+    schema: duration(0, 365 * UNIT_MS.d, 'of at most 365d'),
   },
   REQUEST_PREFIX: {
     default: 'SR',
@@ -537,8 +553,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     defaultLocale: e.DEFAULT_LOCALE,
     intakeTtlMs: e.INTAKE_TTL,
+    closedFollowUpMs: e.CLOSED_FOLLOWUP_WINDOW,
     requestPrefix: e.REQUEST_PREFIX,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     outboxPollIntervalMs: e.OUTBOX_POLL_INTERVAL,

@@ -206,3 +206,11 @@ export const agentPatchBodySchema = z
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
 
 export const noContentSchema = z.null().describe('No content');
+
+export const deskSettingsSchema = z
+  .object({
+    prechat: z.boolean().describe("Web chat: ask a new visitor's name and e-mail or phone before the request, unless the site identified them."),
+    agentNameInReplies: z.boolean().describe("Agents' replies carry the agent's name (they always say a person wrote them)."),
+  })
+  .meta({ id: 'DeskSettings' });
+export const deskSettingsPatchSchema = deskSettingsSchema.partial().refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });

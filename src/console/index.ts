@@ -20,6 +20,7 @@ import type { GatewayEvents } from '../gateway/gateway-events.js';
 import { compileTrust } from '../http/client-address.js';
 import type { Readiness } from '../http/routes/health.routes.js';
 import type { AttachmentService } from '../requests/attachments.js';
+import type { DeskSettingsService } from '../requests/desk-settings.js';
 import type { RequestStore } from '../requests/request-store.port.js';
 import { createPrismaAgentStore, type AgentStore } from './agent-store.js';
 import { createAgentsNamespace, recheckSockets, RECHECK_MS } from './agents.namespace.js';
@@ -37,9 +38,12 @@ import { AgentRelay } from './relay.js';
 import { requestsRoutes } from './requests.routes.js';
 import { SessionService } from './sessions.js';
 import { systemRoutes } from './system.routes.js';
+import { settingsRoutes } from './settings.routes.js';
 
 export interface ConsoleModuleDeps {
   config: Config;
+  /** The desk's settings admins change in the console. */
+  settings: DeskSettingsService;
   db: Database;
   store: RequestStore;
   gateway: Gateway;
@@ -152,6 +156,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
       await api.register(agentsRoutes, routeDeps);
       await api.register(customersRoutes, routeDeps);
       await api.register(systemRoutes, { readiness: deps.readiness, store: deps.store, logger });
+      await api.register(settingsRoutes, { settings: deps.settings });
     });
   }
 

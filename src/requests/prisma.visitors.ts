@@ -12,7 +12,10 @@ import { toCustomer } from './prisma.mappers.js';
 import { StoreError, type DeletedAttachment, type RequestStore } from './request-store.port.js';
 import { run } from './sql.run.js';
 
-type VisitorOperations = Pick<RequestStore, 'findCustomer' | 'revokeVisitorTokens' | 'unsentUploadBytes' | 'deleteOrphanAttachments' | 'ensureSetting'>;
+type VisitorOperations = Pick<
+  RequestStore,
+  'findCustomer' | 'revokeVisitorTokens' | 'unsentUploadBytes' | 'deleteOrphanAttachments' | 'ensureSetting' | 'readSettings' | 'writeSetting'
+>;
 
 // An upload is unsent while no message carries it and no request holds it.
 const UNSENT_BYTES = sqlStatement('relaydesk_unsent_upload_bytes', `
@@ -61,6 +64,17 @@ export function createVisitorOperations(prisma: PrismaClient, sql: SqlDatabase):
         // Two statements: the read sees a row another instance committed while the insert waited on it.
         await prisma.setting.createMany({ data: [{ key, value }], skipDuplicates: true });
         return (await prisma.setting.findUniqueOrThrow({ where: { key } })).value;
+      }),
+
+    readSettings: (keys) =>
+      guard('readSettings', async () => {
+        const rows = await prisma.setting.findMany({ where: { key: { in: [...keys] } } });
+        return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+      }),
+
+    writeSetting: (key, value) =>
+      guard('writeSetting', async () => {
+        await prisma.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
       }),
 
     async deleteOrphanAttachments(before, limit) {

@@ -280,6 +280,10 @@ export interface RequestStore {
    * stored when there is none, so every instance on the database gets the same.
    */
   ensureSetting(key: string, value: string): Promise<string>;
+  /** The stored values of `keys` that have one. */
+  readSettings(keys: readonly string[]): Promise<Record<string, string>>;
+  /** Stores `value` under `key`, replacing any. */
+  writeSetting(key: string, value: string): Promise<void>;
 
   /** Resolves when the database answers. */
   ping(): Promise<void>;

@@ -1,8 +1,9 @@
 /**
  * GET /api/system/status: what the public /ready keeps to itself, for admins.
- * app.ts does not hand the console its readiness yet, so this test builds the
- * console the way app.ts will: one Readiness shared by /ready and the console.
+ * The test builds the console the way app.ts does, with one Readiness shared by
+ * /ready and the console, and a Redis check that always fails.
  */
+import { createDeskSettings } from '../../src/requests/desk-settings.js';
 import pino from 'pino';
 import { Server } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +39,7 @@ describe('the system status for admins', () => {
     const channelStatus = async () => ({ whatsapp: { state: 'waiting_for_scan', reason: null, since: '2026-12-01T10:00:00.000Z', qr: '2@pairing-code', runsClient: true } });
     const readiness = createReadiness({ checks, isAccepting: () => true, channels: channelStatus, logger });
     const agentConsole = createConsole({
-      config: app.config, db: app.db, store: app.store, gateway: app.gateway, events: app.events, attachments: app.attachments,
+      config: app.config, settings: createDeskSettings(app.store), db: app.db, store: app.store, gateway: app.gateway, events: app.events, attachments: app.attachments,
       io: new Server(), redis: null, ports: new Map(), clock: () => new Date(), channelStatus, logger, readiness,
     });
     server = await buildServer({ logger, health: { readiness, registry: createMetrics({ defaultMetrics: false }).registry }, plugins: [agentConsole.routes] });
