@@ -32,6 +32,11 @@ export function skipChoices(locale: Locale): TypedChoice<'skip'>[] {
   return [{ id: 'skip', label: formatText(locale, 'choice.skip') }];
 }
 
+/** Offered after a message filed under a request closed a moment ago. */
+export function reopenChoices(locale: Locale): TypedChoice<'reopen'>[] {
+  return [{ id: 'reopen', label: formatText(locale, 'choice.reopen') }];
+}
+
 /** Offered with a proposed solution: did it solve the problem? */
 export function feedbackChoices(locale: Locale): TypedChoice<Feedback>[] {
   return FEEDBACK.map((id) => ({ id, label: formatText(locale, `choice.${id}`) }));

@@ -4,6 +4,7 @@
  */
 import { formatText } from './conversation.copy.js';
 import { cancelIntake, startIntake } from './conversation.intake.js';
+import { helpReply } from './conversation.menu.js';
 import { promptEffects, reply } from './conversation.prompts.js';
 import { assertNever, isIntakeStep } from './conversation.state.js';
 import type { ConversationState, Locale, TransitionResult } from './conversation.types.js';
@@ -84,7 +85,7 @@ function answer(state: ConversationState, text: string): TransitionResult {
 /** /start and /new start over; while a request is being created nothing can interrupt it. */
 function restart(state: ConversationState, greet: boolean): TransitionResult {
   if (state.step.kind === 'creating') return answer(state, formatText(state.locale, 'cannotInterruptCreating'));
-  return startIntake(state, greet);
+  return startIntake(state, { greet });
 }
 
 function cancel(state: ConversationState): TransitionResult {
@@ -114,7 +115,7 @@ export function runCommand(state: ConversationState, command: Command): Transiti
     case 'cancel':
       return cancel(state);
     case 'help':
-      return answer(state, formatText(locale, 'help'));
+      return { state, effects: [helpReply(state), ...promptEffects(state)] };
     case 'status':
       return { state, effects: [{ type: 'query_status', number: command.number }] };
     case 'lang':

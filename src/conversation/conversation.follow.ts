@@ -1,24 +1,30 @@
 /**
  * Following the active request outside an intake: customer messages are forwarded
  * to it, read according to its last known status (a plain follow-up, the answer to
- * a clarification, or a solved / not solved reply to a proposed solution).
+ * a clarification, or a solved / not solved reply to a proposed solution). With
+ * none active, a message soon after a request was closed is filed under that one
+ * (Policy.closedFollowUpMs); anything else starts an intake.
  */
 import type { Feedback } from './conversation.choices.js';
-import { feedbackChoices, resolveChoice } from './conversation.choices.js';
+import { feedbackChoices, reopenChoices, resolveChoice } from './conversation.choices.js';
 import { formatText } from './conversation.copy.js';
-import { startIntake } from './conversation.intake.js';
+import { startIntakeFrom } from './conversation.intake.js';
+import { menuChoices } from './conversation.menu.js';
 import { reply } from './conversation.prompts.js';
-import { assertNever } from './conversation.state.js';
+import { assertNever, policyOf } from './conversation.state.js';
 import type { ConversationState, Effect, MessageEvent, TransitionResult } from './conversation.types.js';
 
 function forward(number: string, msg: MessageEvent): Effect {
   return { type: 'forward_to_request', number, messageId: msg.messageId };
 }
 
-/** A message in `idle`: the greeting when nothing is followed, otherwise a follow-up. */
+/** A message in `idle`: a follow-up of the active request, of one closed a moment ago, or the start of an intake. */
 export function onIdleMessage(state: ConversationState, msg: MessageEvent): TransitionResult {
   const number = state.activeRequest;
-  if (number === null) return startIntake(state, true);
+  if (number === null) {
+    const closed = recentlyClosed(state, msg.at);
+    return closed ? afterClosing(state, msg, closed) : startIntakeFrom(state, msg);
+  }
   const status = state.activeStatus;
   switch (status) {
     case 'awaiting_customer':
@@ -33,6 +39,39 @@ export function onIdleMessage(state: ConversationState, msg: MessageEvent): Tran
     default:
       return assertNever(status);
   }
+}
+
+/** The request closed within Policy.closedFollowUpMs before `at`, if any. */
+function recentlyClosed(state: ConversationState, at: number): string | null {
+  const closed = state.recentlyClosed;
+  const window = policyOf(state).closedFollowUpMs;
+  if (!closed || window <= 0) return null;
+  return at - closed.at <= window ? closed.number : null;
+}
+
+/**
+ * A message soon after the request was closed ("Спасибо!"): filed under it, so
+ * agents see it, without reopening it. The first one is answered with what the
+ * customer can do: reopen the request, or file a new one.
+ */
+function afterClosing(state: ConversationState, msg: MessageEvent, number: string): TransitionResult {
+  const { locale } = state;
+  if (resolveChoice(reopenChoices(locale), msg)) {
+    return {
+      state: { ...state, activeRequest: number, activeStatus: 'in_progress', followUpAcked: true, recentlyClosed: null },
+      effects: [
+        forward(number, msg),
+        { type: 'change_status', number, status: 'in_progress', comment: null },
+        reply(formatText(locale, 'reopenedByCustomer', { number })),
+      ],
+    };
+  }
+  if (state.recentlyClosed?.acked) return { state, effects: [forward(number, msg)] };
+  const choices = [...reopenChoices(locale), ...menuChoices(locale, ['new'])];
+  return {
+    state: { ...state, recentlyClosed: state.recentlyClosed ? { ...state.recentlyClosed, acked: true } : null },
+    effects: [forward(number, msg), reply(formatText(locale, 'closedFollowUp', { number }), choices)],
+  };
 }
 
 /** Forwards; only the first follow-up since creation or the last notice is acknowledged. */
@@ -81,7 +120,7 @@ export function applyFeedback(
   switch (feedback) {
     case 'solved':
       return {
-        state: { ...state, activeRequest: null, activeStatus: null, followUpAcked: false },
+        state: { ...state, activeRequest: null, activeStatus: null, followUpAcked: false, recentlyClosed: { number, at: msg.at, acked: false } },
         effects: [
           forward(number, msg),
           { type: 'change_status', number, status: 'closed', comment: null },

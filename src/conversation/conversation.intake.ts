@@ -13,11 +13,15 @@ import type { EditTarget } from './conversation.choices.js';
 import { fieldChoices, resolveChoice, skipChoices, summaryChoices, typeChoices } from './conversation.choices.js';
 import { formatText } from './conversation.copy.js';
 import { promptWith } from './conversation.prompts.js';
-import { assertNever, completeDraft, dropIntake, firstMissingStep } from './conversation.state.js';
+import { onContactName } from './conversation.contact.js';
+import { withOffer } from './conversation.menu.js';
+import { problemOf } from './conversation.problem.js';
+import { assertNever, completeDraft, dropIntake, firstMissingStep, policyOf } from './conversation.state.js';
 import type { TextCheck } from './conversation.text-input.js';
-import { checkDescription, checkSubject, DESCRIPTION_LIMITS, SUBJECT_LIMITS } from './conversation.text-input.js';
+import { checkDescription, checkSubject, codePointLength, DESCRIPTION_LIMITS, SUBJECT_LIMITS } from './conversation.text-input.js';
 import type {
   AttachmentRef,
+  Choice,
   ConversationState,
   Draft,
   Locale,
@@ -27,7 +31,7 @@ import type {
 } from './conversation.types.js';
 
 /** Only the contract's fields are kept: the state is stored as JSON, whatever the gateway's object carries. */
-function screenshotOf(attachment: AttachmentRef): AttachmentRef {
+export function screenshotOf(attachment: AttachmentRef): AttachmentRef {
   return { id: attachment.id, mimeType: attachment.mimeType, isImage: attachment.isImage };
 }
 
@@ -40,20 +44,65 @@ function goTo(state: ConversationState, step: Step, editing: boolean): Transitio
  * Stores `draft` and asks for the first field still missing, or shows the summary
  * when the draft is complete: after an edit that is always the summary.
  */
-function advance(state: ConversationState, draft: Draft, notes: string[] = []): TransitionResult {
+export function advance(state: ConversationState, draft: Draft, notes: string[] = []): TransitionResult {
   const step = firstMissingStep(draft) ?? { kind: 'summary' };
   return promptWith({ ...state, draft, editing: false, step }, notes);
 }
 
-/** Starts a fresh intake (any draft is dropped) at the type question. */
-export function startIntake(state: ConversationState, greet: boolean): TransitionResult {
-  const next: ConversationState = { ...dropIntake(state), step: { kind: 'choose_type' } };
-  return promptWith(next, greet ? [formatText(state.locale, 'greeting')] : []);
+/**
+ * Starts a fresh intake (any earlier draft is dropped) with `draft`: the pre-chat
+ * step first when the policy asks for it, else the first field still missing.
+ */
+export function startIntake(state: ConversationState, opts: { greet: boolean; draft?: Draft; notes?: string[] }): TransitionResult {
+  const base: ConversationState = { ...dropIntake(state), draft: opts.draft ?? {} };
+  const step: Step = policyOf(state).askContact ? { kind: 'contact_name' } : (firstMissingStep(base.draft) ?? { kind: 'summary' });
+  const notes = [...(opts.greet ? [formatText(state.locale, 'greeting')] : []), ...(opts.notes ?? [])];
+  return promptWith({ ...base, step }, notes);
+}
+
+/**
+ * The first message of a conversation with nothing to follow. Nothing the customer
+ * wrote is lost: a request type they picked is taken, the problem they described
+ * is kept for the draft (see problem.ts), an image becomes the screenshot. Where
+ * the channel showed the opening prompt itself (the web chat), the message answers
+ * it and the bot does not greet again.
+ */
+export function startIntakeFrom(state: ConversationState, msg: MessageEvent): TransitionResult {
+  const policy = policyOf(state);
+  const greet = !policy.greetsOnOpen;
+  // The opening prompt asked the name (see openingPrompt): this message gives it.
+  if (policy.askContact && policy.greetsOnOpen) return onContactName({ ...dropIntake(state), step: { kind: 'contact_name' } }, msg);
+  const type = resolveChoice(typeChoices(state.locale), msg);
+  if (type) return startIntake(state, { greet, draft: { type: type.id } });
+  const draft: Draft = {};
+  const notes: string[] = [];
+  if (msg.attachment?.isImage) {
+    draft.screenshot = screenshotOf(msg.attachment);
+    notes.push(formatText(state.locale, 'imageKept'));
+  }
+  const problem = msg.choiceId === undefined ? problemOf(msg.text) : null;
+  if (problem) {
+    Object.assign(draft, problem.fields);
+    notes.push(formatText(state.locale, 'problemNoted', { problem: problem.quote }));
+  }
+  return startIntake(state, { greet, draft, notes });
+}
+
+/**
+ * What a channel that opens the conversation itself (Policy.greetsOnOpen: the web
+ * chat) shows before anything is stored: the greeting and the intake's first
+ * question, the name when the pre-chat step is on, the request type otherwise.
+ */
+export function openingPrompt(locale: Locale, opts: { askContact: boolean }): { text: string; choices?: Choice[] } {
+  const greeting = formatText(locale, 'greeting');
+  if (opts.askContact) return { text: `${greeting}\n\n${formatText(locale, 'askName')}` };
+  return { text: `${greeting}\n\n${formatText(locale, 'askType')}`, choices: typeChoices(locale) };
 }
 
 /** Drops the draft and returns to idle (following the active request, if any). */
 export function cancelIntake(state: ConversationState): TransitionResult {
-  return { state: dropIntake(state), effects: [{ type: 'reply', text: formatText(state.locale, 'cancelled') }] };
+  const next = dropIntake(state);
+  return { state: next, effects: [withOffer(next, formatText(state.locale, 'cancelled'))] };
 }
 
 export function onChooseType(state: ConversationState, msg: MessageEvent): TransitionResult {
@@ -98,13 +147,34 @@ export function onDescription(state: ConversationState, msg: MessageEvent): Tran
   return onTextStep(state, msg, 'description');
 }
 
-/** An image is taken; "skip" (button, typed label or number) leaves the request without one. */
+/**
+ * An image is taken; "skip" (button, typed label or number) leaves the request
+ * without one. Text typed here is not lost: it is added to the description, and
+ * the customer is told so.
+ */
 export function onScreenshot(state: ConversationState, msg: MessageEvent): TransitionResult {
   const { locale } = state;
-  if (msg.attachment?.isImage) return advance(state, { ...state.draft, screenshot: screenshotOf(msg.attachment) });
-  if (msg.attachment) return promptWith(state, [formatText(locale, 'notAnImage')]);
-  if (resolveChoice(skipChoices(locale), msg)) return advance(state, { ...state.draft, screenshot: null });
-  return promptWith(state, [formatText(locale, 'screenshotExpected')]);
+  const skipped = !msg.attachment && resolveChoice(skipChoices(locale), msg) !== null;
+  if (skipped) return advance(state, { ...state.draft, screenshot: null });
+  const added = skipped ? null : addToDescription(state, msg);
+  const draft = added?.draft ?? state.draft;
+  const notes = added ? [added.note] : [];
+  if (msg.attachment?.isImage) return advance(state, { ...draft, screenshot: screenshotOf(msg.attachment) }, notes);
+  if (msg.attachment) return promptWith({ ...state, draft }, [...notes, formatText(locale, 'notAnImage')]);
+  return promptWith({ ...state, draft }, added ? notes : [formatText(locale, 'screenshotExpected')]);
+}
+
+/** The message's text appended to the description, with what to tell the customer; null when it has none. */
+function addToDescription(state: ConversationState, msg: MessageEvent): { draft: Draft; note: string } | null {
+  const text = msg.choiceId === undefined ? msg.text?.trim() : undefined;
+  if (!text) return null;
+  const { locale, draft } = state;
+  const description = draft.description ? `${draft.description}\n\n${text}` : text;
+  if (codePointLength(description) > DESCRIPTION_LIMITS.max) {
+    return { draft, note: formatText(locale, 'descriptionFull', { max: DESCRIPTION_LIMITS.max }) };
+  }
+  const quote = codePointLength(text) <= 200 ? text : `${Array.from(text).slice(0, 200).join('')}…`;
+  return { draft: { ...draft, description }, note: formatText(locale, 'addedToDescription', { text: quote }) };
 }
 
 function confirm(state: ConversationState, msg: MessageEvent): TransitionResult {

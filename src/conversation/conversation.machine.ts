@@ -5,9 +5,11 @@
  * are re-prompts.
  */
 import { parseCommand, runCommand } from './conversation.commands.js';
+import { onContactInfo, onContactName } from './conversation.contact.js';
 import { formatText } from './conversation.copy.js';
 import { applyFeedback, feedbackButton, onIdleMessage } from './conversation.follow.js';
 import {
+  advance,
   onChooseField,
   onChooseType,
   onDescription,
@@ -15,7 +17,9 @@ import {
   onSubject,
   onSummary,
 } from './conversation.intake.js';
+import { menuCommand, withOffer } from './conversation.menu.js';
 import { onStatusChanged, onStatusResult } from './conversation.notices.js';
+import { onTakenOver } from './conversation.takeover.js';
 import { promptEffects, promptWith, reply } from './conversation.prompts.js';
 import { assertNever, dropIntake, isIntakeStep } from './conversation.state.js';
 import type { ConversationEvent, ConversationState, Locale, MessageEvent, RejectedFile, TransitionResult } from './conversation.types.js';
@@ -45,6 +49,10 @@ function onStepMessage(state: ConversationState, msg: MessageEvent): TransitionR
   switch (step.kind) {
     case 'idle':
       return onIdleMessage(state, msg);
+    case 'contact_name':
+      return onContactName(state, msg);
+    case 'contact_info':
+      return onContactInfo(state, msg);
     case 'choose_type':
       return onChooseType(state, msg);
     case 'subject':
@@ -94,8 +102,8 @@ function rejectionNote(locale: Locale, rejected: RejectedFile): string {
 
 function onMessage(state: ConversationState, msg: MessageEvent): TransitionResult {
   if (msg.rejectedFile) return onRejectedFile(state, msg, msg.rejectedFile);
-  // A pressed button is never a command, whatever its label.
-  const command = msg.choiceId === undefined ? parseCommand(msg.text) : null;
+  // A pressed button is never a command, whatever its label; a menu button is one by its id.
+  const command = msg.choiceId === undefined ? parseCommand(msg.text) : menuCommand(msg.choiceId);
   if (command) return runCommand(state, command);
   if (state.step.kind !== 'creating' && isIntakeStep(state.step)) {
     const feedback = onFeedbackDuringIntake(state, msg);
@@ -117,12 +125,17 @@ function onRequestCreated(state: ConversationState, ev: RequestCreated): Transit
     activeStatus: 'new',
     followUpAcked: false,
     heldMessageIds: [],
+    recentlyClosed: null,
+    takenOverBy: null,
   };
   const next = state.step.kind === 'creating' ? dropIntake(followed) : followed;
+  const agent = state.takenOverBy;
   return {
     state: next,
     effects: [
-      reply(formatText(state.locale, 'requestCreated', { number: ev.number })),
+      agent
+        ? reply(formatText(state.locale, 'takenOver', { agent, number: ev.number }))
+        : withOffer(next, formatText(state.locale, 'requestCreated', { number: ev.number })),
       ...held.map((messageId) => ({ type: 'forward_to_request' as const, number: ev.number, messageId })),
       // Only when an intake was started after this one expired: tell where it stands.
       ...promptEffects(next),
@@ -130,9 +143,14 @@ function onRequestCreated(state: ConversationState, ev: RequestCreated): Transit
   };
 }
 
-/** Back to the summary with an apology; the draft is kept so the customer can submit again. */
+/**
+ * Back to the summary with an apology; the draft is kept so the customer can submit
+ * again. A take-over that failed goes back to where the intake was instead: the
+ * customer never submitted it.
+ */
 function onRequestFailed(state: ConversationState): TransitionResult {
   if (state.step.kind !== 'creating') return { state, effects: [] };
+  if (state.takenOverBy) return advance({ ...state, takenOverBy: null }, state.draft);
   return promptWith({ ...state, step: { kind: 'summary' } }, [formatText(state.locale, 'requestFailed')]);
 }
 
@@ -157,6 +175,8 @@ export function transition(state: ConversationState, event: ConversationEvent): 
       return onStatusChanged(current, event);
     case 'expired':
       return onExpired(current);
+    case 'taken_over':
+      return onTakenOver(current, event);
     default:
       return assertNever(event);
   }

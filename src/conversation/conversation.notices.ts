@@ -7,7 +7,8 @@ import { feedbackChoices } from './conversation.choices.js';
 import { formatText, statusLabel } from './conversation.copy.js';
 import { promptEffects, reply } from './conversation.prompts.js';
 import type { ReplyEffect } from './conversation.prompts.js';
-import { assertNever } from './conversation.state.js';
+import { withOffer } from './conversation.menu.js';
+import { assertNever, isIntakeStep } from './conversation.state.js';
 import type {
   ConversationEvent,
   ConversationState,
@@ -35,8 +36,10 @@ function followAfterNotice(state: ConversationState, ev: StatusChanged): Convers
   const concerned = state.activeRequest === null || state.activeRequest === ev.number || expectsAnswer(ev.status);
   if (!concerned) return state;
   if (ev.status === 'closed') {
+    const closed = { number: ev.number, at: ev.at, acked: false };
+    if (state.activeRequest === null) return { ...state, recentlyClosed: closed };
     if (state.activeRequest !== ev.number) return state;
-    return { ...state, activeRequest: null, activeStatus: null, followUpAcked: false };
+    return { ...state, activeRequest: null, activeStatus: null, followUpAcked: false, recentlyClosed: closed };
   }
   return { ...state, activeRequest: ev.number, activeStatus: ev.status, followUpAcked: false };
 }
@@ -94,6 +97,9 @@ function statusResultText(locale: Locale, ev: StatusResult): string {
 
 /** The answer to /status; the step is unchanged and, during an intake, asked again. */
 export function onStatusResult(state: ConversationState, ev: StatusResult): TransitionResult {
-  return { state, effects: [reply(statusResultText(state.locale, ev)), ...promptEffects(state)] };
+  const text = statusResultText(state.locale, ev);
+  // With nothing open, say how to file a new request (outside an intake, whose prompt follows instead).
+  const answer = ev.requests.length === 0 && ev.query === null && !isIntakeStep(state.step) ? withOffer(state, text, ['new']) : reply(text);
+  return { state, effects: [answer, ...promptEffects(state)] };
 }
 

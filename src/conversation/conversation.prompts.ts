@@ -39,6 +39,10 @@ export function stepPrompt(state: ConversationState): ReplyEffect | null {
     case 'idle':
     case 'creating':
       return null;
+    case 'contact_name':
+      return reply(formatText(locale, 'askName'));
+    case 'contact_info':
+      return reply(formatText(locale, 'askContact'));
     case 'choose_type':
       return reply(formatText(locale, 'askType'), typeChoices(locale));
     case 'subject':

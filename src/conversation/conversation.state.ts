@@ -1,4 +1,11 @@
-import type { AttachmentRef, ConversationState, Draft, Locale, RequestStatus, Step } from './conversation.types.js';
+import type { AttachmentRef, ConversationState, Draft, Locale, Policy, RequestStatus, Step } from './conversation.types.js';
+
+const DEFAULT_POLICY: Policy = { menu: 'commands', askContact: false, closedFollowUpMs: 0, greetsOnOpen: false };
+
+/** The state's policy with defaults for what it does not say. */
+export function policyOf(state: ConversationState): Policy {
+  return { ...DEFAULT_POLICY, ...state.policy };
+}
 
 /** Compile-time exhaustiveness check for discriminated unions. */
 export function assertNever(value: never): never {
@@ -36,6 +43,8 @@ export function isIntakeStep(step: Step): boolean {
   switch (step.kind) {
     case 'idle':
       return false;
+    case 'contact_name':
+    case 'contact_info':
     case 'choose_type':
     case 'subject':
     case 'description':

@@ -45,6 +45,9 @@ export type DraftField = 'type' | 'subject' | 'description' | 'screenshot';
 /** Where the conversation is. */
 export type Step =
   | { kind: 'idle' }
+  /** The pre-chat step (see Policy.askContact): the customer's name, then an e-mail or phone. */
+  | { kind: 'contact_name' }
+  | { kind: 'contact_info' }
   | { kind: 'choose_type' }
   | { kind: 'subject' }
   | { kind: 'description' }
@@ -60,6 +63,26 @@ export interface RequestSummary {
   type: RequestType;
   subject: string;
   status: RequestStatus;
+}
+
+/**
+ * How this conversation is to be run, decided outside the engine (the channel,
+ * the desk's settings, the configuration) and set by the gateway before each
+ * event. Absent fields (states stored before they existed) mean the defaults.
+ */
+export interface Policy {
+  /** How actions are offered: slash commands (Telegram, WhatsApp) or buttons (the web chat). Default `commands`. */
+  menu: 'commands' | 'buttons';
+  /** Ask the customer's name and an e-mail or phone at the start of the next intake. Default false. */
+  askContact: boolean;
+  /** A message this long (ms) after a request was closed is filed under it. Default 0: never. */
+  closedFollowUpMs: number;
+  /**
+   * The channel shows the opening prompt itself when a conversation starts (the web
+   * chat, on open, see openingPrompt), so the first message answers it. Default false:
+   * the bot greets when the customer first writes.
+   */
+  greetsOnOpen: boolean;
 }
 
 export interface ConversationState {
@@ -88,6 +111,17 @@ export interface ConversationState {
    * created, dropped with the draft. Absent means none.
    */
   heldMessageIds?: string[];
+  /** See Policy; set by the gateway. */
+  policy?: Partial<Policy>;
+  /**
+   * The request closed last (by the customer's "solved", an agent or the auto-close),
+   * so that a message soon after it is filed there; `acked` once the customer was told.
+   */
+  recentlyClosed?: { number: string; at: number; acked: boolean } | null;
+  /** While `creating` a request an agent took over: who, for the notice. */
+  takenOverBy?: string | null;
+  /** The contact the customer gave in the pre-chat step, until it is stored. */
+  contact?: { name?: string };
 }
 
 /** An inbound customer message, already recorded and de-duplicated by the gateway. */
@@ -136,7 +170,12 @@ export type ConversationEvent =
    */
   | { type: 'status_changed'; at: number; number: string; status: RequestStatus; comment: string | null }
   /** The customer's intake was idle longer than the intake TTL. */
-  | { type: 'expired'; at: number };
+  | { type: 'expired'; at: number }
+  /**
+   * An agent takes over an intake in progress: the request is created from what was
+   * collected (missing fields filled in), `sourceMessageId` being the customer's latest message.
+   */
+  | { type: 'taken_over'; at: number; agentName: string; sourceMessageId: string };
 
 export type Effect =
   /** Send a message to the customer. */
@@ -154,7 +193,9 @@ export type Effect =
   /** The customer moved a request (answered a clarification, said solved / not solved). */
   | { type: 'change_status'; number: string; status: RequestStatus; comment: string | null }
   /** Remember the customer's language. */
-  | { type: 'set_locale'; locale: Locale };
+  | { type: 'set_locale'; locale: Locale }
+  /** Remember the contact details the customer gave (validated). */
+  | { type: 'set_contact'; name: string; email: string | null; phone: string | null };
 
 export interface TransitionResult {
   state: ConversationState;

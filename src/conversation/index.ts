@@ -1,7 +1,9 @@
 /** The pure conversation engine: types, `transition`, choices, commands and texts. */
 export * from './conversation.types.js';
 export { transition, initialState, isIntakeStep } from './conversation.machine.js';
-export { assertNever, firstMissingStep } from './conversation.state.js';
+export { assertNever, firstMissingStep, policyOf } from './conversation.state.js';
+export { openingPrompt } from './conversation.intake.js';
+export { parseContact } from './conversation.contact.js';
 export type { CompleteDraft } from './conversation.state.js';
 export {
   resolveChoice,

@@ -129,6 +129,10 @@ async function runEffect(ctx: StepContext, effect: Effect): Promise<Conversation
       await tx.setCustomerLocale(customer.id, effect.locale);
       ctx.customer = { ...customer, locale: effect.locale };
       return null;
+    case 'set_contact':
+      await tx.setCustomerContact(customer.id, effect);
+      ctx.customer = { ...customer, displayName: effect.name, email: effect.email, phone: effect.phone };
+      return null;
     default:
       return assertNever(effect);
   }

@@ -187,6 +187,8 @@ export interface RequestTx {
    */
   saveConversation(customerId: string, state: unknown, version: number, at: Date): Promise<void>;
   setCustomerLocale(customerId: string, locale: Locale): Promise<void>;
+  /** The contact the customer gave: their name (as the display name) and an e-mail or a phone. Throws `not_found`. */
+  setCustomerContact(customerId: string, contact: { name: string; email: string | null; phone: string | null }): Promise<void>;
   /**
    * Ends a conversation step and COMMITS the transaction: queues the replies, files
    * the linked messages, marks the message processed (as markProcessed) and saves

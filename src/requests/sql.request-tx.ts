@@ -42,6 +42,9 @@ const SAVE_CONVERSATION = sqlStatement('relaydesk_save_conversation', `
     WHERE conversation.version = EXCLUDED.version - 1`);
 
 const SET_LOCALE = sqlStatement('relaydesk_set_locale', 'UPDATE customer SET locale = $2, updated_at = now() WHERE id = $1');
+// A contact given again replaces the earlier one; a name always comes with it.
+const SET_CONTACT = sqlStatement('relaydesk_set_contact', `
+  UPDATE customer SET display_name = $2, email = $3, phone = $4, updated_at = now() WHERE id = $1`);
 
 export interface SqlRequestTx {
   tx: RequestTx;
@@ -148,6 +151,11 @@ export function openSqlRequestTx(db: SqlDatabase, opts: SqlTxShared): SqlRequest
 
     async setCustomerLocale(customerId, locale) {
       const { rowCount } = await run(q, 'setCustomerLocale', SET_LOCALE, [customerId, locale]);
+      if (rowCount === 0) throw new StoreError('not_found', `customer ${customerId} does not exist`);
+    },
+
+    async setCustomerContact(customerId, contact) {
+      const { rowCount } = await run(q, 'setCustomerContact', SET_CONTACT, [customerId, contact.name, contact.email, contact.phone]);
       if (rowCount === 0) throw new StoreError('not_found', `customer ${customerId} does not exist`);
     },
 

@@ -20,7 +20,7 @@ const LABELS = LOCALES.flatMap((l) =>
 );
 const CHOICE_IDS = [
   ...REQUEST_TYPES, 'confirm', 'edit', 'cancel', 'type', 'subject', 'description', 'screenshot', 'back', 'skip',
-  'solved', 'not_solved', 'bogus',
+  'solved', 'not_solved', 'bogus', 'reopen', 'menu:new', 'menu:status', 'menu:lang:en', 'menu:lang:ru', 'menu:bogus',
 ];
 const COMMANDS = [
   '/start', '/new', '/cancel', '/help', '/status', '/status sr-2', '/status ??', '/lang en', '/lang ru', '/lang xx',
@@ -80,6 +80,7 @@ const event: fc.Arbitrary<ConversationEvent> = fc.oneof(
     weight: 2,
   },
   { arbitrary: fc.constant({ type: 'expired' as const, at: 0 }), weight: 1 },
+  { arbitrary: fc.constantFrom('Анна', 'Ann').map((agentName) => ({ type: 'taken_over' as const, at: 0, agentName, sourceMessageId: 'src' })), weight: 1 },
 );
 
 /** A run of valid answers (greeting, type, subject, description, screenshot, confirm), so intakes often complete. */
@@ -108,4 +109,11 @@ export const events = fc
 export const start = fc.record({
   locale: fc.constantFrom(...LOCALES),
   active: fc.option(fc.record({ number: fc.constantFrom(...NUMBERS), status: fc.constantFrom(...STATUSES) }), { nil: null }),
+  /** How the gateway would run the conversation: each channel's and desk's way. */
+  policy: fc.record({
+    menu: fc.constantFrom('commands' as const, 'buttons' as const),
+    askContact: fc.boolean(),
+    closedFollowUpMs: fc.constantFrom(0, 5, 86_400_000),
+    greetsOnOpen: fc.boolean(),
+  }),
 });

@@ -108,10 +108,10 @@ const REQUESTS: RequestSummary[] = [
 const result = (query: string | null, requests: RequestSummary[]): ConversationEvent => ({ type: 'status_result', at: AT + 4, query, requests });
 
 const statusResults: Case[] = [
-  { name: 'open requests', state: stateAt('idle'), event: result(null, REQUESTS), step: 'idle', effects: ['reply'], says: ['Ваши открытые заявки:', 'SR-7 — Принтер — В работе', 'SR-9 — Доступ к VPN — Ждёт вашего ответа'] },
+  { name: 'open requests', state: stateAt('idle'), event: result(null, REQUESTS), step: 'idle', effects: ['reply'], says: ['Ваши открытые заявки:', 'SR-7\u00a0— Принтер\u00a0— В работе', 'SR-9\u00a0— Доступ к VPN\u00a0— Ждёт вашего ответа'] },
   { name: 'open requests, English', state: stateAt('idle', { locale: 'en' }), event: result(null, REQUESTS), step: 'idle', says: ['Your open requests:', 'SR-7 — Принтер — In progress', 'Awaiting your reply'] },
   { name: 'none open', state: stateAt('idle'), event: result(null, []), step: 'idle', says: ['Открытых заявок нет'] },
-  { name: 'one asked for', state: stateAt('idle'), event: result('SR-9', [REQUESTS[1]!]), step: 'idle', says: ['SR-9 — Доступ к VPN'] },
+  { name: 'one asked for', state: stateAt('idle'), event: result('SR-9', [REQUESTS[1]!]), step: 'idle', says: ['SR-9\u00a0— Доступ к VPN'] },
   { name: 'one asked for, not found', state: stateAt('idle'), event: result('SR-99', []), step: 'idle', says: ['Заявка SR-99 не найдена среди ваших.'] },
   { name: 'not found, English', state: stateAt('idle', { locale: 'en' }), event: result('SR-99', []), step: 'idle', says: ['Request SR-99 was not found among yours.'] },
   { name: 'during an intake: step asked again', state: stateAt('choose_type'), event: result(null, []), step: 'choose_type', draft: {}, effects: ['reply', 'reply'], says: ['Открытых заявок нет', 'Выберите тип заявки'], choices: ['incident', 'mass_incident', 'consultation', 'development_request'] },

@@ -79,13 +79,15 @@ const description: Case[] = [
 const withDescription = { draft: { type: 'incident' as const, subject: SUBJECT, description: DESCRIPTION } };
 const screenshot: Case[] = [
   { name: 'image', state: stateAt('screenshot', withDescription), event: send(IMAGE), step: 'summary', draft: { ...withDescription.draft, screenshot: IMAGE }, says: ['Проверьте заявку', 'Скриншот: приложен'], choices: SUMMARY },
-  { name: 'image with caption', state: stateAt('screenshot', withDescription), event: send(IMAGE, 'вот'), step: 'summary', draft: { ...withDescription.draft, screenshot: IMAGE } },
+  { name: 'image with a caption: the caption is added to the description', state: stateAt('screenshot', withDescription), event: send(IMAGE, 'Ошибка на экране'), step: 'summary', draft: { ...withDescription.draft, description: `${DESCRIPTION}\n\nОшибка на экране`, screenshot: IMAGE }, says: ['Добавил к описанию: «Ошибка на экране»', 'Проверьте заявку'] },
   { name: 'not an image', state: stateAt('screenshot', withDescription), event: send(PDF), step: 'screenshot', draft: withDescription.draft, says: ['Это не изображение', 'PNG, JPEG, WebP или GIF'], choices: ['skip'] },
   { name: 'skip button', state: stateAt('screenshot', withDescription), event: press('skip'), step: 'summary', draft: FULL_DRAFT, says: ['Скриншот: нет'], choices: SUMMARY },
   { name: 'skip typed', state: stateAt('screenshot', withDescription), event: say('пропустить'), step: 'summary', draft: FULL_DRAFT },
   { name: 'skip by number', state: stateAt('screenshot', withDescription), event: say('1'), step: 'summary', draft: FULL_DRAFT },
   { name: 'skip typed in English', state: stateAt('screenshot', { ...withDescription, locale: 'en' }), event: say('SKIP'), step: 'summary', draft: FULL_DRAFT, says: ['Screenshot: none'] },
-  { name: 'other text: skip offered', state: stateAt('screenshot', withDescription), event: say('нет у меня'), step: 'screenshot', draft: withDescription.draft, says: ['Жду скриншот', '«Пропустить»'], choices: ['skip'] },
+  { name: 'other text: kept in the description, the screenshot asked again', state: stateAt('screenshot', withDescription), event: say('Сервер 10.0.0.5'), step: 'screenshot', draft: { ...withDescription.draft, description: `${DESCRIPTION}\n\nСервер 10.0.0.5` }, says: ['Добавил к описанию: «Сервер 10.0.0.5»', '«Пропустить»'], choices: ['skip'] },
+  { name: 'other text that would not fit: said so, the description kept', state: stateAt('screenshot', { draft: { ...withDescription.draft, description: 'д'.repeat(4995) } }), event: say('ещё немного текста'), step: 'screenshot', draft: { ...withDescription.draft, description: 'д'.repeat(4995) }, says: ['не поместился в описание', '5000'], choices: ['skip'] },
+  { name: 'a file that is not an image, with text: the text kept, the file not', state: stateAt('screenshot', withDescription), event: send(PDF, 'лог во вложении'), step: 'screenshot', draft: { ...withDescription.draft, description: `${DESCRIPTION}\n\nлог во вложении` }, says: ['Добавил к описанию', 'Это не изображение'], choices: ['skip'] },
   { name: 'while editing: skip removes it', state: stateAt('screenshot', { draft: { ...FULL_DRAFT, screenshot: IMAGE }, editing: true }), event: press('skip'), step: 'summary', draft: FULL_DRAFT },
   { name: 'while editing: a new image replaces it', state: stateAt('screenshot', { draft: { ...FULL_DRAFT, screenshot: IMAGE }, editing: true }), event: send(IMAGE_2), step: 'summary', draft: { ...FULL_DRAFT, screenshot: IMAGE_2 } },
 ];

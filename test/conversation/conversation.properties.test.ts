@@ -13,17 +13,22 @@ import {
 } from '../../src/conversation/index.js';
 import type { ConversationEvent, ConversationState, Draft, Effect, MessageEvent, Step } from '../../src/conversation/index.js';
 import { feedbackButton } from '../../src/conversation/conversation.follow.js';
+import { menuCommand } from '../../src/conversation/conversation.menu.js';
 import { isValidDescription, isValidSubject } from '../../src/conversation/conversation.text-input.js';
 import { events, start } from './conversation.arbitraries.js';
 import { AT } from './conversation.fixtures.js';
 
 const DRAFT_FIELDS = ['type', 'subject', 'description', 'screenshot'] as const;
-/** The steps at which a draft field may be set or changed (an image is kept at the text steps). */
+/**
+ * The steps at which a draft field may be set or changed: its own step; `idle`, where
+ * a first message's type, problem and image are kept; the text steps keep an image;
+ * the screenshot step adds text to the description.
+ */
 const COLLECTED_AT: Record<keyof Draft, Step['kind'][]> = {
-  type: ['choose_type'],
-  subject: ['subject'],
-  description: ['description'],
-  screenshot: ['screenshot', 'subject', 'description'],
+  type: ['choose_type', 'idle'],
+  subject: ['subject', 'idle'],
+  description: ['description', 'idle', 'screenshot'],
+  screenshot: ['screenshot', 'subject', 'description', 'idle'],
 };
 
 /**
@@ -35,7 +40,7 @@ function dropsDraft(prev: ConversationState, event: ConversationEvent): boolean 
   if (event.type === 'expired') return isIntakeStep(prev.step);
   if (event.type === 'request_created') return prev.step.kind === 'creating';
   if (event.type !== 'message' || prev.step.kind === 'creating') return false;
-  const command = event.choiceId === undefined ? parseCommand(event.text) : null;
+  const command = event.choiceId === undefined ? parseCommand(event.text) : menuCommand(event.choiceId);
   if (command) return command.kind === 'new' || command.kind === 'start' || (command.kind === 'cancel' && isIntakeStep(prev.step));
   // A solved / not solved button pressed during an intake answers the solution, whatever its text says.
   if (isIntakeStep(prev.step) && feedbackButton(prev, event) !== null) return false;
@@ -68,7 +73,9 @@ function checkState(state: ConversationState): void {
   checkDraftValid(state.draft);
   expect(state.activeRequest === null).toBe(state.activeStatus === null);
   expect(state.activeStatus).not.toBe('closed');
-  if (['summary', 'choose_field', 'creating'].includes(state.step.kind)) expect(firstMissingStep(state.draft)).toBeNull();
+  // A request an agent took over is created from what there is (the effect's draft is completed).
+  const takenOver = state.step.kind === 'creating' && Boolean(state.takenOverBy);
+  if (['summary', 'choose_field', 'creating'].includes(state.step.kind) && !takenOver) expect(firstMissingStep(state.draft)).toBeNull();
   if (state.editing) expect(['choose_type', 'subject', 'description', 'screenshot']).toContain(state.step.kind);
   // Held messages live with the draft (kept through a failed creation, dropped with the draft).
   if (!isIntakeStep(state.step)) expect(state.heldMessageIds ?? []).toEqual([]);
@@ -82,13 +89,19 @@ function checkEffects(prev: ConversationState, event: ConversationEvent, effects
       if (effect.choices) expect(effect.choices.length).toBeGreaterThan(0);
     }
     if (effect.type === 'forward_to_request') {
-      expect([prev.activeRequest, event.type === 'request_created' ? event.number : null]).toContain(effect.number);
+      // The active request, one created now, or one closed a moment ago (Policy.closedFollowUpMs).
+      expect([prev.activeRequest, event.type === 'request_created' ? event.number : null, prev.recentlyClosed?.number]).toContain(effect.number);
     }
     if (effect.type === 'create_request') {
       expect(effects).toHaveLength(1);
-      expect(prev.step.kind).toBe('summary');
       expect(next.step.kind).toBe('creating');
-      expect(effect.sourceMessageId).toBe((event as MessageEvent).messageId);
+      if (event.type === 'taken_over') {
+        expect(isIntakeStep(prev.step) && prev.step.kind !== 'creating').toBe(true);
+        expect(effect.sourceMessageId).toBe(event.sourceMessageId);
+      } else {
+        expect(prev.step.kind).toBe('summary');
+        expect(effect.sourceMessageId).toBe((event as MessageEvent).messageId);
+      }
       expect(REQUEST_TYPES).toContain(effect.draft.type);
       expect(isValidSubject(effect.draft.subject)).toBe(true);
       expect(isValidDescription(effect.draft.description)).toBe(true);
@@ -100,8 +113,8 @@ function checkEffects(prev: ConversationState, event: ConversationEvent, effects
 describe('transition over random event sequences', () => {
   it('never throws, keeps the draft, emits valid requests and JSON-safe states', () => {
     fc.assert(
-      fc.property(start, events, ({ locale, active }, list) => {
-        let state = initialState(locale, AT, active);
+      fc.property(start, events, ({ locale, active, policy }, list) => {
+        let state: ConversationState = { ...initialState(locale, AT, active), policy: { ...policy } };
         checkState(state);
         for (const ev of list) {
           const result = transition(state, ev);

@@ -1,0 +1,44 @@
+/**
+ * The problem a customer states in their first message ("Здравствуйте, не
+ * выгружается счёт в PDF"), kept so that nobody types it twice: without the
+ * greeting in front, a short one-line text is both the subject and the
+ * description, a longer one the description. A bare greeting states nothing.
+ */
+import { checkDescription, checkSubject, codePointLength } from './conversation.text-input.js';
+import type { Draft } from './conversation.types.js';
+
+// Greetings and polite openings, in Russian and English, with the punctuation after them.
+const GREETING =
+  /^(?:(?:здравствуйте|здравствуй|добрый\s+(?:день|вечер|утро)|доброе\s+утро|доброго\s+(?:дня|времени\s+суток)|привет(?:ствую)?|добрый|hello|hi|hey|good\s+(?:morning|afternoon|evening|day)|dear\s+support)(?![\p{L}\p{N}])[\s!.,:;—–-]*)+/iu;
+
+/** A one-line text up to this long is short enough to be the subject too. */
+const SHORT = 100;
+/** How much of the problem the bot quotes back. */
+const QUOTE = 200;
+
+export interface Problem {
+  fields: Pick<Draft, 'subject' | 'description'>;
+  /** The problem as the bot repeats it to the customer. */
+  quote: string;
+}
+
+/** The problem stated in `text`, or null when it states none the draft could keep. */
+export function problemOf(text: string | undefined): Problem | null {
+  const rest = (text ?? '').trim().replace(GREETING, '').trim();
+  if (!rest || rest.startsWith('/')) return null;
+  const points = codePointLength(rest);
+  const description = checkDescription(rest);
+  if (points <= SHORT && !rest.includes('\n')) {
+    const subject = checkSubject(capitalise(rest));
+    if (!subject.ok) return null;
+    return { fields: { subject: subject.value, ...(description.ok ? { description: description.value } : {}) }, quote: rest };
+  }
+  if (!description.ok) return null;
+  const quote = points <= QUOTE ? rest : `${Array.from(rest).slice(0, QUOTE).join('')}…`;
+  return { fields: { description: description.value }, quote };
+}
+
+function capitalise(text: string): string {
+  const [first = '', ...rest] = Array.from(text);
+  return first.toLocaleUpperCase() + rest.join('');
+}
