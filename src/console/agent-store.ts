@@ -2,9 +2,9 @@
  * Agents, their sessions, canned responses and read marks, on Prisma. None of
  * it is on the message hot path, so it uses the generated client as is.
  */
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Agent, PrismaClient } from '../generated/prisma/client.js';
 import { StoreError } from '../requests/request-store.port.js';
-import type { AgentRole } from './console.api.js';
+import type { AgentRole, Locale, PresenceChoice } from './console.api.js';
 
 export interface AgentRecord {
   id: string;
@@ -13,6 +13,10 @@ export interface AgentRecord {
   role: AgentRole;
   active: boolean;
   passwordHash: string;
+  /** The console's language for this agent. */
+  locale: Locale;
+  /** What the agent says of themselves; shown while they have a console open (see presence.ts). */
+  presence: PresenceChoice;
   createdAt: Date;
 }
 
@@ -28,6 +32,8 @@ export interface AgentPatch {
   role?: AgentRole;
   active?: boolean;
   passwordHash?: string;
+  locale?: Locale;
+  presence?: PresenceChoice;
 }
 
 export interface SessionRecord {
@@ -65,7 +71,8 @@ export interface AgentStore {
   /** The session with its agent, if it exists, has not expired and the agent is active. */
   findSession(id: string, now: Date): Promise<{ session: SessionRecord; agent: AgentRecord } | null>;
   deleteSession(id: string): Promise<void>;
-  deleteAgentSessions(agentId: string): Promise<void>;
+  /** Ends every session of the agent, but `exceptId` (the one asking, when it changes its own password). */
+  deleteAgentSessions(agentId: string, exceptId?: string): Promise<void>;
   deleteExpiredSessions(now: Date): Promise<number>;
 
   listCanned(): Promise<CannedRecord[]>;
@@ -85,16 +92,16 @@ export function createPrismaAgentStore(prisma: PrismaClient): AgentStore {
 
     async createAgent(agent) {
       try {
-        return await prisma.agent.create({ data: { ...agent, email: agent.email.toLowerCase() } });
+        return toAgentRecord(await prisma.agent.create({ data: { ...agent, email: agent.email.toLowerCase() } }));
       } catch (error) {
         if (isUniqueViolation(error)) throw new StoreError('conflict', `an agent with the email ${agent.email} exists`, { cause: error });
         throw error;
       }
     },
 
-    findAgentByEmail: (email) => prisma.agent.findUnique({ where: { email: email.toLowerCase() } }),
-    getAgent: (id) => prisma.agent.findUnique({ where: { id } }),
-    listAgents: () => prisma.agent.findMany({ orderBy: [{ active: 'desc' }, { name: 'asc' }] }),
+    findAgentByEmail: async (email) => toAgentOrNull(await prisma.agent.findUnique({ where: { email: email.toLowerCase() } })),
+    getAgent: async (id) => toAgentOrNull(await prisma.agent.findUnique({ where: { id } })),
+    listAgents: async () => (await prisma.agent.findMany({ orderBy: [{ active: 'desc' }, { name: 'asc' }] })).map(toAgentRecord),
 
     updateAgent: (id, patch) =>
       prisma.$transaction(async (tx) => {
@@ -105,7 +112,7 @@ export function createPrismaAgentStore(prisma: PrismaClient): AgentStore {
         if (losesAdmin && (await tx.agent.count({ where: { role: 'admin', active: true, id: { not: id } } })) === 0) {
           throw new StoreError('conflict', 'this is the last active admin: make another agent admin first');
         }
-        return tx.agent.update({ where: { id }, data: patch });
+        return toAgentRecord(await tx.agent.update({ where: { id }, data: patch }));
       }),
 
     async createSession(session) {
@@ -116,15 +123,15 @@ export function createPrismaAgentStore(prisma: PrismaClient): AgentStore {
       const row = await prisma.agentSession.findUnique({ where: { id }, include: { agent: true } });
       if (!row || row.expiresAt <= now || !row.agent.active) return null;
       const { agent, ...session } = row;
-      return { session, agent };
+      return { session, agent: toAgentRecord(agent) };
     },
 
     async deleteSession(id) {
       await prisma.agentSession.deleteMany({ where: { id } });
     },
 
-    async deleteAgentSessions(agentId) {
-      await prisma.agentSession.deleteMany({ where: { agentId } });
+    async deleteAgentSessions(agentId, exceptId) {
+      await prisma.agentSession.deleteMany({ where: { agentId, ...(exceptId === undefined ? {} : { id: { not: exceptId } }) } });
     },
 
     async deleteExpiredSessions(now) {
@@ -149,6 +156,15 @@ export function createPrismaAgentStore(prisma: PrismaClient): AgentStore {
               updated_at = EXCLUDED.updated_at`;
     },
   };
+}
+
+/** The columns are text (the migration added them with defaults): anything unexpected reads as the default. */
+function toAgentRecord(row: Agent): AgentRecord {
+  return { ...row, locale: row.locale === 'en' ? 'en' : 'ru', presence: row.presence === 'away' ? 'away' : 'online' };
+}
+
+function toAgentOrNull(row: Agent | null): AgentRecord | null {
+  return row ? toAgentRecord(row) : null;
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -2,13 +2,14 @@
  * The `/agents` socket.io namespace: agents only (a session cookie from the
  * gateway's own origin, or `auth: { token }`), every socket in one room for
  * broadcasts, plus rooms per agent and per session to disconnect them when an
- * agent signs out or is deactivated.
+ * agent signs out or is deactivated. Each socket is an open console for the
+ * agent's presence (presence.ts): `ready` comes once it counts.
  */
 import type { Logger } from 'pino';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import { requestedHost, type TrustFn } from '../http/client-address.js';
-import type { AgentClientEvents, AgentServerEvents } from './console.api.js';
+import type { AgentClientEvents, AgentServerEvents, AgentView } from './console.api.js';
 import { toAgentView } from './console.views.js';
 import { readCookie, SESSION_COOKIE, type Authenticated, type SessionService } from './sessions.js';
 
@@ -19,7 +20,7 @@ export const agentRoom = (agentId: string) => `agent:${agentId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 export type AgentsNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, Authenticated>;
-type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, Authenticated>;
+export type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, Authenticated>;
 
 const typingSchema = z.object({ requestNumber: z.string().min(1).max(40), typing: z.boolean() });
 /** How often open sockets are checked against their sessions (see recheckSockets). */
@@ -34,6 +35,10 @@ export interface AgentsNamespaceDeps {
   clock: () => Date;
   logger: Logger;
   onTyping: (socket: AgentSocket, requestNumber: string, typing: boolean) => Promise<void>;
+  /** A socket connected: the agent for its `ready`, and what to announce after it (AgentPresence.opened). */
+  onOpen: (socket: AgentSocket) => Promise<{ agent: AgentView; announce: () => void }>;
+  /** A socket disconnected (AgentPresence.closed); runs after its onOpen finished. */
+  onClose: (socket: AgentSocket) => Promise<void>;
 }
 
 export function createAgentsNamespace(io: Server, deps: AgentsNamespaceDeps): AgentsNamespace {
@@ -53,11 +58,25 @@ export function createAgentsNamespace(io: Server, deps: AgentsNamespaceDeps): Ag
   nsp.on('connection', (socket) => {
     const { agent, session } = socket.data;
     void socket.join([AGENTS_ROOM, agentRoom(agent.id), sessionRoom(session.id), ...(agent.role === 'admin' ? [ADMINS_ROOM] : [])]);
-    socket.emit('ready', { agent: toAgentView(agent) });
+    const opened = deps.onOpen(socket).then(
+      ({ agent: view, announce }) => {
+        socket.emit('ready', { agent: view });
+        announce();
+      },
+      (error: unknown) => {
+        deps.logger.warn({ err: error, agent: agent.id }, 'agent socket presence not recorded');
+        socket.emit('ready', { agent: toAgentView(agent, true) });
+      },
+    );
     // A socket lives no longer than its session (setTimeout takes at most about 24.8 days).
     const expiry = setTimeout(() => socket.disconnect(true), Math.max(0, Math.min(session.expiresAt.getTime() - deps.clock().getTime(), 2 ** 31 - 1)));
     expiry.unref();
-    socket.on('disconnect', () => clearTimeout(expiry));
+    socket.on('disconnect', () => {
+      clearTimeout(expiry);
+      void opened
+        .then(() => deps.onClose(socket))
+        .catch((error: unknown) => deps.logger.warn({ err: error, agent: agent.id }, 'agent socket end not recorded for presence; it lapses'));
+    });
     let window = 0;
     let count = 0;
     socket.on('typing', (payload) => {

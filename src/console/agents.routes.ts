@@ -16,7 +16,6 @@ import {
   newAgentBodySchema,
   noContentSchema,
 } from './console.schemas.js';
-import { toAgentView } from './console.views.js';
 import { toChannelStatusView } from './channel-status.js';
 import { hashPassword } from './passwords.js';
 
@@ -26,8 +25,8 @@ export async function agentsRoutes(app: FastifyInstance, deps: ConsoleDeps): Pro
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/api/agents', {
-    schema: { tags: ['agents'], summary: 'Every agent (for assignment)', response: { 200: z.object({ agents: z.array(agentViewSchema) }), ...errors } },
-  }, async () => ({ agents: (await deps.agents.listAgents()).map(toAgentView) }));
+    schema: { tags: ['agents'], summary: 'Every agent (for assignment), with their console language and presence', response: { 200: z.object({ agents: z.array(agentViewSchema) }), ...errors } },
+  }, async () => ({ agents: await deps.presence.views(await deps.agents.listAgents()) }));
 
   r.post('/api/agents', {
     config: { admin: true },
@@ -36,7 +35,7 @@ export async function agentsRoutes(app: FastifyInstance, deps: ConsoleDeps): Pro
     const { password, ...rest } = request.body;
     const agent = await deps.agents.createAgent({ ...rest, passwordHash: await hashPassword(password) });
     request.log.info({ agent: agent.id, by: agentOf(request).id }, 'agent added');
-    return reply.status(201).send(toAgentView(agent));
+    return reply.status(201).send(await deps.presence.view(agent));
   });
 
   r.patch('/api/agents/:id', {
@@ -63,7 +62,7 @@ export async function agentsRoutes(app: FastifyInstance, deps: ConsoleDeps): Pro
       deps.relay.endAgent(id); // its sockets reconnect into the rooms of the new role
     }
     request.log.info({ agent: id, by: agentOf(request).id, fields: Object.keys(request.body) }, 'agent changed');
-    return toAgentView(updated);
+    return deps.presence.view(updated);
   });
 
   r.get('/api/channels', {

@@ -16,11 +16,23 @@ export type AgentRole = z.infer<typeof S.agentRoleSchema>;
 export type AuthorKind = MessageView['author'];
 /** `internal`: a note only agents see. `pending` → `sent` | `failed` for outbound messages. */
 export type DeliveryState = MessageView['deliveryState'];
+/** `online` or `away`: what an agent says of themselves (`PATCH /api/auth/me`). */
+export type PresenceChoice = z.infer<typeof S.presenceChoiceSchema>;
+/** What other agents see: the agent's choice while they have a console open anywhere, `offline` otherwise. */
+export type Presence = z.infer<typeof S.presenceSchema>;
+/** An agent with their console language and presence (`GET /api/agents`, the session's agent, `ready`). */
 export type AgentView = z.infer<typeof S.agentViewSchema>;
 /** An agent as others see them on a request or a message. */
 export type AgentRef = z.infer<typeof S.agentRefSchema>;
-/** `POST /api/auth/login` (with `token`) and `GET /api/auth/me`. */
+/** `POST /api/auth/login` (with `token`), `GET /api/auth/me` and `PATCH /api/auth/me`. */
 export type SessionView = z.infer<typeof S.sessionViewSchema>;
+/**
+ * `PATCH /api/auth/me`: any of these, at least one. `newPassword` needs
+ * `currentPassword` (403 `forbidden` when it is wrong; the agent's other
+ * sessions end, this one stays); `locale` is the console's language for the
+ * agent; `presence` what other agents see while the agent has a console open.
+ */
+export type AccountPatch = z.input<typeof S.accountPatchBodySchema>;
 export type CustomerView = z.infer<typeof S.customerViewSchema>;
 /** `url` is `/api/attachments/<id>`: it needs the agent's session or token. */
 export type AttachmentView = z.infer<typeof S.attachmentViewSchema>;
@@ -74,6 +86,13 @@ export interface AgentServerEvents {
   agent_typing: (payload: { requestNumber: string; agent: AgentRef; typing: boolean }) => void;
   /** Admins only: a channel's connection changed (WhatsApp waiting for a scan, with the QR code; ready; disconnected). */
   channel_status: (payload: ChannelStatusView) => void;
+  /**
+   * An agent's presence changed: their first console opened (their choice,
+   * `online` or `away`), they changed their choice while connected, or their
+   * last console closed (`offline`; an instance that died counts after up to a
+   * minute). To every agent, the agent themselves included.
+   */
+  agent_presence: (payload: { agentId: string; presence: Presence }) => void;
 }
 
 /** Agent → server events on the `/agents` namespace. */

@@ -7,6 +7,7 @@ import type { RequestStore } from '../requests/request-store.port.js';
 import type { AgentStore } from './agent-store.js';
 import type { ConsoleQueries } from './console.queries.js';
 import type { LoginLimiter } from './login-limiter.js';
+import type { AgentPresence } from './presence.js';
 import type { AgentRelay } from './relay.js';
 import type { SessionService } from './sessions.js';
 
@@ -23,6 +24,8 @@ export interface ConsoleDeps {
   events: GatewayEvents;
   attachments: AttachmentService;
   relay: AgentRelay;
+  /** Agents' presence: agent views carry it, changes of choice are announced. */
+  presence: AgentPresence;
   /** Each reporting channel's connection status, by channel name. */
   channelStatus: () => Promise<Record<string, Record<string, unknown>>>;
   /** Largest file an agent may upload. */

@@ -6,6 +6,7 @@
 import type { Database } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { toCustomer, toRequestRecord } from '../requests/prisma.mappers.js';
+import { matchesPrefix, parseRequestNumber, spelledNumber } from '../requests/request-number.js';
 import type { RequestStore } from '../requests/request-store.port.js';
 import type { AttachmentRecord, RequestStatus, RequestType } from '../requests/request.types.js';
 import type { AgentStore } from './agent-store.js';
@@ -59,10 +60,7 @@ export class ConsoleQueries {
     if (filter.channel) where.push({ channel: filter.channel });
     if (filter.assigneeId !== undefined) where.push({ assigneeId: filter.assigneeId });
     const q = filter.q?.trim();
-    if (q) {
-      const contains = { contains: q, mode: 'insensitive' as const };
-      where.push({ OR: [{ number: contains }, { subject: contains }, { description: contains }, { customer: { displayName: contains } }] });
-    }
+    if (q) where.push({ OR: searchTerms(q) });
     const cursor = filter.cursor ? decodeCursor(filter.cursor) : null;
     if (cursor) {
       const t = new Date(cursor.t);
@@ -112,14 +110,17 @@ export class ConsoleQueries {
     };
   }
 
-  /** A request's id and its newest message id (what "read" moves to), by number. */
+  /** A request's id and its newest message id (what "read" moves to), by number as typed (see request-number.ts). */
   async requestRef(number: string): Promise<{ id: string; number: string; lastMessageId: bigint | null } | null> {
+    const parsed = parseRequestNumber(number);
+    if (!parsed) return null;
     const { rows } = await this.db.sql.query<{ id: string; number: string; last: string | null }>(
-      'SELECT r.id, r.number, (SELECT max(m.id)::text FROM message m WHERE m.request_id = r.id) AS last FROM request r WHERE r.number = upper($1)',
-      [number],
+      'SELECT r.id, r.number, (SELECT max(m.id)::text FROM message m WHERE m.request_id = r.id) AS last FROM request r WHERE r.seq = $1',
+      [parsed.counter],
     );
     const row = rows[0];
-    return row ? { id: row.id, number: row.number, lastMessageId: row.last === null ? null : BigInt(row.last) } : null;
+    if (!row || !matchesPrefix(row, parsed)) return null;
+    return { id: row.id, number: row.number, lastMessageId: row.last === null ? null : BigInt(row.last) };
   }
 
   /** A request's number by its id. */
@@ -182,6 +183,30 @@ export class ConsoleQueries {
     }
     return result;
   }
+}
+
+/**
+ * What `q` matches: the number (as a part, or the request it names in any form
+ * people type: `sr 1042`, `1042`), subject, description and the customer's
+ * name, e-mail and phone. A phone is stored as digits with an optional leading
+ * +, so the digits of a typed `+7 (900) 123-45-67` are matched too.
+ */
+function searchTerms(q: string): Prisma.RequestWhereInput[] {
+  const contains = { contains: q, mode: 'insensitive' as const };
+  const terms: Prisma.RequestWhereInput[] = [
+    { number: contains },
+    { subject: contains },
+    { description: contains },
+    { customer: { displayName: contains } },
+    { customer: { email: contains } },
+    { customer: { phone: contains } },
+  ];
+  const digits = q.replace(/[\s().-]/g, '');
+  if (digits !== q && /^\+?\d{3,}$/.test(digits)) terms.push({ customer: { phone: { contains: digits } } });
+  const parsed = parseRequestNumber(q);
+  const spelled = parsed && spelledNumber(parsed);
+  if (parsed) terms.push(spelled === null ? { seq: parsed.counter } : { seq: parsed.counter, number: { equals: spelled, mode: 'insensitive' } });
+  return terms;
 }
 
 interface RowExtras {

@@ -15,6 +15,11 @@ const DELIVERY_STATES = ['received', 'pending', 'sent', 'failed', 'internal'] as
 export const requestTypeSchema = z.enum(REQUEST_TYPES);
 export const requestStatusSchema = z.enum(REQUEST_STATUSES);
 export const agentRoleSchema = z.enum(['admin', 'agent']);
+export const localeSchema = z.enum(['ru', 'en']);
+/** What an agent says of themselves. */
+export const presenceChoiceSchema = z.enum(['online', 'away']);
+/** What others see: the agent's choice while they have a console open, `offline` otherwise. */
+export const presenceSchema = z.enum(['online', 'away', 'offline']);
 const isoDate = z.string().describe('ISO-8601 date and time');
 /** Text an agent writes: trimmed, not empty. */
 /** Text an agent writes: control characters (NUL first, see storable-text.ts) removed, then trimmed. */
@@ -22,7 +27,16 @@ const storable = () => z.string().overwrite(toStorableText);
 const text = (max: number) => storable().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const agentViewSchema = z
-  .object({ id: z.string(), email: z.string(), name: z.string(), role: agentRoleSchema, active: z.boolean(), createdAt: isoDate })
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: agentRoleSchema,
+    active: z.boolean(),
+    locale: localeSchema.describe("The console's language for this agent (PATCH /api/auth/me)."),
+    presence: presenceSchema.describe('`online` or `away` as the agent chose (PATCH /api/auth/me) while they have a console open (a connected `/agents` socket on any instance); `offline` otherwise.'),
+    createdAt: isoDate,
+  })
   .meta({ id: 'Agent' });
 
 export const agentRefSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'AgentRef' });
@@ -190,10 +204,12 @@ export const statusBodySchema = z
   });
 export const assignBodySchema = z.object({ agentId: z.string().max(64).nullable() });
 export const cannedBodySchema = z.object({ title: text(LIMITS.title), text: text(LIMITS.text) });
+/** A new password, whoever sets it: an admin for an agent, or the agent themselves. */
+const newPassword = () => z.string().min(LIMITS.passwordMin, `must be at least ${LIMITS.passwordMin} characters`).max(1000, 'must be at most 1000 characters');
 export const newAgentBodySchema = z.object({
   email: z.email().max(320),
   name: text(LIMITS.name),
-  password: z.string().min(LIMITS.passwordMin, `must be at least ${LIMITS.passwordMin} characters`).max(1000),
+  password: newPassword(),
   role: agentRoleSchema.default('agent'),
 });
 export const agentPatchBodySchema = z
@@ -201,9 +217,20 @@ export const agentPatchBodySchema = z
     name: text(LIMITS.name).optional(),
     role: agentRoleSchema.optional(),
     active: z.boolean().optional(),
-    password: z.string().min(LIMITS.passwordMin, `must be at least ${LIMITS.passwordMin} characters`).max(1000).optional(),
+    password: newPassword().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
+/** `PATCH /api/auth/me`: the signed-in agent's own account. Unknown fields are refused, so a misspelt one is not ignored. */
+export const accountPatchBodySchema = z
+  .strictObject({
+    currentPassword: z.string().max(1000).optional().describe('Required with `newPassword`, and checked (403 when wrong).'),
+    newPassword: newPassword().optional().describe(`At least ${LIMITS.passwordMin} characters. The agent's other sessions end; this one stays.`),
+    locale: localeSchema.optional().describe("The console's language for this agent."),
+    presence: presenceChoiceSchema.optional().describe('Shown to other agents while this agent has a console open.'),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to change: give newPassword with currentPassword, locale or presence' })
+  .refine((b) => b.newPassword === undefined || b.currentPassword !== undefined, { message: 'is required to set a new password', path: ['currentPassword'] })
+  .refine((b) => b.currentPassword === undefined || b.newPassword !== undefined, { message: 'is required with currentPassword', path: ['newPassword'] });
 
 export const noContentSchema = z.null().describe('No content');
 

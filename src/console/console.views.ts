@@ -17,8 +17,18 @@ import type {
 
 export type AgentLookup = (id: string | null) => AgentRef | null;
 
-export function toAgentView(agent: AgentRecord): AgentView {
-  return { id: agent.id, email: agent.email, name: agent.name, role: agent.role, active: agent.active, createdAt: agent.createdAt.toISOString() };
+/** An agent as the API shows them; `connected`: they have a console open somewhere (see presence.ts). */
+export function toAgentView(agent: AgentRecord, connected: boolean): AgentView {
+  return {
+    id: agent.id,
+    email: agent.email,
+    name: agent.name,
+    role: agent.role,
+    active: agent.active,
+    locale: agent.locale,
+    presence: connected ? agent.presence : 'offline',
+    createdAt: agent.createdAt.toISOString(),
+  };
 }
 
 export function agentLookup(agents: Iterable<Pick<AgentRecord, 'id' | 'name'>>): AgentLookup {

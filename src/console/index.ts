@@ -8,7 +8,7 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
@@ -25,6 +25,7 @@ import type { RequestStore } from '../requests/request-store.port.js';
 import { createPrismaAgentStore, type AgentStore } from './agent-store.js';
 import { createAgentsNamespace, recheckSockets, RECHECK_MS } from './agents.namespace.js';
 import { agentsRoutes } from './agents.routes.js';
+import { docsUiOptions, transformApiDocument } from './api-docs.js';
 import { customersRoutes } from './customers.routes.js';
 import { authRoutes } from './auth.routes.js';
 import { AutoCloser } from './auto-close.js';
@@ -34,6 +35,9 @@ import { authenticateAgent, handleConsoleError } from './console.http.js';
 import { ConsoleQueries } from './console.queries.js';
 import { consoleUiRoutes } from './console-ui.routes.js';
 import { LoginLimiter } from './login-limiter.js';
+import { createMemoryConnections } from './memory.connections.js';
+import { AgentPresence } from './presence.js';
+import { createRedisConnections } from './redis.connections.js';
 import { AgentRelay } from './relay.js';
 import { requestsRoutes } from './requests.routes.js';
 import { SessionService } from './sessions.js';
@@ -86,6 +90,8 @@ export interface ConsoleModule {
   routes: (app: FastifyInstance) => Promise<void>;
   /** Disconnects sockets whose session ended or whose role changed; runs every minute. Returns how many. */
   recheckSockets(): Promise<number>;
+  /** Renews this instance's consoles for presence and announces what changed (AgentPresence.refresh); runs every 15 s. */
+  refreshPresence(): Promise<void>;
   /** Creates the first admin if there is none, starts relaying and the auto-close. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -102,7 +108,12 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
     clock,
     logger,
     onTyping: (socket, number, typing) => relay.agentTyping({ id: socket.data.agent.id, name: socket.data.agent.name }, number, typing),
+    onOpen: (socket) => presence.opened(socket),
+    onClose: (socket) => presence.closed(socket),
   });
+  // Which agents have a console open, on any instance: in Redis when instances share it (see redis.connections.ts).
+  const connections = deps.redis ? createRedisConnections(deps.redis) : createMemoryConnections();
+  const presence: AgentPresence = new AgentPresence({ connections, agents, nsp, logger });
   const relay: AgentRelay = new AgentRelay({ nsp, queries, store: deps.store, gateway: deps.gateway, events: deps.events, ports: deps.ports, clock, logger });
   const autoClose = new AutoCloser({ store: deps.store, gateway: deps.gateway, clock, logger, afterMs: config.console.autoCloseAfterMs });
   const routeDeps: ConsoleDeps = {
@@ -116,6 +127,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
     events: deps.events,
     attachments: deps.attachments,
     relay,
+    presence,
     uploadMaxBytes: config.uploadMaxBytes,
     channelStatus: deps.channelStatus,
     clock,
@@ -142,7 +154,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
           security: [{ bearer: [] }, { cookie: [] }],
         },
         transform: jsonSchemaTransform,
-        transformObject: jsonSchemaTransformObject,
+        transformObject: transformApiDocument,
       });
       api.decorateRequest('auth', null);
       api.addHook('onRoute', (route) => {
@@ -150,7 +162,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
         route.config = { ...route.config, public: true, helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } } };
       });
       api.addHook('onRequest', authenticateAgent(sessions));
-      await api.register(swaggerUi, { routePrefix: '/docs' });
+      await api.register(swaggerUi, docsUiOptions);
       await api.register(authRoutes, routeDeps);
       await api.register(requestsRoutes, routeDeps);
       await api.register(agentsRoutes, routeDeps);
@@ -168,9 +180,11 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
     autoClose,
     routes,
     recheckSockets: () => recheckSockets(nsp, { sessions, logger }),
+    refreshPresence: () => presence.refresh(),
     async start() {
       await ensureFirstAdmin(agents, config.console, logger);
       relay.start();
+      presence.start();
       autoClose.start();
       recheck = setInterval(() => void recheckSockets(nsp, { sessions, logger }), RECHECK_MS);
       recheck.unref();
@@ -178,6 +192,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
     },
     async stop() {
       if (recheck) clearInterval(recheck);
+      presence.stop();
       relay.stop();
       await autoClose.stop();
       nsp.local.disconnectSockets(true);

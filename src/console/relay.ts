@@ -157,6 +157,11 @@ export class AgentRelay {
     this.deps.nsp.in(agentRoom(agentId)).disconnectSockets(true);
   }
 
+  /** Disconnects the agent's sockets of every session but `sessionId` (they changed their own password). */
+  endOtherSessions(agentId: string, sessionId: string): void {
+    this.deps.nsp.in(agentRoom(agentId)).except(sessionRoom(sessionId)).disconnectSockets(true);
+  }
+
   private broadcast() {
     return this.deps.nsp.to(AGENTS_ROOM);
   }

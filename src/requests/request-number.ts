@@ -1,9 +1,11 @@
 /**
- * Finding a request by the number people type. Numbers are `<prefix>-<counter>`
- * and the counter alone is unique (it comes from one database sequence), so a
- * lookup goes through the unique `seq` index and then checks the prefix, if one
- * was typed, case-insensitively. No pattern matching on user text: `%` or `_`
- * can never widen a lookup.
+ * Finding a request by the number people type: the one reader of request
+ * numbers, used by every lookup (the store, the gateway, the agent API's
+ * routes and its search). Numbers are `<prefix>-<counter>` and the counter
+ * alone is unique (it comes from one database sequence), so a lookup goes
+ * through the unique `seq` index and then checks the prefix, if one was typed,
+ * case-insensitively. No pattern matching on user text: `%` or `_` can never
+ * widen a lookup.
  */
 
 export interface ParsedRequestNumber {
@@ -21,8 +23,13 @@ export function parseRequestNumber(input: string): ParsedRequestNumber | null {
   return m ? { prefix: m[1] ?? null, counter: Number(m[2]) } : null;
 }
 
+/** The number as stored, `<prefix>-<counter>`, in the case it was typed; null for a bare counter. */
+export function spelledNumber(parsed: ParsedRequestNumber): string | null {
+  return parsed.prefix === null ? null : `${parsed.prefix}-${parsed.counter}`;
+}
+
 /** Whether the stored number agrees with the prefix that was typed (a bare counter always does). */
 export function matchesPrefix(row: { number: string }, parsed: ParsedRequestNumber): boolean {
-  if (parsed.prefix === null) return true;
-  return row.number.toLowerCase() === `${parsed.prefix}-${parsed.counter}`.toLowerCase();
+  const spelled = spelledNumber(parsed);
+  return spelled === null || row.number.toLowerCase() === spelled.toLowerCase();
 }

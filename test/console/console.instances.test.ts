@@ -69,6 +69,40 @@ describe.skipIf(!productionBackend.enabled)('agent console across two instances:
     await waitUntil('the agent typing indicator at the visitor on B', () => v.typing.includes(true), DELIVERY_DEADLINE_MS);
   });
 
+  it("shows an agent's presence on every instance: their consoles on any of them count", async () => {
+    expect((await admin.post('/api/agents', { email: 'roaming@example.com', name: 'Roaming', password: 'roaming-password-1' })).status).toBe(201);
+    const roaming = await AgentClient.login(baseB, { email: 'roaming@example.com', password: 'roaming-password-1' });
+    const id = roaming.agentId;
+    const onA = new AgentClient(baseA, roaming.session, roaming.cookie);
+    const listedOn = async (client: AgentClient) => (await client.get('/api/agents')).body.agents.find((a: { id: string }) => a.id === id).presence;
+    const seen = () => agentOnA.events('agent_presence').filter((p) => p.agentId === id).map((p) => p.presence);
+    expect(await listedOn(admin)).toBe('offline');
+
+    // A console on B: the admin's console on A hears it, and A's API shows it.
+    const consoleOnB = track(await new AgentSocket(baseB, { token: roaming.session.token }).ready());
+    await agentOnA.waitFor('agent_presence', (p) => p.agentId === id && p.presence === 'online');
+    expect(await listedOn(admin)).toBe('online');
+    expect((await onA.get('/api/auth/me')).body.agent.presence).toBe('online');
+
+    // A change of choice made through A reaches the agent's own console on B.
+    expect((await onA.call('PATCH', '/api/auth/me', { presence: 'away' })).status).toBe(200);
+    await consoleOnB.waitFor('agent_presence', (p) => p.agentId === id && p.presence === 'away');
+    await agentOnA.waitFor('agent_presence', (p) => p.agentId === id && p.presence === 'away');
+
+    // A second console, on A; B's closes: still present, with the same choice.
+    const consoleOnA = track(await new AgentSocket(baseA, { token: roaming.session.token }).ready());
+    expect(consoleOnA.events('ready')[0]!.agent.presence).toBe('away');
+    consoleOnB.close();
+    expect((await onA.call('PATCH', '/api/auth/me', { presence: 'online' })).status).toBe(200);
+    await agentOnA.waitFor('agent_presence', (p) => p.agentId === id && seen().length === 3);
+    expect(await listedOn(new AgentClient(baseB, admin.session))).toBe('online');
+
+    consoleOnA.close();
+    await agentOnA.waitFor('agent_presence', (p) => p.agentId === id && p.presence === 'offline');
+    expect(seen()).toEqual(['online', 'away', 'online', 'offline']);
+    expect(await listedOn(new AgentClient(baseB, admin.session))).toBe('offline');
+  });
+
   it('accepts a session signed in on one instance on the other, and ends it everywhere', async () => {
     const onB = new AgentClient(baseB, admin.session, admin.cookie);
     const me = await onB.get('/api/auth/me');
