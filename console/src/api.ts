@@ -1,11 +1,15 @@
 import type {
+  AccountPatch,
   AgentRole,
   AgentView,
   AttachmentView,
   CannedResponseView,
   ChannelStatusView,
+  DeskSettings,
+  DraftView,
   MessageView,
   RequestPage,
+  RequestListItem,
   RequestQuery,
   RequestStatus,
   RequestView,
@@ -63,6 +67,11 @@ async function call<T>(method: string, path: string, body?: unknown, auth = true
 
 const enc = encodeURIComponent;
 
+/** The agent in an answer that is the agent view, or a session view (as GET /api/auth/me) carrying it. */
+function agentOf(answer: AgentView | SessionView): AgentView {
+  return 'agent' in answer ? answer.agent : answer;
+}
+
 export interface OutgoingMessage {
   text: string;
   internal: boolean;
@@ -118,4 +127,16 @@ export const api = {
 
   /** Admins only: each channel's connection, with WhatsApp's pairing QR code while it waits for a scan. */
   channels: () => call<{ channels: ChannelStatusView[] }>('GET', '/api/channels'),
+
+  settings: () => call<DeskSettings>('GET', '/api/settings'),
+  /** Admins only; answers every setting. */
+  updateSettings: (patch: Partial<DeskSettings>) => call<DeskSettings>('PATCH', '/api/settings', patch),
+
+  /** The signed-in agent's own password, console language or presence; answers their agent view (403: wrong current password). */
+  updateMe: async (patch: AccountPatch) => agentOf(await call<AgentView | SessionView>('PATCH', '/api/auth/me', patch)),
+
+  /** Intakes in progress. */
+  drafts: () => call<{ drafts: DraftView[] }>('GET', '/api/drafts'),
+  /** Creates the request from what the customer gave so far, assigned to the caller (404: no intake any more, 409: being created). */
+  takeOver: (customerId: string) => call<{ request: RequestListItem }>('POST', `/api/drafts/${enc(customerId)}/take-over`),
 };

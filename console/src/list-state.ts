@@ -58,6 +58,22 @@ function assigneeMatches(r: RequestListItem, assignee: string, myId: string): bo
   return r.assignee?.id === (assignee === 'me' ? myId : assignee);
 }
 
+/** How live events are held against the list's filters. */
+export interface RowFilter {
+  /** A row not listed yet is listed. */
+  lists(r: RequestListItem): boolean;
+  /**
+   * A listed row stays. The search is left out: a row listed by the server's
+   * search (which also reads descriptions) must not go because the row alone
+   * does not show why it matched.
+   */
+  keeps(r: RequestListItem): boolean;
+}
+
+export function rowFilter(f: Filters, myId: string): RowFilter {
+  return { lists: (r) => matchesFilters(r, f, myId), keeps: (r) => matchesFilters(r, { ...f, q: '' }, myId) };
+}
+
 export interface ListState {
   rows: RequestListItem[];
   nextCursor: string | null;
@@ -73,11 +89,11 @@ export type ListAction =
   | { type: 'loading' }
   | { type: 'loaded'; page: RequestPage; append: boolean }
   | { type: 'failed'; error: string }
-  | { type: 'created'; request: RequestListItem; matches: boolean }
-  | { type: 'updated'; request: RequestListItem; matches: boolean }
+  | { type: 'created'; request: RequestListItem; filter: RowFilter }
+  | { type: 'updated'; request: RequestListItem; filter: RowFilter }
   | { type: 'message'; requestNumber: string; message: MessageView }
-  | { type: 'status'; requestNumber: string; status: RequestStatus }
-  | { type: 'assigned'; requestNumber: string; assignee: AgentRef | null }
+  | { type: 'status'; requestNumber: string; status: RequestStatus; filter: RowFilter }
+  | { type: 'assigned'; requestNumber: string; assignee: AgentRef | null; filter: RowFilter }
   | { type: 'opened'; requestNumber: string | null };
 
 const byActivity = (a: RequestListItem, b: RequestListItem) => Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt);
@@ -86,6 +102,13 @@ function patchRow(s: ListState, number: string, patch: (r: RequestListItem) => R
   if (!s.rows.some((r) => r.number === number)) return s;
   const rows = s.rows.map((r) => (r.number === number ? patch(r) : r));
   return { ...s, rows: resort ? rows.sort(byActivity) : rows };
+}
+
+/** A row whose status or assignee changed: patched, or gone if the filters no longer keep it. */
+function refilterRow(s: ListState, number: string, patch: (r: RequestListItem) => RequestListItem, filter: RowFilter): ListState {
+  const next = patchRow(s, number, patch);
+  const row = next.rows.find((r) => r.number === number);
+  return row && !filter.keeps(row) ? { ...next, rows: next.rows.filter((r) => r !== row) } : next;
 }
 
 /** Applies a page load or a live event to the list. Pure, so it is tested on its own. */
@@ -101,13 +124,13 @@ export function listReducer(s: ListState, a: ListAction): ListState {
       return { ...s, loading: false, error: a.error };
     case 'created':
     case 'updated':
-      return upsert(s, a.request, a.matches);
+      return upsert(s, a.request, a.filter);
     case 'message':
       return patchRow(s, a.requestNumber, (r) => onMessage(r, a.message, s.openNumber), true);
     case 'status':
-      return patchRow(s, a.requestNumber, (r) => ({ ...r, status: a.status }));
+      return refilterRow(s, a.requestNumber, (r) => ({ ...r, status: a.status }), a.filter);
     case 'assigned':
-      return patchRow(s, a.requestNumber, (r) => ({ ...r, assignee: a.assignee }));
+      return refilterRow(s, a.requestNumber, (r) => ({ ...r, assignee: a.assignee }), a.filter);
     case 'opened':
       return { ...patchRow(s, a.requestNumber ?? '', (r) => ({ ...r, unread: 0 })), openNumber: a.requestNumber };
   }
@@ -115,13 +138,14 @@ export function listReducer(s: ListState, a: ListAction): ListState {
 
 /**
  * A row the server sent. One already listed is replaced but keeps the unread
- * count counted here from `message` events; a new one is listed only if it
- * matches the filters (a listed row that stops matching stays until the next
- * load, so it does not vanish under the agent's pointer).
+ * count counted here from `message` events, or goes if it no longer matches
+ * the filters (closed on the "Open" tab, unassigned under "Me"); a new one is
+ * listed only if it matches them.
  */
-function upsert(s: ListState, request: RequestListItem, matches: boolean): ListState {
+function upsert(s: ListState, request: RequestListItem, filter: RowFilter): ListState {
   const existing = s.rows.find((r) => r.number === request.number);
-  if (!existing && !matches) return s;
+  if (!existing && !filter.lists(request)) return s;
+  if (existing && !filter.keeps(request)) return { ...s, rows: s.rows.filter((r) => r !== existing) };
   const unread = request.number === s.openNumber ? 0 : existing ? Math.max(existing.unread, request.unread) : request.unread;
   const row = { ...request, unread };
   const rows = existing ? s.rows.map((r) => (r.number === request.number ? row : r)) : [row, ...s.rows];

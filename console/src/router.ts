@@ -1,7 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 
+/** Screens without a parameter, each at /console/<name>. */
+export const PAGES = ['agents', 'channels', 'settings', 'account', 'drafts'] as const;
+export type PageName = (typeof PAGES)[number];
+
 /** The console's screens; the path is the state (deep links and the back button work). */
-export type Route = { name: 'list' } | { name: 'request'; number: string } | { name: 'agents' } | { name: 'channels' };
+export type Route = { name: 'list' } | { name: 'request'; number: string } | { name: PageName };
 
 export const BASE = '/console';
 
@@ -9,21 +13,19 @@ export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
   const request = /^\/requests\/([^/]+)\/?$/.exec(rest);
   if (request?.[1]) return { name: 'request', number: decodeURIComponent(request[1]) };
-  if (/^\/agents\/?$/.test(rest)) return { name: 'agents' };
-  if (/^\/channels\/?$/.test(rest)) return { name: 'channels' };
-  return { name: 'list' };
+  const page = /^\/([a-z]+)\/?$/.exec(rest)?.[1];
+  const known = PAGES.find((p) => p === page);
+  return known ? { name: known } : { name: 'list' };
 }
 
 export function routePath(route: Route): string {
   switch (route.name) {
     case 'request':
       return `${BASE}/requests/${encodeURIComponent(route.number)}`;
-    case 'agents':
-      return `${BASE}/agents`;
-    case 'channels':
-      return `${BASE}/channels`;
     case 'list':
       return BASE;
+    default:
+      return `${BASE}/${route.name}`;
   }
 }
 

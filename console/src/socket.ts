@@ -1,8 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import { useEffect, useRef } from 'preact/hooks';
-import type { AgentClientEvents, AgentServerEvents } from './types.js';
+import type { AgentClientEvents, ServerEvents } from './types.js';
 
-export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
+export type AgentSocket = Socket<ServerEvents, AgentClientEvents>;
 export type LinkState = 'connecting' | 'online' | 'offline';
 
 export interface SocketHandlers {
@@ -60,10 +60,10 @@ export function connectAgents(h: SocketHandlers): AgentConnection {
   };
 }
 
-type Handler<E extends keyof AgentServerEvents> = AgentServerEvents[E];
+type Handler<E extends keyof ServerEvents> = ServerEvents[E];
 
 /** Listens to one server event for the component's lifetime, always calling its newest handler. */
-export function useSocketEvent<E extends keyof AgentServerEvents>(socket: AgentSocket | null, event: E, handler: Handler<E>): void {
+export function useSocketEvent<E extends keyof ServerEvents>(socket: AgentSocket | null, event: E, handler: Handler<E>): void {
   const ref = useRef(handler);
   ref.current = handler;
   useEffect(() => {

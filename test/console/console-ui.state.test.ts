@@ -16,7 +16,7 @@ import { ru } from '../../console/src/i18n/ru.js';
 import { relativeTime } from '../../console/src/format.js';
 import { isSendableImage, MAX_IMAGES, sortFiles, uploadErrorText } from '../../console/src/images.js';
 import { moveFocus } from '../../console/src/keys.js';
-import { INITIAL_LIST, listReducer, matchesFilters, toQuery, DEFAULT_FILTERS, type ListState } from '../../console/src/list-state.js';
+import { INITIAL_LIST, listReducer, matchesFilters, rowFilter, toQuery, DEFAULT_FILTERS, type ListState, type RowFilter } from '../../console/src/list-state.js';
 import { INITIAL_REQUEST, requestReducer, timeline, type RequestAction, type RequestState } from '../../console/src/request-state.js';
 import { canMove, STATUS_MOVES } from '../../console/src/status-graph.js';
 import { TypingSignal } from '../../console/src/typing.js';
@@ -64,6 +64,10 @@ function change(id: string, min: number, from: StatusChangeView['from'], to: Sta
   return { id, from, to, comment: null, actor: { kind: 'agent', agent: { id: 'a1', name: 'Anna' } }, createdAt: at(min) };
 }
 
+/** Every row matches (the "All" tab, no other filter). */
+const ALL: RowFilter = { lists: () => true, keeps: () => true };
+const NONE: RowFilter = { lists: () => false, keeps: () => false };
+
 const listed = (rows: RequestListItem[], openNumber: string | null = null): ListState =>
   listReducer({ ...INITIAL_LIST, openNumber }, { type: 'loaded', page: { requests: rows, nextCursor: 'c1' }, append: false });
 
@@ -78,11 +82,11 @@ describe('the request list', () => {
 
   it('puts a created request on top when it matches the filters, and ignores it otherwise', () => {
     const s = listed([row('SR-1', 1)]);
-    expect(listReducer(s, { type: 'created', request: row('SR-2', 5, { unread: 3 }), matches: true }).rows.map((r) => [r.number, r.unread])).toEqual([
+    expect(listReducer(s, { type: 'created', request: row('SR-2', 5, { unread: 3 }), filter: ALL }).rows.map((r) => [r.number, r.unread])).toEqual([
       ['SR-2', 3],
       ['SR-1', 0],
     ]);
-    expect(listReducer(s, { type: 'created', request: row('SR-2', 5), matches: false })).toBe(s);
+    expect(listReducer(s, { type: 'created', request: row('SR-2', 5), filter: NONE })).toBe(s);
   });
 
   it('counts customer messages as unread, except on the open request, and moves the row up', () => {
@@ -106,26 +110,40 @@ describe('the request list', () => {
 
   it('keeps its own unread count when request_updated brings 0, and clears it on opening', () => {
     let s = listed([row('SR-1', 1, { unread: 2 })]);
-    s = listReducer(s, { type: 'updated', request: row('SR-1', 4, { status: 'in_progress', unread: 0 }), matches: true });
+    s = listReducer(s, { type: 'updated', request: row('SR-1', 4, { status: 'in_progress', unread: 0 }), filter: ALL });
     expect(s.rows[0]).toMatchObject({ status: 'in_progress', unread: 2, lastActivityAt: at(4) });
     s = listReducer(s, { type: 'opened', requestNumber: 'SR-1' });
     expect(s.rows[0]!.unread).toBe(0);
     expect(s.openNumber).toBe('SR-1');
   });
 
-  it('keeps a listed row that stops matching, but does not list an updated one that does not match', () => {
-    let s = listed([row('SR-1', 1)]);
-    s = listReducer(s, { type: 'updated', request: row('SR-1', 2, { status: 'closed' }), matches: false });
-    expect(s.rows.map((r) => r.status)).toEqual(['closed']);
-    expect(listReducer(s, { type: 'updated', request: row('SR-9', 9), matches: false }).rows).toHaveLength(1);
-    expect(listReducer(s, { type: 'updated', request: row('SR-9', 9), matches: true }).rows[0]!.number).toBe('SR-9');
+  it('drops a listed row that stops matching, and does not list an updated one that does not match', () => {
+    const open = rowFilter(DEFAULT_FILTERS, 'me');
+    let s = listed([row('SR-2', 2), row('SR-1', 1)]);
+    s = listReducer(s, { type: 'updated', request: row('SR-1', 3, { status: 'closed' }), filter: open });
+    expect(s.rows.map((r) => r.number)).toEqual(['SR-2']);
+    expect(listReducer(s, { type: 'updated', request: row('SR-9', 9, { status: 'closed' }), filter: open }).rows).toHaveLength(1);
+    expect(listReducer(s, { type: 'updated', request: row('SR-9', 9), filter: open }).rows[0]!.number).toBe('SR-9');
   });
 
-  it('applies status changes and assignments to rows', () => {
+  it('keeps a row found by the search when an update does not show why it matched (the server also searches descriptions)', () => {
+    const search = rowFilter({ ...DEFAULT_FILTERS, q: 'toner' }, 'me');
     let s = listed([row('SR-1', 1)]);
-    s = listReducer(s, { type: 'status', requestNumber: 'SR-1', status: 'awaiting_customer' });
-    s = listReducer(s, { type: 'assigned', requestNumber: 'SR-1', assignee: { id: 'a1', name: 'Anna' } });
-    expect(s.rows[0]).toMatchObject({ status: 'awaiting_customer', assignee: { id: 'a1', name: 'Anna' } });
+    s = listReducer(s, { type: 'updated', request: row('SR-1', 2, { status: 'in_progress' }), filter: search });
+    expect(s.rows.map((r) => [r.number, r.status])).toEqual([['SR-1', 'in_progress']]);
+    expect(listReducer(s, { type: 'status', requestNumber: 'SR-1', status: 'closed', filter: search }).rows).toEqual([]);
+  });
+
+  it('applies status changes and assignments to rows, dropping those that leave the filter', () => {
+    let s = listed([row('SR-1', 1), row('SR-2', 2)]);
+    s = listReducer(s, { type: 'status', requestNumber: 'SR-1', status: 'awaiting_customer', filter: ALL });
+    s = listReducer(s, { type: 'assigned', requestNumber: 'SR-1', assignee: { id: 'a1', name: 'Anna' }, filter: ALL });
+    expect(s.rows.find((r) => r.number === 'SR-1')).toMatchObject({ status: 'awaiting_customer', assignee: { id: 'a1', name: 'Anna' } });
+    const annas = rowFilter({ ...DEFAULT_FILTERS, tab: 'all', assignee: 'me' }, 'a1');
+    s = listReducer(s, { type: 'assigned', requestNumber: 'SR-1', assignee: null, filter: annas });
+    expect(s.rows.map((r) => r.number)).toEqual(['SR-2']);
+    s = listReducer(s, { type: 'status', requestNumber: 'SR-2', status: 'closed', filter: rowFilter(DEFAULT_FILTERS, 'a1') });
+    expect(s.rows).toEqual([]);
   });
 
   it('turns filters into the query and matches announced requests against them', () => {

@@ -8,9 +8,17 @@ import { Workspace } from './workspace.js';
 
 type Why = 'ended' | 'unreachable' | null;
 
-/** The session decides the screen: checking, the login form, or the workspace. */
+/**
+ * The session decides the screen: checking, the login form, or the workspace.
+ * The language is the signed-in agent's, when their account has one (the
+ * switch keeps the choice there too), else this browser's choice.
+ */
 export function App() {
   const [locale, setLocale] = useState<Locale>(initialLocale);
+  /** undefined while the session is being checked. */
+  const [session, setSession] = useState<SessionView | null | undefined>(undefined);
+  const [why, setWhy] = useState<Why>(null);
+  const signedIn = Boolean(session);
   const i18n = useMemo<I18n>(
     () => ({
       locale,
@@ -18,13 +26,17 @@ export function App() {
       setLocale: (l) => {
         storeLocale(l);
         setLocale(l);
+        if (signedIn) api.updateMe({ locale: l }).then(refreshAgent, (err: unknown) => console.error('keeping the language with the account failed', err));
       },
     }),
-    [locale],
+    [locale, signedIn],
   );
-  /** undefined while the session is being checked. */
-  const [session, setSession] = useState<SessionView | null | undefined>(undefined);
-  const [why, setWhy] = useState<Why>(null);
+  const accountLocale = session?.agent.locale;
+  useEffect(() => {
+    if (!accountLocale) return;
+    storeLocale(accountLocale);
+    setLocale(accountLocale);
+  }, [accountLocale]);
 
   useEffect(() => {
     document.documentElement.lang = locale;

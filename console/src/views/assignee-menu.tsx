@@ -1,8 +1,9 @@
 import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useT } from '../i18n/i18n.js';
 import { moveFocus } from '../keys.js';
-import type { AgentRef, AgentView } from '../types.js';
+import type { AgentRef, AgentView, Presence } from '../types.js';
 import { Icon } from './icons.js';
+import { PresenceDot } from './presence.js';
 
 export interface AssigneeMenuProps {
   assignee: AgentRef | null;
@@ -21,6 +22,8 @@ export interface AssigneeMenuProps {
 interface Item {
   id: string | null;
   label: string;
+  /** Unknown for nobody, and for an agent the server does not say it of. */
+  presence?: Presence | undefined;
 }
 
 /**
@@ -38,7 +41,10 @@ export function AssigneeMenu({ assignee, agents, me, busy, labelledBy, buttonId,
   const current = assignee?.id ?? null;
 
   const listed = assignee && !agents.some((a) => a.id === assignee.id) ? [...agents, { ...assignee }] : agents;
-  const items: Item[] = [{ id: null, label: t.unassigned }, ...listed.map((a) => ({ id: a.id, label: a.id === me.id ? `${a.name} (${t.you})` : a.name }))];
+  const items: Item[] = [
+    { id: null, label: t.unassigned },
+    ...listed.map((a) => ({ id: a.id, label: a.id === me.id ? `${a.name} (${t.you})` : a.name, presence: 'presence' in a ? a.presence : undefined })),
+  ];
 
   const entries = () => [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitemradio"]') ?? [])];
   // Opening puts the focus on the current choice (or the first / last item when opened with an arrow).
@@ -133,8 +139,12 @@ export function AssigneeMenu({ assignee, agents, me, busy, labelledBy, buttonId,
               onClick={() => pick(item.id)}
               data-testid="assignee-option"
               data-agent={item.id ?? ''}
+              data-presence={item.presence}
+              // The name stays the item's text (type-ahead reads it); the presence is said beside it.
+              aria-label={item.presence ? `${item.label}, ${t.presenceState[item.presence] ?? item.presence}` : undefined}
             >
               {item.label}
+              {item.presence && <PresenceDot presence={item.presence} caption />}
             </li>
           ))}
         </ul>

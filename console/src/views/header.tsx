@@ -1,49 +1,48 @@
 import { useI18n, useT } from '../i18n/i18n.js';
-import { followLink, routePath, type Route } from '../router.js';
+import { followLink, routePath, type PageName } from '../router.js';
 import type { LinkState } from '../socket.js';
 import { stateLabel, stateTone } from '../channel-state.js';
 import type { AgentView, ChannelStatusView } from '../types.js';
 import { Icon } from './icons.js';
 import { LanguageSwitch } from './language-switch.js';
 import { errorText, useNotify } from './notices.js';
+import { PresenceDot } from './presence.js';
 
 export interface HeaderProps {
   me: AgentView;
-  route: Route;
+  /** The page shown; null: the request list and the open request. */
+  page: PageName | null;
   link: LinkState;
   /** Admins: channels needing attention, the worst first (see attentionList). */
   alerts: ChannelStatusView[];
   onSignOut(): Promise<void>;
 }
 
-export function Header({ me, route, link, alerts, onSignOut }: HeaderProps) {
+export function Header({ me, page, link, alerts, onSignOut }: HeaderProps) {
   const { t } = useI18n();
   const notify = useNotify();
   const requestsPath = routePath({ name: 'list' });
-  const agentsPath = routePath({ name: 'agents' });
   const channelsPath = routePath({ name: 'channels' });
   const isAdmin = me.role === 'admin';
   const current = (on: boolean) => (on ? 'page' : undefined);
-  const onRequests = route.name === 'list' || route.name === 'request';
+  const navLink = (name: 'drafts' | 'agents' | 'channels' | 'settings', label: string) => (
+    <a href={routePath({ name })} onClick={followLink} aria-current={current(page === name)} data-testid={`nav-${name}`}>
+      {label}
+    </a>
+  );
   return (
     <header class="topbar">
       <a class="brand" href={requestsPath} onClick={followLink}>
         {t.appName}
       </a>
       <nav aria-label={t.mainNav} class="nav">
-        <a href={requestsPath} onClick={followLink} aria-current={current(onRequests || !isAdmin)} data-testid="nav-requests">
+        <a href={requestsPath} onClick={followLink} aria-current={current(page === null)} data-testid="nav-requests">
           {t.navRequests}
         </a>
-        {isAdmin && (
-          <a href={agentsPath} onClick={followLink} aria-current={current(route.name === 'agents')} data-testid="nav-agents">
-            {t.navAgents}
-          </a>
-        )}
-        {isAdmin && (
-          <a href={channelsPath} onClick={followLink} aria-current={current(route.name === 'channels')} data-testid="nav-channels">
-            {t.navChannels}
-          </a>
-        )}
+        {navLink('drafts', t.navDrafts)}
+        {isAdmin && navLink('agents', t.navAgents)}
+        {isAdmin && navLink('channels', t.navChannels)}
+        {isAdmin && navLink('settings', t.navSettings)}
       </nav>
       {isAdmin && alerts.length > 0 && <ChannelAlert alerts={alerts} href={channelsPath} />}
       <span class={`link link-${link}`} role="status" data-testid="connection-status" data-state={link}>
@@ -51,9 +50,13 @@ export function Header({ me, route, link, alerts, onSignOut }: HeaderProps) {
         {t.link[link]}
       </span>
       <span class="spacer" />
-      <span class="whoami" title={me.email} data-testid="whoami">
-        {me.name}
-      </span>
+      <a class="account-link" href={routePath({ name: 'account' })} onClick={followLink} aria-current={current(page === 'account')} title={`${t.myAccount}: ${me.email}`}>
+        <Icon name="user" />
+        {me.presence && <PresenceDot presence={me.presence} label />}
+        <span class="whoami" data-testid="whoami">
+          {me.name}
+        </span>
+      </a>
       <LanguageSwitch />
       <button type="button" class="button ghost" onClick={() => onSignOut().catch((err) => notify(errorText(t, err), 'error'))} data-testid="logout">
         {t.signOut}

@@ -60,7 +60,10 @@ export function ListFilters({ filters, agents, me, onChange }: ListFiltersProps)
         ))}
       </div>
       <div class="selects">
-        <select aria-label={t.typeFilter} value={filters.type} onChange={select('type')} data-testid="filter-type">
+        <label for="filter-type">{t.typeFilter}</label>
+        <label for="filter-channel">{t.channelFilter}</label>
+        <label for="filter-assignee">{t.assigneeFilter}</label>
+        <select id="filter-type" value={filters.type} onChange={select('type')} data-testid="filter-type">
           <option value="">{t.allTypes}</option>
           {TYPES.map((type) => (
             <option key={type} value={type}>
@@ -68,7 +71,7 @@ export function ListFilters({ filters, agents, me, onChange }: ListFiltersProps)
             </option>
           ))}
         </select>
-        <select aria-label={t.channelFilter} value={filters.channel} onChange={select('channel')} data-testid="filter-channel">
+        <select id="filter-channel" value={filters.channel} onChange={select('channel')} data-testid="filter-channel">
           <option value="">{t.allChannels}</option>
           {CHANNELS.map((c) => (
             <option key={c} value={c}>
@@ -76,7 +79,7 @@ export function ListFilters({ filters, agents, me, onChange }: ListFiltersProps)
             </option>
           ))}
         </select>
-        <select aria-label={t.assigneeFilter} value={filters.assignee} onChange={select('assignee')} data-testid="filter-assignee">
+        <select id="filter-assignee" value={filters.assignee} onChange={select('assignee')} data-testid="filter-assignee">
           <option value="">{t.anyone}</option>
           <option value="me">{t.me}</option>
           <option value="none">{t.unassigned}</option>

@@ -35,15 +35,30 @@ export function MessageItem({ m, customer, onOpen }: { m: MessageView; customer:
       </div>
       {m.text && <p class="text">{m.text}</p>}
       <Attachments list={m.attachments} onOpen={onOpen} />
-      {m.choices.length > 0 && (
-        <ul class="choices" aria-label={t.offered}>
-          {m.choices.map((c) => (
-            <li key={c.id}>{c.label}</li>
-          ))}
-        </ul>
-      )}
+      {m.choices.length > 0 && <Offered m={m} />}
       {m.author === 'agent' && !m.internal && <Delivery m={m} />}
     </li>
+  );
+}
+
+/**
+ * The buttons a bot message offered, as a record of what the customer could
+ * choose: plain text after a caption, nothing that looks like a button here.
+ */
+function Offered({ m }: { m: MessageView }) {
+  const { t } = useI18n();
+  const id = `offered-${m.id}`;
+  return (
+    <div class="choices" data-testid="choices">
+      <span id={id} class="choices-label" data-testid="choices-label">
+        {t.offered}:
+      </span>
+      <ul aria-labelledby={id}>
+        {m.choices.map((c) => (
+          <li key={c.id}>{c.label}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

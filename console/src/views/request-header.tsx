@@ -6,6 +6,7 @@ import { followLink } from '../router.js';
 import type { AgentView, RequestView } from '../types.js';
 import { AssigneeMenu } from './assignee-menu.js';
 import { ChannelLabel, StatusBadge } from './badges.js';
+import { CustomerFacts } from './customer-facts.js';
 import { Icon } from './icons.js';
 import { errorText, useNotify } from './notices.js';
 import { RequestActions } from './request-actions.js';
@@ -77,10 +78,7 @@ export function RequestHeader({ request: r, me, agents, backHref, onChanged }: R
         {r.subject}
       </h1>
       <dl class="facts">
-        <div>
-          <dt>{t.customer}</dt>
-          <dd data-testid="request-customer">{r.customer.displayName ?? t.anonymous}</dd>
-        </div>
+        <CustomerFacts customer={r.customer} />
         <div>
           <dt id={assigneeLabel}>{t.assignee}</dt>
           <dd>

@@ -18,6 +18,7 @@ export function RequestRow({ r, current, tabbable, now }: RequestRowProps) {
   const { t, locale } = useI18n();
   // A message without text carried images.
   const preview = r.lastMessage ? (r.lastMessage.text ?? t.image) : '';
+  const contact = r.customer.email ?? r.customer.phone;
   return (
     <li>
       <a
@@ -31,7 +32,14 @@ export function RequestRow({ r, current, tabbable, now }: RequestRowProps) {
         data-unread={r.unread}
       >
         <span class="row-top">
-          <span class="row-customer">{r.customer.displayName ?? t.anonymous}</span>
+          <span class="row-customer">
+            {r.customer.displayName ?? t.anonymous}
+            {contact && (
+              <span class="row-contact" data-testid="row-contact">
+                {contact}
+              </span>
+            )}
+          </span>
           <time class="row-time" dateTime={r.lastActivityAt} title={dateTime(r.lastActivityAt, locale)}>
             {relativeTime(r.lastActivityAt, now, locale)}
           </time>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { useSocketEvent, type AgentSocket } from '../socket.js';
 import type { AgentView } from '../types.js';
 
 export interface Agents {
@@ -11,8 +12,11 @@ export interface Agents {
 
 const byName = (a: AgentView, b: AgentView) => a.name.localeCompare(b.name) || a.email.localeCompare(b.email);
 
-/** The desk's active agents, from GET /api/agents; loaded again after a reconnect (`epoch`). */
-export function useAgents(epoch: number): Agents {
+/**
+ * The desk's active agents, from GET /api/agents; loaded again after a
+ * reconnect (`epoch`); each one's presence kept live by `agent_presence`.
+ */
+export function useAgents(socket: AgentSocket | null, epoch: number): Agents {
   const [active, setActive] = useState<AgentView[]>([]);
   const loading = useRef(false);
   const refresh = useCallback(() => {
@@ -30,5 +34,8 @@ export function useAgents(epoch: number): Agents {
       });
   }, []);
   useEffect(refresh, [epoch]);
+  useSocketEvent(socket, 'agent_presence', ({ agentId, presence }) =>
+    setActive((list) => (list.some((a) => a.id === agentId) ? list.map((a) => (a.id === agentId ? { ...a, presence } : a)) : list)),
+  );
   return { active, refresh };
 }

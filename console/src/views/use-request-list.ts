@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useReducer, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { useT } from '../i18n/i18n.js';
-import { DEFAULT_FILTERS, INITIAL_LIST, listReducer, matchesFilters, toQuery, type Filters, type ListState } from '../list-state.js';
+import { DEFAULT_FILTERS, INITIAL_LIST, listReducer, rowFilter, toQuery, type Filters, type ListState } from '../list-state.js';
 import { useSocketEvent, type AgentSocket } from '../socket.js';
 import type { AgentView } from '../types.js';
 import { errorText } from './notices.js';
@@ -41,12 +41,13 @@ export function useRequestList(socket: AgentSocket | null, me: AgentView): Reque
   // Not on `load`: switching the language must not reload the list.
   useEffect(() => void load(null), [filters]);
 
-  const matches = (r: Parameters<typeof matchesFilters>[0]) => matchesFilters(r, filters, me.id);
-  useSocketEvent(socket, 'request_created', ({ request }) => dispatch({ type: 'created', request, matches: matches(request) }));
-  useSocketEvent(socket, 'request_updated', ({ request }) => dispatch({ type: 'updated', request, matches: matches(request) }));
+  // Rows leave the list live once they no longer match (closed on the "Open" tab, unassigned under "Me").
+  const filter = useMemo(() => rowFilter(filters, me.id), [filters, me.id]);
+  useSocketEvent(socket, 'request_created', ({ request }) => dispatch({ type: 'created', request, filter }));
+  useSocketEvent(socket, 'request_updated', ({ request }) => dispatch({ type: 'updated', request, filter }));
   useSocketEvent(socket, 'message', ({ requestNumber, message }) => dispatch({ type: 'message', requestNumber, message }));
-  useSocketEvent(socket, 'status_changed', ({ requestNumber, change }) => dispatch({ type: 'status', requestNumber, status: change.to }));
-  useSocketEvent(socket, 'assigned', ({ requestNumber, assignee }) => dispatch({ type: 'assigned', requestNumber, assignee }));
+  useSocketEvent(socket, 'status_changed', ({ requestNumber, change }) => dispatch({ type: 'status', requestNumber, status: change.to, filter }));
+  useSocketEvent(socket, 'assigned', ({ requestNumber, assignee }) => dispatch({ type: 'assigned', requestNumber, assignee, filter }));
 
   return {
     state,

@@ -1,19 +1,37 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { useT } from '../i18n/i18n.js';
-import { routePath, useRoute } from '../router.js';
+import { useT, type Strings } from '../i18n/i18n.js';
+import { routePath, useRoute, type PageName, type Route } from '../router.js';
 import { connectAgents, useSocketEvent, type AgentSocket, type LinkState } from '../socket.js';
 import type { AgentView, SessionView } from '../types.js';
 import { attentionList } from '../channel-state.js';
+import { AccountPage } from './account-page.js';
 import { AgentsPage } from './agents-page.js';
 import { ChannelsPage } from './channels-page.js';
+import { DraftsPage } from './drafts-page.js';
 import { Header } from './header.js';
 import { useNotify } from './notices.js';
 import { RequestListPane } from './request-list.js';
 import { clearDrafts } from './reply-box.js';
 import { RequestPane } from './request-pane.js';
+import { SettingsPage } from './settings-page.js';
 import { useAgents } from './use-agents.js';
+import { useAttention } from './use-attention.js';
 import { useChannels } from './use-channels.js';
 import { useRequestList } from './use-request-list.js';
+
+/** Pages for admins only: others get the request list at their address. */
+const ADMIN_PAGES: ReadonlySet<PageName> = new Set(['agents', 'channels', 'settings']);
+
+/** The page the route shows, if the agent may see it; null: the request list and the open request. */
+function pageOf(route: Route, isAdmin: boolean): PageName | null {
+  if (route.name === 'list' || route.name === 'request') return null;
+  return isAdmin || !ADMIN_PAGES.has(route.name) ? route.name : null;
+}
+
+function pageTitle(t: Strings, page: PageName): string {
+  const titles: Record<PageName, string> = { agents: t.agents, channels: t.channels, settings: t.settings, account: t.myAccount, drafts: t.drafts };
+  return titles[page];
+}
 
 export interface WorkspaceProps {
   session: SessionView;
@@ -24,9 +42,9 @@ export interface WorkspaceProps {
 }
 
 /**
- * The signed-in console: the header, and an admin's page (agents, channels)
- * or the request list beside the open request (one of them at a time on
- * narrow screens, chosen by the route).
+ * The signed-in console: the header, and a page (drafts, the agent's account;
+ * for admins agents, channels, settings) or the request list beside the open
+ * request (one of them at a time on narrow screens, chosen by the route).
  */
 export function Workspace({ session, onSignOut, onUnauthorized, onAgent }: WorkspaceProps) {
   const t = useT();
@@ -37,8 +55,10 @@ export function Workspace({ session, onSignOut, onUnauthorized, onAgent }: Works
   /** Bumped after a reconnect: what the socket missed meanwhile is loaded again. */
   const [epoch, setEpoch] = useState(0);
   const list = useRequestList(socket, me);
-  const agents = useAgents(epoch);
+  const agents = useAgents(socket, epoch);
   useSocketEvent(socket, 'ready', ({ agent }) => onAgent(agent));
+  // Set in another tab or browser: the header follows.
+  useSocketEvent(socket, 'agent_presence', ({ agentId, presence }) => agentId === me.id && me.presence !== presence && onAgent({ ...me, presence }));
   const notify = useNotify();
   useSocketEvent(socket, 'assigned', ({ requestNumber, assignee, by }) => {
     if (assignee?.id === me.id && by && by.id !== me.id) notify(t.assignedToYou(requestNumber, by.name));
@@ -70,21 +90,28 @@ export function Workspace({ session, onSignOut, onUnauthorized, onAgent }: Works
 
   const openNumber = route.name === 'request' ? route.number : null;
   useEffect(() => list.setOpen(openNumber), [openNumber]);
+  useAttention(socket, me, openNumber);
 
   const unread = list.state.rows.reduce((n, r) => n + r.unread, 0);
-  const page = isAdmin && (route.name === 'agents' || route.name === 'channels') ? route.name : null;
+  const page = pageOf(route, isAdmin);
   useEffect(() => {
-    const screen = openNumber ?? (page === 'agents' ? t.agents : page === 'channels' ? t.channels : t.requests);
+    const screen = openNumber ?? (page ? pageTitle(t, page) : t.requests);
     document.title = `${unread > 0 ? `(${unread}) ` : ''}${screen} · ${t.appName}`;
   }, [openNumber, page, t, unread]);
 
   return (
     <div class="shell">
-      <Header me={me} route={route} link={link} alerts={isAdmin ? alerts : []} onSignOut={onSignOut} />
+      <Header me={me} page={page} link={link} alerts={isAdmin ? alerts : []} onSignOut={onSignOut} />
       {page === 'agents' ? (
         <AgentsPage me={me} onMe={onAgent} />
       ) : page === 'channels' ? (
         <ChannelsPage channels={channels} />
+      ) : page === 'settings' ? (
+        <SettingsPage />
+      ) : page === 'account' ? (
+        <AccountPage me={me} onMe={onAgent} />
+      ) : page === 'drafts' ? (
+        <DraftsPage socket={socket} epoch={epoch} />
       ) : (
         <div class="workspace" data-view={openNumber ? 'detail' : 'list'}>
           <RequestListPane list={list} agents={agents.active} me={me} openNumber={openNumber} />
