@@ -81,13 +81,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     store, states, locks, attachments, events, metrics, logger, clock,
     intakeTtlMs: config.intakeTtlMs,
     defaultLocale: config.defaultLocale,
+    closedFollowUpMs: config.closedFollowUpMs,
+    // Channels are built below, before any message arrives.
+    menuOf: (channel) => ports.get(channel)?.menu,
   });
+  const settings = createDeskSettings(store);
   const realtime = createRealtime({
     redis, prefix: config.redisPrefix, logger: logger.child({ component: 'realtime' }),
     trustProxy: config.trustProxy, maxSocketsPerAddress: config.maxSocketsPerAddress,
     onBroadcastLost: () => metrics.broadcastsLost.inc(),
   });
-  const channelContext = { config, store, attachments, logger: logger.child({ component: 'channel' }), clock, redis, io: realtime.io, events };
+  const channelContext = { config, settings, store, attachments, logger: logger.child({ component: 'channel' }), clock, redis, io: realtime.io, events };
   const channels = await Promise.all((options.channels ?? []).map((c) => (typeof c === 'function' ? c(channelContext) : c)));
   const ports = new Map<string, ChannelPort>(channels.map((c) => [c.port.name, c.port]));
   const outbox = new OutboxWorker({
@@ -106,7 +110,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (redis) checks.push({ name: 'redis', check: async () => void (await redis.ping()) });
   // One readiness for the public /ready and the admins' GET /api/system/status; it logs each check's changes.
   const readiness = createReadiness({ checks, isAccepting: () => accepting, channels: channelStatus, logger: logger.child({ component: 'readiness' }), clock });
-  const settings = createDeskSettings(store);
   const agentConsole = createConsole({
     config, settings, db, store, gateway, events, attachments, io: realtime.io, redis, ports, clock, channelStatus, readiness,
     logger: logger.child({ component: 'console' }),

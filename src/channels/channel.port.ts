@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { AttachmentService } from '../requests/attachments.js';
 import type { RequestStore } from '../requests/request-store.port.js';
 import type { GatewayEvents } from '../gateway/gateway-events.js';
+import type { DeskSettingsService } from '../requests/desk-settings.js';
 import type { Choice, Locale } from '../conversation/conversation.types.js';
 
 /** Bytes a channel received from a customer, before the gateway checks and stores them. */
@@ -44,6 +45,17 @@ export interface InboundMessage {
   /** An attachment already stored through the upload endpoint (web chat). */
   attachmentId?: string;
   receivedAt?: Date;
+  /**
+   * Ask the customer's name and an e-mail or phone when an intake starts (the web
+   * chat's pre-chat step is on and the visitor was not identified). Skipped for a
+   * customer whose e-mail or phone is already known.
+   */
+  askContact?: boolean;
+  /**
+   * The message answers the opening prompt the channel showed on its own (the web
+   * chat greets on open): the bot does not greet again.
+   */
+  answersOpening?: boolean;
 }
 
 /** An attachment to deliver, with a way to read its bytes. */
@@ -76,6 +88,11 @@ export interface DeliveryReceipt {
  */
 export interface ChannelPort {
   readonly name: string;
+  /**
+   * How the bot offers actions on this channel: slash commands, which Telegram
+   * and WhatsApp users know (the default), or buttons (the web chat).
+   */
+  readonly menu?: 'commands' | 'buttons';
   send(externalId: string, message: OutboundMessage): Promise<DeliveryReceipt>;
   /** Shows the customer that an agent is typing, where the channel can; best effort, never throws. */
   setTyping?(externalId: string, typing: boolean): void;
@@ -135,6 +152,8 @@ export interface ChannelModule {
 /** What the composition root hands a channel factory. */
 export interface ChannelContext {
   config: Config;
+  /** The desk's settings, changed from the console (the web chat's pre-chat step). */
+  settings: DeskSettingsService;
   store: RequestStore;
   attachments: AttachmentService;
   logger: Logger;

@@ -14,7 +14,8 @@ export interface AgentRecord {
   active: boolean;
   passwordHash: string;
   /** The console's language for this agent. */
-  locale: Locale;
+  /** null until the agent chooses one: the console follows the browser. */
+  locale: Locale | null;
   /** What the agent says of themselves; shown while they have a console open (see presence.ts). */
   presence: PresenceChoice;
   createdAt: Date;
@@ -158,9 +159,9 @@ export function createPrismaAgentStore(prisma: PrismaClient): AgentStore {
   };
 }
 
-/** The columns are text (the migration added them with defaults): anything unexpected reads as the default. */
+/** The columns are text: a locale other than ru/en reads as not chosen, a presence other than away as online. */
 function toAgentRecord(row: Agent): AgentRecord {
-  return { ...row, locale: row.locale === 'en' ? 'en' : 'ru', presence: row.presence === 'away' ? 'away' : 'online' };
+  return { ...row, locale: row.locale === 'en' || row.locale === 'ru' ? row.locale : null, presence: row.presence === 'away' ? 'away' : 'online' };
 }
 
 function toAgentOrNull(row: Agent | null): AgentRecord | null {

@@ -48,6 +48,8 @@ export type StatusChangeView = z.infer<typeof S.statusChangeViewSchema>;
 export type RequestListItem = z.infer<typeof S.requestListItemSchema>;
 /** `GET /api/requests/:number`: the whole conversation, oldest first, internal notes included. */
 export type RequestView = z.infer<typeof S.requestViewSchema>;
+/** `GET /api/drafts`: an intake in progress, read-only (see POST /api/drafts/:customerId/take-over). */
+export type DraftView = z.infer<typeof S.draftViewSchema>;
 /** `GET /api/requests`. Newest activity first; pass `nextCursor` as `cursor` for the next page. */
 export type RequestPage = z.infer<typeof S.requestPageSchema>;
 export type CannedResponseView = z.infer<typeof S.cannedResponseViewSchema>;
@@ -86,6 +88,8 @@ export interface AgentServerEvents {
   agent_typing: (payload: { requestNumber: string; agent: AgentRef; typing: boolean }) => void;
   /** Admins only: a channel's connection changed (WhatsApp waiting for a scan, with the QR code; ready; disconnected). */
   channel_status: (payload: ChannelStatusView) => void;
+  /** An intake began, moved or ended (GET /api/drafts changed): refetch. At most a few a second. */
+  drafts_changed: () => void;
   /**
    * An agent's presence changed: their first console opened (their choice,
    * `online` or `away`), they changed their choice while connected, or their

@@ -33,7 +33,7 @@ export const agentViewSchema = z
     name: z.string(),
     role: agentRoleSchema,
     active: z.boolean(),
-    locale: localeSchema.describe("The console's language for this agent (PATCH /api/auth/me)."),
+    locale: localeSchema.nullable().describe("The console's language this agent chose (PATCH /api/auth/me); null until they choose, and the console follows the browser."),
     presence: presenceSchema.describe('`online` or `away` as the agent chose (PATCH /api/auth/me) while they have a console open (a connected `/agents` socket on any instance); `offline` otherwise.'),
     createdAt: isoDate,
   })
@@ -119,6 +119,22 @@ export const requestViewSchema = requestListItemSchema
     attachments: z.array(attachmentViewSchema),
   })
   .meta({ id: 'Request' });
+
+export const draftViewSchema = z
+  .object({
+    customer: customerViewSchema,
+    step: z.string().describe('The intake step the customer is at: contact_name, contact_info, choose_type, subject, description, screenshot, summary, choose_field or creating.'),
+    draft: z.object({
+      type: requestTypeSchema.nullable(),
+      subject: z.string().nullable(),
+      description: z.string().nullable(),
+      screenshot: attachmentViewSchema.nullable(),
+    }),
+    messages: z.array(messageViewSchema).describe("The intake's conversation so far, oldest first."),
+    startedAt: isoDate.describe('When the first message of the intake shown was written.'),
+    updatedAt: isoDate,
+  })
+  .meta({ id: 'Draft' });
 
 export const requestPageSchema = z
   .object({ requests: z.array(requestListItemSchema), nextCursor: z.string().nullable() })

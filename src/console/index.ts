@@ -43,6 +43,7 @@ import { requestsRoutes } from './requests.routes.js';
 import { SessionService } from './sessions.js';
 import { systemRoutes } from './system.routes.js';
 import { settingsRoutes } from './settings.routes.js';
+import { draftsRoutes } from './drafts.routes.js';
 
 export interface ConsoleModuleDeps {
   config: Config;
@@ -169,6 +170,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
       await api.register(customersRoutes, routeDeps);
       await api.register(systemRoutes, { readiness: deps.readiness, store: deps.store, logger });
       await api.register(settingsRoutes, { settings: deps.settings });
+      await api.register(draftsRoutes, { store: deps.store, gateway: deps.gateway, relay, queries, intakeTtlMs: config.intakeTtlMs, clock });
     });
   }
 

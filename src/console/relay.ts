@@ -18,6 +18,9 @@ import { toMessageView, toStatusChangeView, type AgentLookup } from './console.v
 import { ADMINS_ROOM, AGENTS_ROOM, agentRoom, sessionRoom, type AgentsNamespace } from './agents.namespace.js';
 import { toChannelStatusView } from './channel-status.js';
 
+/** The least time between two drafts_changed broadcasts of one instance. */
+const DRAFTS_CHANGED_EVERY_MS = 500;
+
 export interface AgentRelayDeps {
   nsp: AgentsNamespace;
   queries: ConsoleQueries;
@@ -32,6 +35,9 @@ export interface AgentRelayDeps {
 
 export class AgentRelay {
   private unsubscribe: Array<() => void> = [];
+  /** A drafts_changed broadcast waiting for its turn (see draftsChanged). */
+  private draftsTimer: NodeJS.Timeout | null = null;
+  private draftsPending = false;
   /** The last announcement queued per customer or channel (see inOrder). */
   private readonly chains = new Map<string, Promise<void>>();
 
@@ -73,6 +79,7 @@ export class AgentRelay {
           this.deps.nsp.to(ADMINS_ROOM).emit('channel_status', await toChannelStatusView(channel, status));
         }),
       ),
+      events.on('intake_changed', () => this.draftsChanged()),
       events.on('customer_typing', ({ customerId, typing }) =>
         this.inOrder(customerId, async () => {
           const active = await store.findActiveRequest(customerId);
@@ -101,6 +108,28 @@ export class AgentRelay {
   stop(): void {
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
+    if (this.draftsTimer) clearTimeout(this.draftsTimer);
+    this.draftsTimer = null;
+  }
+
+  /**
+   * Tells agents the drafts changed, at most once per DRAFTS_CHANGED_EVERY_MS:
+   * every intake step changes a draft, and consoles refetch the list on each
+   * event. The first change of a quiet period goes out at once.
+   */
+  private draftsChanged(): void {
+    if (this.draftsTimer) {
+      this.draftsPending = true;
+      return;
+    }
+    this.broadcast().emit('drafts_changed');
+    this.draftsTimer = setTimeout(() => {
+      this.draftsTimer = null;
+      if (!this.draftsPending) return;
+      this.draftsPending = false;
+      this.draftsChanged();
+    }, DRAFTS_CHANGED_EVERY_MS);
+    this.draftsTimer.unref();
   }
 
   /** An agent's reply, sent to the customer through the outbox. */

@@ -4,8 +4,8 @@
  * transaction, then announces what happened. Callers hold the conversation lock.
  */
 import { performance } from 'node:perf_hooks';
-import { formatText } from '../conversation/index.js';
-import type { ConversationEvent, ConversationState, Locale, RejectedFile } from '../conversation/conversation.types.js';
+import { formatText, isIntakeStep } from '../conversation/index.js';
+import type { ConversationEvent, ConversationState, Locale, Policy, RejectedFile } from '../conversation/conversation.types.js';
 import { ACCEPTED_IMAGE_TYPES } from '../requests/attachments.js';
 import { StoreError, type StepCommitted } from '../requests/request-store.port.js';
 import type { Customer, StoredMessage } from '../requests/request.types.js';
@@ -13,6 +13,7 @@ import { ConversationStates } from './conversation-states.js';
 import type { CustomerCache } from './customer-cache.js';
 import type { GatewayDeps } from './gateway.js';
 import type { GatewayEvents } from './gateway-events.js';
+import { GatewayError } from './gateway.errors.js';
 import { isOutage } from './outage.js';
 import { applyEvent, type PendingAnnouncement, type StepContext } from './step-effects.js';
 
@@ -116,7 +117,7 @@ export class ConversationSteps {
     let ctx!: StepContext;
     const { out, committed } = await store.transaction(async (tx) => {
       ctx = { tx, customer, now, message, requestNumber: null, agentId, metrics, logger: log, replies: [], links: [], announcements: [] };
-      const result = await body(ctx, loaded.state);
+      const result = await body(ctx, { ...loaded.state, policy: this.policyFor(customer, message) });
       const stored = await tx.commitStep({
         customerId: customer.id,
         channel: customer.channel,
@@ -134,7 +135,43 @@ export class ConversationSteps {
       log.warn({ err: error }, 'could not refresh the hot conversation state; the database copy will be used');
     });
     for (const a of ctx.announcements) announce(events, a, committed);
+    if (isIntakeStep(loaded.state.step) || isIntakeStep(out.state.step)) events.emit('intake_changed', { customerId: customer.id });
     return out.result;
+  }
+
+  /**
+   * An agent takes over the customer's intake (see onTakenOver): the request is
+   * created from what was collected, with the customer's newest message in the
+   * intake as its source. Resolves to its number. `not_found` with no intake in
+   * progress (or one that expired), `conflict` while its request is being created.
+   * The caller holds the conversation lock.
+   */
+  async takeOver(customer: Customer, agent: { id: string; name: string }): Promise<string> {
+    const now = this.deps.clock().getTime();
+    const messages = await this.deps.store.listIntakeMessages(customer.id, { since: new Date(now - this.deps.intakeTtlMs), limit: 50 });
+    const source = messages.findLast((m) => m.direction === 'inbound');
+    return this.run(customer, null, agent.id, async (ctx, state) => {
+      if (!isIntakeStep(state.step) || this.states.isExpired(state, now)) throw new GatewayError('not_found', 'the customer has no intake in progress');
+      if (state.step.kind === 'creating') throw new GatewayError('conflict', "the customer's request is being created");
+      if (!source) throw new GatewayError('not_found', 'the intake has no message of the customer');
+      const next = await applyEvent(ctx, state, { type: 'taken_over', at: now, agentName: agent.name, sourceMessageId: source.id });
+      if (!ctx.requestNumber) throw new Error('the take-over created no request');
+      return { state: next, result: ctx.requestNumber };
+    });
+  }
+
+  /**
+   * How this step is to be run: the channel's menu, the follow-up window after
+   * closing, and what the message says of the web chat's opening prompt and
+   * pre-chat step (never for a customer whose e-mail or phone is known).
+   */
+  private policyFor(customer: Customer, message: StoredMessage | null): Policy {
+    return {
+      menu: this.deps.menuOf?.(customer.channel) ?? 'commands',
+      closedFollowUpMs: this.deps.closedFollowUpMs ?? 0,
+      askContact: Boolean(message?.payload?.askContact) && !customer.email && !customer.phone,
+      greetsOnOpen: Boolean(message?.payload?.answersOpening),
+    };
   }
 
   private async toMessageEvent(message: StoredMessage): Promise<Extract<ConversationEvent, { type: 'message' }>> {

@@ -13,6 +13,8 @@ export interface GatewayEventMap {
   customer_typing: { customerId: string; typing: boolean };
   /** Support signed a customer out of their channel's sessions (web chat tokens revoked). */
   customer_signed_out: { customer: Customer };
+  /** A step began, moved or ended a customer's intake (the console's Drafts). */
+  intake_changed: { customerId: string };
   /** A channel's connection changed (WhatsApp waiting for a scan, ready, disconnected…). */
   channel_status: { channel: string; status: Record<string, unknown> };
 }

@@ -13,6 +13,7 @@ export type GatewayErrorCode =
   | 'invalid_attachment'
   | 'shutting_down'
   | 'not_found'
+  | 'conflict'
   | 'invalid_transition'
   | 'unavailable'
   | 'failed';

@@ -29,6 +29,10 @@ export interface GatewayDeps {
   defaultLocale: Locale;
   /** A message that failed this many times is set aside so the conversation can go on. */
   maxStepAttempts?: number;
+  /** A customer's message this long (ms) after a request closed is filed under it (CLOSED_FOLLOWUP_WINDOW); default 0, never. */
+  closedFollowUpMs?: number;
+  /** How a channel offers actions (ChannelPort.menu); commands when unknown. */
+  menuOf?: (channel: string) => 'commands' | 'buttons' | undefined;
 }
 
 export interface ReceiveResult {
@@ -257,6 +261,22 @@ export class Gateway {
         return { state: await applyEvent(ctx, state, event), result: request };
       }),
     );
+  }
+
+  /**
+   * An agent takes over a customer's intake still in progress (the console's
+   * Drafts): the request is created from what was collected so far and the
+   * customer is told a person joined. Resolves to the new request. `not_found`
+   * when the customer has no intake in progress, `conflict` while its request is
+   * being created.
+   */
+  async takeOver(input: { customerId: string; agent: { id: string; name: string } }): Promise<RequestRecord> {
+    const customer = await this.deps.store.getCustomer(input.customerId);
+    if (!customer) throw new GatewayError('not_found', `customer ${input.customerId} does not exist`);
+    const number = await this.deps.locks.withLock(lockKey(customer.id), () => this.steps.takeOver(customer, input.agent));
+    const created = await this.deps.store.getRequest(number);
+    if (!created) throw new Error(`request ${number} was created but cannot be read`);
+    return created;
   }
 
   /**

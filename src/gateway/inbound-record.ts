@@ -6,7 +6,7 @@ import type { InboundMessage } from '../channels/channel.port.js';
 import type { RejectedFile } from '../conversation/conversation.types.js';
 import { toRejectedFile, type AttachmentService } from '../requests/attachments.js';
 import type { RecordInboundInput, RequestStore } from '../requests/request-store.port.js';
-import type { Customer } from '../requests/request.types.js';
+import type { Customer, MessagePayload } from '../requests/request.types.js';
 import { GatewayError } from './gateway.errors.js';
 
 interface RecordDeps {
@@ -22,12 +22,20 @@ export async function toRecord(customer: Customer, input: InboundMessage, deps: 
     channel: input.channel,
     channelMessageId: input.channelMessageId,
     ...(input.text !== undefined ? { text: input.text } : {}),
-    ...(input.choiceId || rejectedFile
-      ? { payload: { ...(input.choiceId ? { choiceId: input.choiceId } : {}), ...(rejectedFile ? { rejectedFile } : {}) } }
-      : {}),
+    ...payloadOf(input, rejectedFile),
     ...(attachmentId ? { attachmentId } : {}),
     receivedAt: input.receivedAt ?? deps.clock(),
   };
+}
+
+function payloadOf(input: InboundMessage, rejectedFile: RejectedFile | undefined): { payload?: MessagePayload } {
+  const payload: MessagePayload = {
+    ...(input.choiceId ? { choiceId: input.choiceId } : {}),
+    ...(rejectedFile ? { rejectedFile } : {}),
+    ...(input.askContact ? { askContact: true as const } : {}),
+    ...(input.answersOpening ? { answersOpening: true as const } : {}),
+  };
+  return Object.keys(payload).length > 0 ? { payload } : {};
 }
 
 /** Checks and stores a file sent with the message, or verifies an uploaded attachment belongs to the customer. */

@@ -15,6 +15,7 @@ import { createAgentActions } from './prisma.agent-actions.js';
 import { createVisitorOperations } from './prisma.visitors.js';
 import { guard } from './prisma.errors.js';
 import { listCustomerMessages } from './prisma.history.js';
+import { listIntakeMessages, listIntakes } from './prisma.drafts.js';
 import {
   toAttachmentRecord,
   toCustomer,
@@ -62,6 +63,10 @@ export function createPrismaRequestStore(db: Pick<Database, 'prisma' | 'sql'>, o
     recordInbound: (input) => recordInbound(sql, input),
 
     listCustomerMessages: (customerId, opts) => listCustomerMessages(prisma, customerId, opts),
+
+    listIntakes: (opts) => listIntakes(prisma, opts),
+
+    listIntakeMessages: (customerId, opts) => listIntakeMessages(prisma, customerId, opts),
 
     listUnprocessedInbound: (customerId) => listUnprocessedInbound(sql, customerId),
 

@@ -202,6 +202,15 @@ export interface RequestTx {
   commitStep(step: StepCommit): Promise<StepCommitted>;
 }
 
+/** A conversation in an intake: its customer and stored state (a ConversationState, as JSON). */
+export interface IntakeRecord {
+  customer: Customer;
+  state: unknown;
+  updatedAt: Date;
+}
+
+export type MessageWithAttachments = StoredMessage & { attachments: AttachmentRecord[] };
+
 /**
  * The request store: customers, requests, messages, attachments, status history
  * and the outbox. Implemented with Prisma on PostgreSQL and on embedded PGlite;
@@ -236,6 +245,14 @@ export interface RequestStore {
   transaction<T>(fn: (tx: RequestTx) => Promise<T>): Promise<T>;
 
   getRequest(number: string): Promise<RequestDetail | null>;
+  /** Conversations in an intake step (see isIntakeStep) that changed after `updatedAfter`, the latest first: the console's Drafts. */
+  listIntakes(opts: { updatedAfter: Date; limit: number }): Promise<IntakeRecord[]>;
+  /**
+   * An intake's conversation: the customer's messages and the bot's replies filed
+   * under no request, written after `since` and after the customer's newest request
+   * was created, oldest first (the latest `limit` of them).
+   */
+  listIntakeMessages(customerId: string, opts: { since: Date; limit: number }): Promise<MessageWithAttachments[]>;
   /** A page of the customer's conversation as they see it (no internal notes), oldest first. */
   listCustomerMessages(customerId: string, opts: ListCustomerMessagesOptions): Promise<CustomerMessagesPage>;
   createAttachment(input: NewAttachmentInput): Promise<AttachmentRecord>;

@@ -30,6 +30,10 @@ export interface MessagePayload {
   choiceId?: string;
   /** A file the customer sent that was refused, and why. */
   rejectedFile?: RejectedFile;
+  /** See InboundMessage.askContact. */
+  askContact?: true;
+  /** See InboundMessage.answersOpening. */
+  answersOpening?: true;
 }
 
 export interface StoredMessage {

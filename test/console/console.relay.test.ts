@@ -265,7 +265,7 @@ for (const backend of BACKENDS) {
 
       /** Where the first event about `number` of kind `event` is in what `s` received; -1 if none. */
       const positionOf = (s: AgentSocket, event: string, number: string) =>
-        s.received.findIndex((r) => r.event === event && ('request' in r.payload ? r.payload.request.number : 'requestNumber' in r.payload ? r.payload.requestNumber : null) === number);
+        s.received.findIndex((r) => r.event === event && r.payload !== undefined && ('request' in r.payload ? r.payload.request.number : 'requestNumber' in r.payload ? r.payload.requestNumber : null) === number);
 
       it('announces a new request before any message or row update about it, even when counting its unread messages is slow', async () => {
         // A database under load: the unread count `request_created` carries is the slowest read of the step's events.

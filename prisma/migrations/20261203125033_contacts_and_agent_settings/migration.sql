@@ -1,5 +1,5 @@
 -- AlterTable
-ALTER TABLE "agent" ADD COLUMN     "locale" TEXT NOT NULL DEFAULT 'ru',
+ALTER TABLE "agent" ADD COLUMN     "locale" TEXT,
 ADD COLUMN     "presence" TEXT NOT NULL DEFAULT 'online';
 
 -- AlterTable

@@ -31,6 +31,7 @@ export const webchatChannel: ChannelFactory = async (ctx) => {
     },
     {
       store: ctx.store,
+      settings: ctx.settings,
       attachments: ctx.attachments,
       logger: ctx.logger,
       clock: ctx.clock,

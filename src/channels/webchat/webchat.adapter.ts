@@ -1,16 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { Namespace, Socket } from 'socket.io';
 import type { ChannelContext, ChannelModule, ReceiveFn } from '../channel.port.js';
+import { openingPrompt } from '../../conversation/index.js';
 import type { Locale } from '../../conversation/conversation.types.js';
+import type { DeskSettingsService } from '../../requests/desk-settings.js';
 import { compileTrust, type TrustProxySetting } from '../../http/client-address.js';
 import { authenticate, HandshakeError, type VisitorSession } from './webchat.handshake.js';
 import type { Rate } from '../../config.js';
 import { createLimiter, type Limiter } from './webchat.limits.js';
 import { mapOutbound, mapStoredMessage, type LinkFor } from './webchat.mapper.js';
-import { handleClientMessage } from './webchat.messages.js';
+import { asksContact, handleClientMessage } from './webchat.messages.js';
 import {
   HISTORY_PAGE,
   LINK_TTL_MS,
+  UNSTORED_GREETING_ID,
   WEBCHAT_CHANNEL,
   WEBCHAT_NAMESPACE,
   describeIssue,
@@ -50,6 +53,8 @@ export interface WebchatOptions {
 
 /** The application's parts the channel uses (see ChannelContext); it adds `/webchat` to `io`. */
 export interface WebchatDeps extends Pick<ChannelContext, 'store' | 'attachments' | 'logger' | 'clock' | 'redis' | 'io'> {
+  /** The desk's settings (the pre-chat step); without them, only `auth.prechat` turns it on. */
+  settings?: Pick<DeskSettingsService, 'get'>;
   /** Called when a visitor who is a customer starts or stops typing (the agent console listens). */
   onVisitorTyping?: (customerId: string, typing: boolean) => void;
 }
@@ -134,16 +139,29 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
     const session = socket.data;
     await socket.join(roomOf(session.visitorId));
     socket.emit('session', { visitorId: session.visitorId, token: session.token, locale: session.locale });
-    if (!session.customerId) {
-      socket.emit('history', { messages: [], hasMore: false });
+    const page = session.customerId
+      ? await deps.store.listCustomerMessages(session.customerId, {
+          limit: session.lastSeenId ? 100 : HISTORY_PAGE,
+          ...(session.lastSeenId ? { afterId: session.lastSeenId } : {}),
+        })
+      : { messages: [], hasMore: false };
+    if (page.messages.length === 0 && !session.lastSeenId) {
+      socket.emit('history', { messages: [await opening(session)], hasMore: false });
+      session.awaitingOpening = true;
       return;
     }
-    const page = await deps.store.listCustomerMessages(session.customerId, {
-      limit: session.lastSeenId ? 100 : HISTORY_PAGE,
-      ...(session.lastSeenId ? { afterId: session.lastSeenId } : {}),
-    });
     const links = linkFor(session.visitorId);
     socket.emit('history', { messages: page.messages.map((m) => mapStoredMessage(m, m.attachments, links)), hasMore: page.hasMore });
+  }
+
+  /**
+   * The greeting a conversation with nothing stored opens with, at once: the
+   * request types, or the name when the pre-chat step is on. Not stored (id '0',
+   * see docs/webchat-protocol.md): an anonymous page view writes nothing.
+   */
+  async function opening(session: VisitorSession): Promise<ServerMessage> {
+    const prompt = openingPrompt(session.locale, { askContact: await asksContact(session, deps) });
+    return { id: UNSTORED_GREETING_ID, from: 'bot', text: prompt.text, ...(prompt.choices ? { choices: prompt.choices } : {}), at: deps.clock().toISOString() };
   }
 
   /**
@@ -206,6 +224,7 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
   return {
     port: {
       name: WEBCHAT_CHANNEL,
+      menu: 'buttons',
       async send(externalId, message) {
         if (!nsp) throw new Error('web chat is not running');
         nsp.to(roomOf(externalId)).emit('message', mapOutbound(message, linkFor(externalId), deps.clock()));

@@ -24,6 +24,15 @@ export interface VisitorSession {
   lastSeenId: string | undefined;
   /** The client's address (TRUST_PROXY applied): per-address limits count it. */
   address: string;
+  /** The site identified the visitor (`auth.identity`): the pre-chat step is skipped. */
+  identified: boolean;
+  /** The page asked for the pre-chat step (`auth.prechat`, the widget's `data-prechat`). */
+  prechat: boolean;
+  /**
+   * This connection showed the unstored opening prompt and the visitor has not
+   * written since: their next message answers it (InboundMessage.answersOpening).
+   */
+  awaitingOpening: boolean;
 }
 
 /** A handshake refusal: socket.io hands `message` and `data` to the client's `connect_error`. */
@@ -50,6 +59,8 @@ interface Visitor {
   returning: boolean;
   /** When the presented token was issued (ms), to check it against revocation. */
   tokenIssuedAt?: number;
+  /** Admitted by a verified identity. */
+  identified: boolean;
   displayName?: string;
 }
 
@@ -89,6 +100,9 @@ export async function authenticate(socket: Socket, ctx: HandshakeContext): Promi
     displayName: visitor.displayName,
     lastSeenId: customer && lastSeenId.success ? lastSeenId.data : undefined,
     address,
+    identified: visitor.identified,
+    prechat: auth.prechat === true,
+    awaitingOpening: false,
   };
   socket.data = session;
 }
@@ -103,13 +117,13 @@ function resolveVisitor(auth: Record<string, unknown>, options: WebchatOptions, 
       throw new HandshakeError('invalid_identity', 'the identity hash does not match');
     }
     const name = identity.data.name ?? identity.data.email;
-    return { visitorId: identityVisitorId(identity.data.externalId), returning: true, ...(name ? { displayName: name } : {}) };
+    return { visitorId: identityVisitorId(identity.data.externalId), returning: true, identified: true, ...(name ? { displayName: name } : {}) };
   }
-  if (auth.token === undefined || auth.token === null || auth.token === '') return { visitorId: newVisitorId(), returning: false };
+  if (auth.token === undefined || auth.token === null || auth.token === '') return { visitorId: newVisitorId(), returning: false, identified: false };
   const token = verifyVisitorToken(options.secret, auth.token, now, options.tokenTtlMs);
   if (!token) throw new HandshakeError('invalid_token', 'the visitor token is not valid here or has expired; connect without it');
   if (isIdentityVisitor(token.visitorId)) {
     throw new HandshakeError('invalid_token', 'this token belongs to a signed-in user: connect with their identity, or without the token');
   }
-  return { visitorId: token.visitorId, returning: true, tokenIssuedAt: token.issuedAt };
+  return { visitorId: token.visitorId, returning: true, identified: false, tokenIssuedAt: token.issuedAt };
 }

@@ -17,7 +17,7 @@ export function channelMessageIdOf(visitorId: string, clientId: string): string 
 export function mapClientMessage(
   visitorId: string,
   message: ClientMessage,
-  extras: { locale?: Locale; displayName?: string; receivedAt: Date },
+  extras: { locale?: Locale; displayName?: string; receivedAt: Date; askContact?: boolean; answersOpening?: boolean },
 ): InboundMessage {
   return {
     channel: WEBCHAT_CHANNEL,
@@ -28,6 +28,8 @@ export function mapClientMessage(
     ...(message.attachmentId !== undefined ? { attachmentId: message.attachmentId } : {}),
     ...(extras.locale ? { locale: extras.locale } : {}),
     ...(extras.displayName ? { displayName: extras.displayName } : {}),
+    ...(extras.askContact ? { askContact: true } : {}),
+    ...(extras.answersOpening ? { answersOpening: true } : {}),
     receivedAt: extras.receivedAt,
   };
 }

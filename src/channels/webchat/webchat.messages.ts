@@ -38,19 +38,35 @@ export async function handleClientMessage(ctx: MessageContext): Promise<void> {
   try {
     const wait = await takeBoth(ctx, session);
     if (wait !== null) return fail({ code: 'rate_limited', message: 'too many messages, slow down', retryAfterMs: wait });
+    const answersOpening = session.awaitingOpening;
     const result = await ctx.receive(
       mapClientMessage(session.visitorId, parsed.data, {
         ...(session.requestedLocale ? { locale: session.requestedLocale } : {}),
         ...(session.displayName ? { displayName: session.displayName } : {}),
+        askContact: await asksContact(session, ctx.deps),
+        answersOpening,
         receivedAt,
       }),
     );
+    session.awaitingOpening = false;
     session.customerId = result.customerId;
     reply({ ok: true, id: result.messageId, duplicate: result.status === 'duplicate' });
     if (result.status !== 'duplicate') await echo(ctx, session, parsed.data, result.messageId, receivedAt);
   } catch (error) {
     fail(toProtocolError(error, ctx, session));
   }
+}
+
+/**
+ * Whether the pre-chat step is on for this visitor: asked by the page or set in
+ * the console, and the site did not identify them. The desk setting is read from
+ * a cache; when it cannot be read, the step is skipped rather than the message lost.
+ */
+export async function asksContact(session: VisitorSession, deps: Pick<WebchatDeps, 'settings'>): Promise<boolean> {
+  if (session.identified) return false;
+  if (session.prechat) return true;
+  const settings = await deps.settings?.get().catch(() => null);
+  return settings?.prechat ?? false;
 }
 
 /** Both limits must allow the message; the longer wait is the answer. */

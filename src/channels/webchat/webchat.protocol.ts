@@ -10,6 +10,8 @@ export const WEBCHAT_NAMESPACE = '/webchat';
 export const WEBCHAT_CHANNEL = 'webchat';
 export const MAX_TEXT = 4000;
 export const HISTORY_PAGE = 50;
+/** The id of the unstored greeting a new conversation's history opens with. */
+export const UNSTORED_GREETING_ID = '0';
 export const MAX_HISTORY_PAGE = 100;
 /** Attachment links are valid this long; every history gives fresh ones. */
 export const LINK_TTL_MS = 24 * 60 * 60 * 1000;
@@ -29,6 +31,8 @@ export interface ServerMessage {
   attachments?: ServerAttachment[];
   at: string;
   clientId?: string;
+  /** From 'agent': who wrote it (when the desk shows agents' names, see DeskSettings). */
+  agentName?: string;
 }
 
 export interface ProtocolError {

@@ -12,6 +12,8 @@ export class Visitor {
   session: { visitorId: string; token: string; locale: string } | null = null;
   histories: Array<{ messages: ServerMessage[]; hasMore: boolean }> = [];
   typing: boolean[] = [];
+  /** The unstored greeting (id '0') a new conversation's history opened with, kept apart from the stored messages. */
+  opening: ServerMessage | null = null;
 
   constructor(base: string, auth: Record<string, unknown> = {}, extra: { origin?: string; headers?: Record<string, string> } = {}) {
     const headers = { ...extra.headers, ...(extra.origin ? { origin: extra.origin } : {}) };
@@ -32,6 +34,10 @@ export class Visitor {
   }
 
   private add(m: ServerMessage): void {
+    if (m.id === '0') {
+      this.opening = m;
+      return;
+    }
     if (!this.messages.some((x) => x.id === m.id)) this.messages.push(m);
   }
 

@@ -47,16 +47,19 @@ describe('web chat protocol', () => {
   it('runs a full intake with an uploaded screenshot and creates the request', async () => {
     const v = await visitor({ locale: 'en' }).ready();
     expect(v.session).toMatchObject({ locale: 'en', visitorId: expect.stringMatching(/^v_/) });
-    expect(v.histories[0]).toEqual({ messages: [], hasMore: false });
+    // The greeting with the request types, at once and not stored.
+    expect(v.histories[0]).toEqual({ messages: [v.opening], hasMore: false });
+    expect(v.opening).toMatchObject({ id: '0', from: 'bot', text: expect.stringContaining('Hello') });
+    expect(v.opening!.choices?.map((c) => c.id)).toEqual(['incident', 'mass_incident', 'consultation', 'development_request']);
+    expect(await app.store.findCustomer('webchat', v.session!.visitorId)).toBeNull();
 
-    expect(await v.say('Hello')).toMatchObject({ ok: true, duplicate: false });
-    expect((await v.waitForBot(1)).choices?.map((c) => c.id)).toEqual(['incident', 'mass_incident', 'consultation', 'development_request']);
-    await v.press('incident');
-    await v.waitForBot(2);
+    expect(await v.press('incident')).toMatchObject({ ok: true, duplicate: false });
+    // The type pressed on the greeting is taken: the subject comes next, with no second greeting.
+    expect((await v.waitForBot(1)).text).not.toContain('Hello');
     await v.say('Invoices page is blank');
-    await v.waitForBot(3);
+    await v.waitForBot(2);
     await v.say('Since this morning the invoices page shows nothing after login.');
-    await v.waitForBot(4);
+    await v.waitForBot(3);
 
     const up = await upload(base, v.session!.token, png, 'blank-page.png');
     expect(up.status).toBe(201);
@@ -66,11 +69,11 @@ describe('web chat protocol', () => {
     const own = v.messages.find((m) => m.id === sent.id);
     expect(own).toMatchObject({ from: 'customer', clientId: 'shot-1', attachments: [{ id: up.body.id, mimeType: 'image/png' }] });
 
-    const summary = await v.waitForBot(5);
+    const summary = await v.waitForBot(4);
     expect(summary.text).toContain('Invoices page is blank');
     await v.press('confirm');
-    expect((await v.waitForBot(6)).text).toMatch(/SR-\d+/);
-    const number = /SR-\d+/.exec(v.botMessages()[5]!.text!)![0];
+    expect((await v.waitForBot(5)).text).toMatch(/SR-\d+/);
+    const number = /SR-\d+/.exec(v.botMessages()[4]!.text!)![0];
     const request = await app.store.getRequest(number);
     expect(request).toMatchObject({ channel: 'webchat', subject: 'Invoices page is blank', type: 'incident' });
     expect(request!.attachments.map((a) => a.id)).toEqual([up.body.id]);
@@ -102,7 +105,9 @@ describe('web chat protocol', () => {
     const replayed = third.histories[0]!.messages;
     expect(replayed.map((m) => m.from)).toEqual(['customer', 'bot', 'bot']);
     expect(replayed[0]!.text).toBe('/help');
-    expect(replayed[1]!.text).toContain('/new');
+    // Web visitors get the menu as buttons, not slash commands.
+    expect(replayed[1]!.text).not.toContain('/new');
+    expect(replayed[1]!.choices?.map((c) => c.id)).toEqual(expect.arrayContaining(['menu:new', 'menu:status']));
   });
 
   it('stores a message resent with the same clientId once', async () => {

@@ -1,0 +1,41 @@
+/**
+ * Intakes in progress, for the console's Drafts: conversations whose stored
+ * snapshot is in an intake step, and what the customer and the bot said in it.
+ * Reads for agents, through the Prisma client.
+ */
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { guard } from './prisma.errors.js';
+import { toAttachmentRecord, toCustomer, toStoredMessage } from './prisma.mappers.js';
+import type { IntakeRecord, MessageWithAttachments } from './request-store.port.js';
+
+/** Conversations in an intake step that changed after `updatedAfter`, the latest first. */
+export function listIntakes(prisma: PrismaClient, opts: { updatedAfter: Date; limit: number }): Promise<IntakeRecord[]> {
+  return guard('listIntakes', async () => {
+    const rows = await prisma.conversation.findMany({
+      where: { updatedAt: { gt: opts.updatedAfter }, NOT: { state: { path: ['step', 'kind'], equals: 'idle' } } },
+      orderBy: { updatedAt: 'desc' },
+      take: opts.limit,
+      include: { customer: true },
+    });
+    return rows.map((row) => ({ customer: toCustomer(row.customer), state: row.state, updatedAt: row.updatedAt }));
+  });
+}
+
+/**
+ * An intake's conversation: the customer's messages and the bot's replies filed
+ * under no request, written after `since` and after the customer's newest
+ * request was created, oldest first (at most `limit`, the latest ones).
+ */
+export function listIntakeMessages(prisma: PrismaClient, customerId: string, opts: { since: Date; limit: number }): Promise<MessageWithAttachments[]> {
+  return guard('listIntakeMessages', async () => {
+    const latest = await prisma.request.findFirst({ where: { customerId }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } });
+    const since = latest && latest.createdAt > opts.since ? latest.createdAt : opts.since;
+    const rows = await prisma.message.findMany({
+      where: { customerId, requestId: null, deliveryState: { not: 'internal' }, createdAt: { gte: since } },
+      orderBy: { id: 'desc' },
+      take: opts.limit,
+      include: { attachments: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+    });
+    return rows.reverse().map((row) => ({ ...toStoredMessage(row, row.attachments.map((a) => a.id)), attachments: row.attachments.map(toAttachmentRecord) }));
+  });
+}
