@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import { createBot, type Locale } from './fake-bot.js';
-import type { MessageAck as Ack, OutgoingMessage as ClientMessage, HandshakeAuth, ProtocolError, ServerMessage } from '../../widget/src/protocol.js';
+import { UNSTORED_GREETING_ID, type MessageAck as Ack, type OutgoingMessage as ClientMessage, type HandshakeAuth, type ProtocolError, type ServerMessage } from '../../widget/src/protocol.js';
 
 export type { HandshakeAuth, ServerMessage } from '../../widget/src/protocol.js';
 
@@ -41,8 +41,12 @@ export interface FakeOptions {
 export interface Faults {
   /** Errors to acknowledge the next messages with, one each. */
   reject: ProtocolError[];
-  /** Close the transport on the next message, before or after storing it, without an ack. */
-  drop: 'before-store' | 'after-store' | null;
+  /**
+   * Close the transport on the next message, before or after storing it,
+   * without an ack; `after-store-unseen` also without the echo (the client
+   * learns nothing of it until the next `history`).
+   */
+  drop: 'before-store' | 'after-store' | 'after-store-unseen' | null;
   /** Errors to refuse the next handshakes with. */
   refuse: ProtocolError[];
   /** The next upload answers this instead of 201. */
@@ -53,12 +57,33 @@ export interface Faults {
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** How the gateway refuses uploads: status, code and the (English, for logs) message it really sends. */
+export const UPLOAD_REFUSALS = {
+  tooLarge: { status: 413, code: 'payload_too_large', message: 'the file is larger than 10 MB' },
+  pixelFlood: {
+    status: 413,
+    code: 'payload_too_large',
+    message: 'the image is 20000×20000 pixels (400 megapixels): images may have at most 50 megapixels and 20000 pixels on a side',
+  },
+  unsent: { status: 413, code: 'payload_too_large', message: 'files uploaded and not sent yet would exceed 30 MB: send or drop them first' },
+  notAnImage: { status: 415, code: 'unsupported_media_type', message: 'only PNG, JPEG, WebP or GIF images are accepted (it looks like application/pdf)' },
+  rateLimited: { status: 429, code: 'rate_limited', message: 'too many uploads, try again later' },
+} as const;
+
 export class FakeWebchatServer {
   readonly handshakes: HandshakeAuth[] = [];
   /** Every `message` emitted by a client, duplicates included. */
   readonly received: ClientMessage[] = [];
   readonly typing: boolean[] = [];
   readonly faults: Faults = { reject: [], drop: null, refuse: [], uploadError: null, uploadDelayMs: 0 };
+  /**
+   * How a new visitor is greeted: `stored` (the greeting is the conversation's
+   * first stored message) or `on-open` (protocol, "greeting on open": the
+   * `history` of a conversation with nothing stored starts with an unstored
+   * greeting, id '0', whose choices are the request types; it is stored when
+   * the visitor first writes).
+   */
+  greeting: 'stored' | 'on-open' = 'stored';
   private readonly visitors = new Map<string, Visitor>();
   private readonly byToken = new Map<string, Visitor>();
   private readonly uploads = new Map<string, Upload>();
@@ -113,8 +138,13 @@ export class FakeWebchatServer {
     return createHmac('sha256', this.opts.identitySecret ?? '').update(externalId).digest('hex');
   }
 
-  agentSays(visitorId: string, text: string): ServerMessage {
-    return this.post(this.mustGet(visitorId), { from: 'agent', text });
+  agentSays(visitorId: string, text: string, agentName?: string): ServerMessage {
+    return this.post(this.mustGet(visitorId), { from: 'agent', text, agentName });
+  }
+
+  /** A bot message of the test's own (a summary with its choices, a long notice). */
+  botSays(visitorId: string, fields: { text: string; choices?: ServerMessage['choices'] }): ServerMessage {
+    return this.post(this.mustGet(visitorId), { from: 'bot', ...fields });
   }
 
   agentTyping(visitorId: string, typing: boolean): void {
@@ -152,7 +182,7 @@ export class FakeWebchatServer {
     const v: Visitor = { id: id ?? `v${this.visitors.size + 1}`, token: `tok-${randomBytes(8).toString('hex')}`, locale: auth.locale === 'ru' ? 'ru' : 'en', messages: [] };
     this.visitors.set(v.id, v);
     this.byToken.set(v.token, v);
-    this.post(v, this.bot.greeting(v.locale), false);
+    if (this.greeting === 'stored') this.post(v, this.bot.greeting(v.locale), false);
     return v;
   }
 
@@ -163,6 +193,7 @@ export class FakeWebchatServer {
     socket.emit('session', { visitorId: v.id, token: v.token, locale: v.locale });
     const after = auth.lastSeenId ? v.messages.findIndex((m) => m.id === auth.lastSeenId) : -1;
     const messages = after >= 0 ? v.messages.slice(after + 1) : v.messages.slice(-50);
+    if (!v.messages.length && this.greeting === 'on-open') messages.unshift(this.openingGreeting(v));
     socket.emit('history', { messages, hasMore: after < 0 && v.messages.length > 50 });
     socket.on('message', (m: ClientMessage, ack: (a: Ack) => void) => this.onMessage(socket, v, m, ack));
     socket.on('typing', (t: { typing: boolean }) => this.typing.push(t.typing));
@@ -181,11 +212,17 @@ export class FakeWebchatServer {
     const existing = v.messages.find((x) => x.clientId === m.clientId);
     if (existing) return ack({ ok: true, id: existing.id, duplicate: true });
     const choice = m.choiceId ? this.bot.choiceLabel(v.locale, m.choiceId) : null;
-    const stored = this.post(v, { from: 'customer', text: m.text ?? choice, clientId: m.clientId, attachments: this.attachmentsOf(v, m.attachmentId) });
-    if (this.faults.drop === 'after-store') return this.dropOnce(socket);
+    if (!v.messages.length && this.greeting === 'on-open') this.post(v, this.bot.openingGreeting(v.locale), false);
+    const unseen = this.faults.drop === 'after-store-unseen';
+    const stored = this.post(v, { from: 'customer', text: m.text ?? choice, clientId: m.clientId, attachments: this.attachmentsOf(v, m.attachmentId) }, !unseen);
+    if (this.faults.drop === 'after-store' || unseen) return this.dropOnce(socket);
     ack({ ok: true, id: stored.id, duplicate: false });
     const reply = this.bot.reply(v.locale, m);
     if (reply) setTimeout(() => this.post(v, reply), 30);
+  }
+
+  private openingGreeting(v: Visitor): ServerMessage {
+    return { id: UNSTORED_GREETING_ID, at: new Date().toISOString(), ...this.bot.openingGreeting(v.locale) };
   }
 
   private dropOnce(socket: Socket): void {

@@ -4,17 +4,30 @@
  * embeds it, and small page helpers.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { launchChromium, serveStatic, type StaticSite } from '../e2e/support/browser.js';
+import { artifactsDir, launchChromium, serveStatic, type StaticSite } from '../e2e/support/browser.js';
 import { FakeWebchatServer, type ServerMessage, type Visitor } from './fake-webchat-server.js';
 
 export const IDENTITY_SECRET = 'test-identity-secret';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Saves test/artifacts/NAME.png: the open chat panel as the visitor sees it (on
+ * a phone, the whole screen), with the pointer away from its buttons. A busy
+ * machine may take a while to paint, hence the long timeout.
+ */
+export async function saveWidgetShot(page: Page, name: string): Promise<string> {
+  mkdirSync(artifactsDir, { recursive: true });
+  const path = join(artifactsDir, `${name}.png`);
+  await page.mouse.move(0, 0);
+  await page.locator('[role="dialog"]').screenshot({ path, timeout: 30_000 });
+  return path;
+}
 
 /** Builds widget.js from widget/src into a temporary file (CI runs `npm test` without a prior build). */
 export function buildWidget(): string {
@@ -25,12 +38,12 @@ export function buildWidget(): string {
 
 /**
  * A customer's page on its own origin. Query parameters choose the embedding:
- * locale, position, title, accent (data attributes), `stub` (queue an open()
+ * locale, position, title, accent, prechat (data attributes), `stub` (queue an open()
  * before the script loads), `widget=0` (the same page without the widget).
  */
 function hostPage(gateway: string, url: URL): string {
   const q = url.searchParams;
-  const attrs = ['title', 'locale', 'position', 'accent']
+  const attrs = ['title', 'locale', 'position', 'accent', 'prechat']
     .filter((k) => q.has(k))
     .map((k) => ` data-${k}="${q.get(k)}"`)
     .join('');
@@ -130,6 +143,9 @@ export function ui(page: Page) {
     choice: (label: string) => page.locator('[role="log"] .choice', { hasText: label }),
     typing: page.locator('[role="dialog"] .typing'),
     preview: page.locator('[role="dialog"] .preview'),
+    /** The "new message ↓" button shown while the visitor reads earlier messages. */
+    pill: page.locator('[role="dialog"] .pill'),
+    scroller: page.locator('[role="dialog"] .scroll'),
   };
 }
 

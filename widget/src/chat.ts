@@ -2,12 +2,13 @@ import type { WidgetConfig } from './config';
 import { Connection, type ConnectionStatus } from './connection';
 import { newClientId } from './client-id';
 import { Credentials, type IdentityRecord } from './credentials';
-import { errorText, stringsFor, uploadErrorText, type Strings } from './i18n';
+import { errorText, stringsFor, type Strings } from './i18n';
 import { Outbox, type OutboxItem } from './outbox';
-import type { Choice, HandshakeAuth, HistoryPayload, Identity, ServerMessage, SessionPayload } from './protocol';
+import { UNSTORED_GREETING_ID, type Choice, type HandshakeAuth, type HistoryPayload, type Identity, type ServerMessage, type SessionPayload } from './protocol';
 import { openSlots } from './storage';
 import { TypingSignal } from './typing';
 import { uploadFile, UploadError } from './upload';
+import { describeRefusal, isFinalRefusal } from './upload-refusal';
 import { Composer } from './view/composer';
 import { MessageList } from './view/message-list';
 import { Shell } from './view/shell';
@@ -82,6 +83,7 @@ export class Chat {
     this.shell.setOpen(true);
     this.slots.open.set(true);
     this.connection.start();
+    this.shell.jump(this.list.lastIncoming());
     this.markRead();
     if (focus) this.composer.focus();
   }
@@ -115,6 +117,7 @@ export class Chat {
 
   private auth(): HandshakeAuth {
     const auth: HandshakeAuth = { locale: this.config.locale };
+    if (this.config.prechat) auth.prechat = true;
     const token = this.credentials.token();
     const identity = this.credentials.identity();
     const last = this.list.newestId();
@@ -140,9 +143,12 @@ export class Chat {
     if (this.histories++ === 0) {
       messages.forEach((m) => this.show(m));
       this.shell.setHasMore(hasMore);
+      this.shell.setLoading(false);
       this.setUnread(this.shell.isOpen ? 0 : this.list.countUnread(this.slots.lastRead.get()));
-      this.shell.scrollToEnd(true);
+      this.shell.jump(this.list.lastIncoming());
     } else {
+      // The greeting shown on opening is replaced by the stored history, once the server has one.
+      if (!this.sentLastSeen && !messages.some((m) => m.id === UNSTORED_GREETING_ID)) this.list.remove(UNSTORED_GREETING_ID);
       messages.forEach((m) => this.receive(m));
     }
     if (this.shell.isOpen) this.markRead();
@@ -162,7 +168,8 @@ export class Chat {
     if (m.from === 'agent') this.setAgentTyping(false);
     if (outcome === 'new' && m.from !== 'customer' && !this.shell.isOpen) this.setUnread(this.unread + 1);
     if (this.shell.isOpen) this.markRead();
-    this.shell.scrollToEnd(m.from === 'customer');
+    if (outcome === 'new') this.shell.reveal(this.list.elementOf(m.id), m.from !== 'customer');
+    else this.shell.settle();
     for (const fn of this.listeners) {
       try {
         fn(m);
@@ -186,6 +193,8 @@ export class Chat {
     this.ready = false;
     this.setUnread(0);
     this.shell.setHasMore(false);
+    this.shell.setLoading(true);
+    this.shell.jump();
     this.setAgentTyping(false);
   }
 
@@ -203,7 +212,9 @@ export class Chat {
       return true;
     } catch (err) {
       if (!(err instanceof UploadError)) console.error('RelayDesk: upload failed', err);
-      this.composer.showError(err instanceof UploadError ? uploadErrorText(this.s, err.status) : this.s.uploadFailed);
+      // A file the server will never take is dropped, so the visitor can send the text or pick another one.
+      if (err instanceof UploadError && isFinalRefusal(err)) this.composer.clearFile();
+      this.composer.showError(err instanceof UploadError ? describeRefusal(this.s, err) : this.s.uploadFailed);
       return false;
     }
   }
@@ -218,7 +229,7 @@ export class Chat {
     const item: OutboxItem = { clientId: newClientId(), createdAt: new Date().toISOString(), ...fields };
     this.list.addPending(item);
     this.outbox.add(item);
-    this.shell.scrollToEnd(true);
+    this.shell.jump();
     this.connection.start();
   }
 

@@ -8,6 +8,8 @@ export interface WidgetConfig {
   accent: string;
   position: 'left' | 'right';
   locale: Locale;
+  /** Ask a new visitor's name and contact before the request (`data-prechat="true"`). */
+  prechat: boolean;
 }
 
 const DEFAULT_ACCENT = '#0b5fff';
@@ -54,5 +56,6 @@ export function readConfig(script: HTMLScriptElement): WidgetConfig {
     accent: pickAccent(d.accent?.trim()),
     position: d.position === 'left' ? 'left' : 'right',
     locale: pickLocale(d.locale, navigator.language),
+    prechat: d.prechat?.trim().toLowerCase() === 'true',
   };
 }

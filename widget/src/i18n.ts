@@ -33,6 +33,14 @@ export interface Strings {
   tooMany: string;
   invalidMessage: string;
   notYours: string;
+  newMessage: string;
+  uploadsTooMany: string;
+  /** `limit` as `sizeText` wrote it. */
+  fileOver: (limit: string | null) => string;
+  imageTooLarge: (width: string, height: string, limits: { megapixels: string; side: string } | null) => string;
+  unsentTooMuch: (limit: string | null) => string;
+  /** `10 MB` in the visitor's language, from the server's number and unit. */
+  sizeText: (amount: string, unit: 'KB' | 'MB' | 'GB') => string;
 }
 
 const en: Strings = {
@@ -67,6 +75,12 @@ const en: Strings = {
   tooMany: 'Too many messages at once. Please wait a moment.',
   invalidMessage: 'This message cannot be sent.',
   notYours: 'This attachment is not available.',
+  newMessage: 'New message ↓',
+  uploadsTooMany: 'Too many uploads in a short time. Please wait a minute and try again.',
+  fileOver: (limit) => (limit ? `The file is too large: the limit is ${limit}.` : 'The file is too large.'),
+  imageTooLarge: (w, h, l) => `The image is too large: ${w}×${h}\u00a0pixels.${l ? ` Images may have up to ${l.megapixels}\u00a0megapixels and ${l.side}\u00a0pixels on a side.` : ''}`,
+  unsentTooMuch: (limit) => `Too many files were uploaded and not sent${limit ? ` (the limit is ${limit})` : ''}. Send your message without a file, or try again later.`,
+  sizeText: (amount, unit) => `${amount}\u00a0${unit}`,
 };
 
 const ru: Strings = {
@@ -101,6 +115,12 @@ const ru: Strings = {
   tooMany: 'Слишком много сообщений подряд. Подождите немного.',
   invalidMessage: 'Это сообщение нельзя отправить.',
   notYours: 'Это вложение недоступно.',
+  newMessage: 'Новое сообщение ↓',
+  uploadsTooMany: 'Слишком много загрузок подряд. Подождите минуту и попробуйте снова.',
+  fileOver: (limit) => (limit ? `Файл слишком большой: можно не больше ${limit}.` : 'Файл слишком большой.'),
+  imageTooLarge: (w, h, l) => `Изображение слишком большое: ${w}×${h}\u00a0пикселей.${l ? ` Можно не больше ${l.megapixels}\u00a0мегапикселей и ${l.side}\u00a0пикселей по каждой стороне.` : ''}`,
+  unsentTooMuch: (limit) => `Слишком много загруженных, но не отправленных файлов${limit ? ` (можно не больше ${limit})` : ''}. Отправьте сообщение без файла или попробуйте позже.`,
+  sizeText: (amount, unit) => `${amount.replace('.', ',')}\u00a0${{ KB: 'КБ', MB: 'МБ', GB: 'ГБ' }[unit]}`,
 };
 
 export function stringsFor(locale: Locale): Strings {
@@ -123,13 +143,4 @@ export function errorText(s: Strings, code: string): string {
     default:
       return s.notSent;
   }
-}
-
-/** What to show for a refused upload, by HTTP status. */
-export function uploadErrorText(s: Strings, status: number): string {
-  if (status === 413) return s.tooLarge;
-  if (status === 415) return s.onlyImages;
-  if (status === 429) return s.tooMany;
-  if (status === 0) return s.offline;
-  return s.uploadFailed;
 }

@@ -19,6 +19,8 @@ export interface HandshakeAuth {
   locale?: Locale;
   lastSeenId?: string;
   identity?: Identity;
+  /** Ask a new visitor's name and contact before the request (`data-prechat="true"`). */
+  prechat?: boolean;
 }
 
 export interface Attachment {
@@ -42,7 +44,15 @@ export interface ServerMessage {
   attachments?: Attachment[];
   at: string;
   clientId?: string;
+  /** An agent's message: the agent's name, shown instead of the generic "Agent". */
+  agentName?: string;
 }
+
+/**
+ * Id of the greeting a `history` may open a new conversation with: shown, its
+ * choices usable, but not stored, so never sent as `lastSeenId` or `beforeId`.
+ */
+export const UNSTORED_GREETING_ID = '0';
 
 export interface SessionPayload {
   visitorId: string;

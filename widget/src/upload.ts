@@ -1,22 +1,27 @@
 import type { UploadResult } from './protocol';
 
-/** An upload the server refused or that never reached it; `message` is fit to show. */
+/**
+ * An upload the server refused (its status, error code and English message,
+ * meant for logs) or that never reached it (status 0).
+ */
 export class UploadError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    readonly code: string | null = null,
   ) {
     super(message);
     this.name = 'UploadError';
   }
 }
 
-function serverMessage(xhr: XMLHttpRequest): string | null {
+function serverError(xhr: XMLHttpRequest): { code: string | null; message: string | null } {
   try {
-    const body = JSON.parse(xhr.responseText) as { error?: { message?: unknown } };
-    return typeof body.error?.message === 'string' ? body.error.message : null;
+    const { error } = JSON.parse(xhr.responseText) as { error?: { code?: unknown; message?: unknown } };
+    const text = (v: unknown) => (typeof v === 'string' ? v : null);
+    return { code: text(error?.code), message: text(error?.message) };
   } catch {
-    return null;
+    return { code: null, message: null };
   }
 }
 
@@ -46,7 +51,8 @@ export function uploadFile(
           return reject(new UploadError(fallbackMessage, xhr.status));
         }
       }
-      reject(new UploadError(serverMessage(xhr) ?? fallbackMessage, xhr.status));
+      const { code, message } = serverError(xhr);
+      reject(new UploadError(message ?? fallbackMessage, xhr.status, code));
     };
     xhr.onerror = () => reject(new UploadError(fallbackMessage, 0));
     const form = new FormData();

@@ -61,7 +61,9 @@ export class Composer {
     this.file = file;
     this.thumbUrl = URL.createObjectURL(file);
     const remove = h('button', { type: 'button', class: 'icon remove', 'aria-label': this.s.removeAttachment, title: this.s.removeAttachment, onclick: () => (this.clearFile(), this.focus()) }, icon(ICONS.close));
-    this.preview.replaceChildren(h('img', { src: this.thumbUrl, alt: this.s.screenshot }), h('div', { class: 'name' }, file.name || this.s.screenshot, this.progress), remove);
+    // A file the browser cannot draw (not really an image) gets a plain file icon, not a broken image.
+    const thumb = h('img', { src: this.thumbUrl, alt: '', onerror: () => thumb.replaceWith(h('span', { class: 'thumb' }, icon(ICONS.file))) });
+    this.preview.replaceChildren(thumb, h('div', { class: 'name', title: file.name }, file.name || this.s.screenshot, this.progress), remove);
     this.preview.hidden = false;
   }
 

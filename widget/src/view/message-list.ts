@@ -1,6 +1,9 @@
-import type { ServerMessage } from '../protocol';
+import { UNSTORED_GREETING_ID, type ServerMessage } from '../protocol';
 import type { OutboxItem } from '../outbox';
 import { entryFromOutbox, entryFromServer, renderEntry, type Entry, type RenderContext } from './message-view';
+
+/** The id itself, unless it is the greeting's that the server never stored. */
+const stored = (id: string | null | undefined) => (id && id !== UNSTORED_GREETING_ID ? id : null);
 
 interface Item {
   entry: Entry;
@@ -34,27 +37,52 @@ export class MessageList {
     return this.byId.has(id);
   }
 
-  /** Id of the newest message the server has confirmed, for `auth.lastSeenId`. */
+  /** Id of the newest message the server has stored, for `auth.lastSeenId` (never the unstored greeting). */
   newestId(): string | null {
     for (let i = this.items.length - 1; i >= 0; i--) {
-      const id = this.items[i]?.entry.id;
+      const id = stored(this.items[i]?.entry.id);
       if (id) return id;
     }
     return null;
   }
 
+  /** Id of the oldest stored message, for `history`'s `beforeId`. */
   oldestId(): string | null {
-    return this.items.find((i) => i.entry.id)?.entry.id ?? null;
+    return this.items.find((i) => stored(i.entry.id))?.entry.id ?? null;
   }
 
-  /** Messages from the bot or an agent after `lastReadId` and after the visitor's own last message. */
+  /**
+   * Messages from the bot or an agent after `lastReadId` and after the
+   * visitor's own last message. The greeting shown on opening was seen then.
+   */
   countUnread(lastReadId: string | null): number {
     let count = 0;
     for (const { entry } of this.items) {
       if (entry.from === 'customer' || entry.id === lastReadId) count = 0;
-      else count++;
+      else if (stored(entry.id)) count++;
     }
     return count;
+  }
+
+  /** The element showing the message with this id. */
+  elementOf(id: string): HTMLElement | null {
+    return this.byId.get(id)?.el ?? null;
+  }
+
+  /** The last element, if the bot or an agent wrote it (what to show from its first line). */
+  lastIncoming(): HTMLElement | null {
+    const last = this.items[this.items.length - 1];
+    return last && last.entry.from !== 'customer' ? last.el : null;
+  }
+
+  /** Takes a message away (the unstored greeting, once the stored history has come). */
+  remove(id: string): void {
+    const item = this.byId.get(id);
+    if (!item) return;
+    item.el.remove();
+    this.items.splice(this.items.indexOf(item), 1);
+    this.byId.delete(id);
+    this.refreshChoices();
   }
 
   upsert(m: ServerMessage): Upsert {

@@ -11,6 +11,8 @@ export interface Entry {
   text: string | null;
   attachments: { url: string; fileName: string | null }[];
   choices: Choice[];
+  /** The agent who wrote it, when the server names them. */
+  agentName: string | null;
   at: string;
   state: 'sent' | 'pending' | 'failed';
   error?: string;
@@ -32,6 +34,7 @@ export function entryFromServer(m: ServerMessage): Entry {
     text: m.text,
     attachments: (m.attachments ?? []).map((a) => ({ url: a.url, fileName: a.fileName })),
     choices: m.choices ?? [],
+    agentName: typeof m.agentName === 'string' && m.agentName.trim() ? m.agentName.trim() : null,
     at: m.at,
     state: 'sent',
     fromServer: true,
@@ -46,6 +49,7 @@ export function entryFromOutbox(item: OutboxItem): Entry {
     text: item.text || item.label || null,
     attachments: item.attachmentUrl ? [{ url: item.attachmentUrl, fileName: null }] : [],
     choices: [],
+    agentName: null,
     at: item.createdAt,
     state: 'pending',
     fromServer: false,
@@ -63,20 +67,58 @@ function renderAttachment(a: Entry['attachments'][number], ctx: RenderContext): 
   );
 }
 
+/** Choices that go ahead with what the message proposes (the summary's "Submit"), drawn as the main action. */
+const PRIMARY_CHOICES = new Set(['confirm']);
+
 function renderChoices(choices: Choice[], ctx: RenderContext): HTMLElement | null {
   if (!choices.length) return null;
   const group = h('div', { class: 'choices', role: 'group' });
   for (const c of choices) {
-    group.append(h('button', { type: 'button', class: 'choice', 'data-choice': c.id, onclick: () => ctx.choose(c) }, c.label));
+    const cls = PRIMARY_CHOICES.has(c.id) ? 'choice primary' : 'choice';
+    group.append(h('button', { type: 'button', class: cls, 'data-choice': c.id, onclick: () => ctx.choose(c) }, c.label));
   }
   return group;
+}
+
+/**
+ * A dash after a space is kept on the line of the word before it (a no-break
+ * space), so that a wrapped line never starts with "—", as Russian typography
+ * (and English) wants.
+ */
+function bindDashes(text: string): string {
+  return text.replace(/ (?=[—–](?:\s|$))/g, '\u00a0');
+}
+
+/**
+ * What must not wrap: a request number such as SR-1042 (REQUEST_PREFIX: a
+ * letter, then up to 9 letters or digits) and an international phone number
+ * such as +7 900 123-45-67.
+ */
+const UNBREAKABLE = /\b[A-Z][A-Z0-9]{0,9}-\d+\b|\+\d[\d ()-]{5,18}\d/g;
+
+/**
+ * The text of a message as nodes: request and phone numbers in a span that
+ * does not wrap, so "SR-1042" is never split at its hyphen (a no-break hyphen
+ * in the text would not survive copying the number), the rest as text with
+ * its dashes bound.
+ */
+function textNodes(text: string | null): (Node | string)[] {
+  if (!text) return [];
+  const out: (Node | string)[] = [];
+  let at = 0;
+  for (const m of text.matchAll(UNBREAKABLE)) {
+    out.push(bindDashes(text.slice(at, m.index)), h('span', { class: 'nb' }, m[0]));
+    at = m.index + m[0].length;
+  }
+  out.push(bindDashes(text.slice(at)));
+  return out.filter((n) => n !== '');
 }
 
 /** The element of one entry; re-rendered whole when the entry changes. */
 export function renderEntry(e: Entry, ctx: RenderContext): HTMLElement {
   const s = ctx.strings;
-  const label = e.from === 'agent' ? s.agent : e.from === 'bot' ? s.bot : s.you;
-  const bubble = h('div', { class: 'bubble' }, e.text);
+  const label = e.from === 'agent' ? (e.agentName ?? s.agent) : e.from === 'bot' ? s.bot : s.you;
+  const bubble = h('div', { class: 'bubble' }, ...textNodes(e.text));
   for (const a of e.attachments) bubble.append(renderAttachment(a, ctx) ?? '');
   const time = h('time', { datetime: e.at }, formatTime(e.at));
   const meta = h('div', { class: 'meta' }, time, e.state === 'pending' ? ` · ${s.sending}` : null);

@@ -3,6 +3,7 @@ import type { ConnectionStatus } from '../connection';
 import type { Strings } from '../i18n';
 import { imageFrom } from './composer';
 import { h, icon, ICONS } from './dom';
+import { Follower } from './follow';
 import { buildCss } from './styles';
 
 export interface ShellHandlers {
@@ -35,6 +36,7 @@ export class Shell {
   private readonly typing: HTMLElement;
   private readonly earlier: HTMLButtonElement;
   private readonly dropHint: HTMLElement;
+  private readonly follower: Follower;
   private unread = 0;
 
   constructor(host: HTMLElement, config: WidgetConfig, private readonly s: Strings, composer: HTMLElement, private readonly handlers: ShellHandlers) {
@@ -44,16 +46,19 @@ export class Shell {
     this.launcher = h('button', { type: 'button', class: 'launcher', 'aria-controls': 'rd-panel', 'aria-expanded': 'false', onclick: () => handlers.toggle() }, icon(ICONS.chat), icon(ICONS.close), this.badge);
     this.status = h('div', { class: 'status', role: 'status', hidden: true });
     const close = h('button', { type: 'button', class: 'close', 'aria-label': s.closeChat, title: s.closeChat, onclick: () => handlers.close() }, icon(ICONS.close));
-    this.log = h('div', { class: 'log', id: 'rd-log', role: 'log', 'aria-live': 'polite', 'aria-label': s.conversation });
+    // Busy until the conversation is loaded, so that screen readers do not read out the whole history.
+    this.log = h('div', { class: 'log', id: 'rd-log', role: 'log', 'aria-live': 'polite', 'aria-label': s.conversation, 'aria-busy': 'true' });
     this.earlier = h('button', { type: 'button', class: 'earlier', hidden: true, onclick: () => handlers.loadEarlier() }, s.earlier);
     this.typing = h('div', { class: 'typing', hidden: true }, s.typing);
     this.scroller = h('div', { class: 'scroll' }, this.earlier, this.log, this.typing);
+    const pill = h('button', { type: 'button', class: 'pill', hidden: true, 'aria-label': s.newMessage.replace(/\s*↓$/, '') }, s.newMessage);
+    this.follower = new Follower(this.scroller, pill);
     this.dropHint = h('div', { class: 'drop', hidden: true }, s.dropHere);
     this.panel = h(
       'div',
       { class: 'panel', id: 'rd-panel', role: 'dialog', 'aria-label': title, hidden: true, onkeydown: (e) => this.onKey(e as KeyboardEvent) },
       h('header', {}, h('div', { class: 'heading' }, h('h2', {}, title), this.status), close),
-      this.scroller,
+      h('div', { class: 'body' }, this.scroller, pill),
       composer,
       this.dropHint,
     );
@@ -72,7 +77,6 @@ export class Shell {
     this.root.classList.toggle('open', open);
     this.launcher.setAttribute('aria-expanded', String(open));
     this.setUnread(open ? 0 : this.unread);
-    if (open) this.scrollToEnd(true);
   }
 
   setUnread(n: number): void {
@@ -91,22 +95,32 @@ export class Shell {
   }
 
   setTyping(typing: boolean): void {
-    const wasAtEnd = this.atEnd();
     this.typing.hidden = !typing;
-    if (wasAtEnd) this.scrollToEnd(true);
+    this.follower.settle();
   }
 
   setHasMore(more: boolean): void {
     this.earlier.hidden = !more;
   }
 
-  atEnd(): boolean {
-    const el = this.scroller;
-    return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+  /** Whether the conversation is still loading (`aria-busy` of the log). */
+  setLoading(loading: boolean): void {
+    this.log.setAttribute('aria-busy', String(loading));
   }
 
-  scrollToEnd(force = false): void {
-    if (force || this.atEnd()) this.scroller.scrollTop = this.scroller.scrollHeight;
+  /** A message was added: see Follower.reveal. */
+  reveal(el: HTMLElement | null, announce: boolean): void {
+    this.follower.reveal(el, announce);
+  }
+
+  /** Back to the newest message (from `el`'s first line if given): see Follower.jump. */
+  jump(el: HTMLElement | null = null): void {
+    this.follower.jump(el);
+  }
+
+  /** Something shown changed size. */
+  settle(): void {
+    this.follower.settle();
   }
 
   private onKey(e: KeyboardEvent): void {

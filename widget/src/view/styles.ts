@@ -29,6 +29,7 @@ h2{margin:0;font-size:16px;font-weight:600;white-space:nowrap;overflow:hidden;te
 .close{border:0;background:transparent;color:#fff;width:36px;height:36px;border-radius:8px;display:grid;place-items:center;padding:0}
 .close:hover{background:rgba(255,255,255,.15)}
 .close:focus-visible{outline-color:#fff;outline-offset:-3px}
+.body{flex:1;min-height:0;position:relative;display:flex;flex-direction:column}
 .scroll{flex:1;overflow-y:auto;padding:12px;background:#f5f6f8;overscroll-behavior:contain}
 .earlier{display:block;margin:0 auto 8px;border:0;background:none;color:var(--a);text-decoration:underline;font-size:13px}
 .log{display:flex;flex-direction:column;gap:8px}
@@ -45,14 +46,19 @@ h2{margin:0;font-size:16px;font-weight:600;white-space:nowrap;overflow:hidden;te
 .shot img{display:block;max-width:100%;max-height:180px;object-fit:cover}
 .meta{font-size:11px;color:#5d6575;margin:2px 4px 0}
 .error{font-size:12px;color:#b42318;margin:2px 4px 0}
+.nb{white-space:nowrap}
 .choices{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}
 .choice{border:1px solid var(--a);background:#fff;color:var(--a);border-radius:16px;padding:6px 12px;text-align:left}
 .choice:hover:not(:disabled){background:var(--a);color:#fff}
-.choice:disabled{opacity:.45;cursor:default}
+.choice.primary{background:var(--a);color:#fff;font-weight:600}
+.choice.primary:hover:not(:disabled){filter:brightness(1.1)}
+.choice:disabled{cursor:default;padding:2px 10px;font-size:12px;font-weight:400;border-color:#d5d9e0;background:transparent;color:#7a8190}
+.pill{position:absolute;bottom:10px;left:50%;transform:translateX(-50%);border:0;border-radius:16px;padding:6px 14px;background:var(--a);color:#fff;font-size:13px;font-weight:600;white-space:nowrap;box-shadow:0 2px 8px rgba(0,0,0,.25)}
 .typing{margin-top:8px;font-size:12px;color:#5d6575;font-style:italic}
 form{border-top:1px solid #e1e4ea;background:#fff;padding:8px}
 .preview{display:flex;align-items:center;gap:8px;margin-bottom:8px;padding:6px;border:1px solid #e1e4ea;border-radius:10px}
-.preview img{width:56px;height:56px;object-fit:cover;border-radius:6px;flex:none}
+.preview img,.thumb{width:56px;height:56px;object-fit:cover;border-radius:6px;flex:none}
+.thumb{display:grid;place-items:center;background:#eef0f4;color:#5d6575}
 .preview .name{flex:1;min-width:0;font-size:12px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .preview progress{display:block;width:100%;height:6px;margin-top:4px;accent-color:var(--a)}
 .row{display:flex;align-items:flex-end;gap:6px}
