@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { handleError, body } from './errors.js';
 import { healthRoutes, type HealthRoutesOptions } from './routes/health.routes.js';
@@ -19,12 +19,19 @@ export interface ServerDeps {
   bodyLimit?: number;
   /** Which proxies' X-Forwarded-For to believe (fastify's trustProxy). */
   trustProxy?: boolean | number | string[];
+  /** A request that takes this long (ms) or longer is logged at warn; default 1000. */
+  slowRequestMs?: number;
 }
+
+/** What counts as a slow request unless `slowRequestMs` says otherwise. */
+export const DEFAULT_SLOW_REQUEST_MS = 1_000;
 
 /**
  * Builds the HTTP server without listening, so tests can use `inject` or a
  * real port. Every request gets an id (kept from `x-request-id` if the
- * balancer sends one) that appears in each of its log lines.
+ * balancer sends one) that appears in each of its log lines. Requests are
+ * logged once each, when answered: at debug, or at warn when slow or failed
+ * (see `RequestLogController`).
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -34,6 +41,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     trustProxy: trustProxyOption(deps.trustProxy ?? false),
+    logController: new RequestLogController(deps.slowRequestMs ?? DEFAULT_SLOW_REQUEST_MS),
   });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -47,6 +55,46 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(widgetRoutes, deps.widgetDir ? { widgetDir: deps.widgetDir } : {});
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
+}
+
+/**
+ * fastify's request lines, quieter: its two info lines per request drowned
+ * everything else. One line per answered request, with its route (the
+ * pattern), its path (never the query string: attachment links carry
+ * signatures) and the time taken; at warn when slow or a 5xx, at debug
+ * otherwise. A 503 is an outage or a shutdown, which readiness and the
+ * gateway log once each, so it stays at debug like a 4xx.
+ * https://fastify.dev/docs/latest/Reference/Server/#logcontroller
+ */
+class RequestLogController extends LogController {
+  constructor(private readonly slowMs: number) {
+    super();
+  }
+
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.trace({ method: request.method, path: pathOf(request) }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const responseTimeMs = Math.round(reply.elapsedTime);
+    const route = request.routeOptions.url ?? '(no route)';
+    const fields = { method: request.method, route, path: pathOf(request), statusCode: reply.statusCode, responseTimeMs };
+    const what = `${request.method} ${route} answered ${reply.statusCode} in ${responseTimeMs} ms`;
+    if (error) reply.log.warn({ ...fields, err: error }, `response failed: ${what}`);
+    else if (reply.elapsedTime >= this.slowMs) reply.log.warn(fields, `slow request: ${what}`);
+    else if (reply.statusCode >= 500 && reply.statusCode !== 503) reply.log.warn(fields, `server error: ${what}`);
+    else reply.log.debug(fields, 'request completed');
+  }
+
+  /** A client that went away mid-download is no news. */
+  override streamError(error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
+    if (error.code === 'ERR_STREAM_PREMATURE_CLOSE') reply.log.debug({ path: pathOf(request) }, 'stream closed prematurely');
+    else super.streamError(error, request, reply);
+  }
+}
+
+function pathOf(request: FastifyRequest): string {
+  return request.url.split('?')[0] ?? '';
 }
 
 /**
