@@ -123,6 +123,8 @@ export interface FakeBotApiOptions {
   webhookUrlRewrite?: (url: string) => string;
   /** Opt-in flood control: sends over the limit get 429 with retry_after. */
   rateLimit?: RateLimitOptions;
+  /** Port to listen on (default 0: a free one), e.g. a fixed one for `npm run dev:telegram`. */
+  port?: number;
 }
 
 type Params = Wire;
@@ -901,6 +903,7 @@ export class FakeBotApi {
   private readonly injected: Injected[] = [];
   private readonly callWaiters = new Set<CallWaiter>();
   private readonly deliveryWaiters = new Set<DeliveryWaiter>();
+  private readonly callListeners = new Set<(call: RecordedCall) => void>();
   private stopped = false;
 
   constructor(options: FakeBotApiOptions = {}) {
@@ -920,7 +923,7 @@ export class FakeBotApi {
 
   // ----- lifecycle ---------------------------------------------------------
 
-  /** Starts listening on a random port of 127.0.0.1; returns the base URL (telegraf's `apiRoot`). */
+  /** Starts listening on 127.0.0.1 (a free port unless `port` is given); returns the base URL (telegraf's `apiRoot`). */
   async start(): Promise<string> {
     if (this.server) return this.url;
     const server = http.createServer((req, res) => {
@@ -930,7 +933,7 @@ export class FakeBotApi {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
     this.server = server;
     this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -964,6 +967,7 @@ export class FakeBotApi {
       w.reject(new Error('FakeBotApi stopped'));
     }
     this.deliveryWaiters.clear();
+    this.callListeners.clear();
     const server = this.server;
     if (!server) return;
     await new Promise<void>((resolve) => {
@@ -1086,6 +1090,38 @@ export class FakeBotApi {
       .sort((a, b) => a.message_id - b.message_id);
   }
 
+  /**
+   * Every message of a chat not deleted, both the user's and the bot's, in
+   * order and in their current (edited) state: the chat as a client shows it.
+   */
+  chatMessages(chatId: number): Array<{ message: AnyMessage; byBot: boolean }> {
+    const state = this.chats.get(chatId);
+    if (!state) return [];
+    return [...state.messages.values()]
+      .filter((m) => !m.deleted)
+      .sort((a, b) => a.message.message_id - b.message.message_id)
+      .map((m) => ({ message: structuredClone(m.message), byBot: m.byBot }));
+  }
+
+  /** The bytes of a file known to the fake (sent by the user or uploaded by the bot), by file_id. */
+  fileBytes(fileId: string): { bytes: Buffer; mime_type?: string; file_name?: string } | undefined {
+    const file = this.files.get(fileId);
+    if (!file) return undefined;
+    const out: { bytes: Buffer; mime_type?: string; file_name?: string } = { bytes: file.bytes };
+    if (file.mime_type !== undefined) out.mime_type = file.mime_type;
+    if (file.file_name !== undefined) out.file_name = file.file_name;
+    return out;
+  }
+
+  /**
+   * Calls `listener` with every call once it is answered (a long poll: once
+   * held). Returns the function that removes it. A listener must not throw.
+   */
+  onCall(listener: (call: RecordedCall) => void): () => void {
+    this.callListeners.add(listener);
+    return () => this.callListeners.delete(listener);
+  }
+
   /** Timestamps (Date.now()) of successful sends to a chat, for pacing checks. */
   sendTimestamps(chatId: number): number[] {
     return [...(this.chats.get(chatId)?.sendTimes ?? [])];
@@ -1160,6 +1196,7 @@ export class FakeBotApi {
   }
 
   private notifyCall(call: RecordedCall) {
+    for (const listener of this.callListeners) listener(call);
     for (const w of this.callWaiters) {
       if (w.match(call)) {
         clearTimeout(w.timer);
