@@ -140,7 +140,8 @@ export function ui(page: Page) {
     textbox: page.locator('[role="dialog"] textarea'),
     status: page.locator('[role="dialog"] .status'),
     messages: page.locator('[role="log"] .msg'),
-    choice: (label: string) => page.locator('[role="log"] .choice', { hasText: label }),
+    /** Choices labelled exactly `label` ('Incident' is not 'Mass incident'), oldest first. */
+    choice: (label: string) => page.locator('[role="log"] .choice', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
     typing: page.locator('[role="dialog"] .typing'),
     preview: page.locator('[role="dialog"] .preview'),
     /** The "new message ↓" button shown while the visitor reads earlier messages. */
