@@ -25,6 +25,7 @@ import { createFsAttachmentStorage } from './requests/fs.attachment-storage.js';
 import { createPrismaRequestStore } from './requests/prisma.request-store.js';
 import { UploadCleaner } from './requests/upload-cleanup.js';
 import { createDeskSettings } from './requests/desk-settings.js';
+import { attachBusinessLog, requestNumberLookup } from './observability/business-log.js';
 import type { RequestStore } from './requests/request-store.port.js';
 
 export interface AppOptions {
@@ -95,12 +96,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const channels = await Promise.all((options.channels ?? []).map((c) => (typeof c === 'function' ? c(channelContext) : c)));
   const ports = new Map<string, ChannelPort>(channels.map((c) => [c.port.name, c.port]));
   const outbox = new OutboxWorker({
-    store, channels: ports, attachments, events, metrics, logger, clock,
+    store, channels: ports, attachments, events, metrics, logger, clock, settings,
     pollIntervalMs: config.outboxPollIntervalMs,
     maxAttempts: config.outboxMaxAttempts,
     leaseMs: config.outboxLeaseMs,
   });
   events.on('message_enqueued', () => outbox.wake());
+  // Request created, status changed, delivery failed, channel state changed: one info line each (docs/operations.md#logs).
+  attachBusinessLog({ events, logger, requestNumberOf: requestNumberLookup(db) });
   const channelStatus = async () => {
     const reporting = channels.filter((c) => c.status);
     return Object.fromEntries(await Promise.all(reporting.map(async (c) => [c.port.name, await c.status!()] as const)));

@@ -75,6 +75,12 @@ export interface OutboundMessage {
   attachments?: OutboundAttachment[];
   author: 'bot' | 'agent' | 'system';
   locale: Locale;
+  /**
+   * An agent's reply: the agent's name, when the desk shows it
+   * (DeskSettings.agentNameInReplies). Channels sign agents' replies either way
+   * (see agentSignature), so that a customer tells a person from the bot.
+   */
+  agentName?: string;
 }
 
 export interface DeliveryReceipt {

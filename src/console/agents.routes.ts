@@ -67,10 +67,23 @@ export async function agentsRoutes(app: FastifyInstance, deps: ConsoleDeps): Pro
 
   r.get('/api/channels', {
     config: { admin: true },
-    schema: { tags: ['channels'], summary: 'The connection of each channel that reports one, with a pairing QR code while WhatsApp waits for a scan (admins only)', response: { 200: z.object({ channels: z.array(channelStatusViewSchema) }), ...errors } },
+    schema: {
+      tags: ['channels'],
+      summary: 'The connection of each channel that reports one, with a pairing QR code while WhatsApp waits for a scan, and which channels this gateway runs (admins only)',
+      response: {
+        200: z.object({
+          channels: z.array(channelStatusViewSchema),
+          configured: z.array(z.string()).describe('The channels this gateway runs (webchat, telegram, whatsapp): one not listed is not configured.'),
+        }),
+        ...errors,
+      },
+    },
   }, async () => {
     const statuses = await deps.channelStatus();
-    return { channels: await Promise.all(Object.entries(statuses).map(([name, status]) => toChannelStatusView(name, status))) };
+    return {
+      channels: await Promise.all(Object.entries(statuses).map(([name, status]) => toChannelStatusView(name, status))),
+      configured: [...deps.channelNames].sort(),
+    };
   });
 
   r.get('/api/canned-responses', {

@@ -28,6 +28,8 @@ export interface ConsoleDeps {
   presence: AgentPresence;
   /** Each reporting channel's connection status, by channel name. */
   channelStatus: () => Promise<Record<string, Record<string, unknown>>>;
+  /** The channels this instance runs (`webchat`, `telegram`, `whatsapp`), whether or not they report a connection. */
+  channelNames: readonly string[];
   /** Largest file an agent may upload. */
   uploadMaxBytes: number;
   clock: () => Date;

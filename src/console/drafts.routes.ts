@@ -47,7 +47,7 @@ export async function draftsRoutes(app: FastifyInstance, deps: DraftsRoutesDeps)
     const since = new Date(deps.clock().getTime() - deps.intakeTtlMs);
     const intakes = await deps.store.listIntakes({ updatedAfter: since, limit: MAX_DRAFTS });
     const agents = await deps.queries.lookup();
-    return { drafts: await Promise.all(intakes.map((intake) => toDraftView(intake, since, agents, deps.store))) };
+    return { drafts: await Promise.all(intakes.map((intake) => toDraftView(intake, agents, deps.store))) };
   });
 
   r.post('/api/drafts/:customerId/take-over', {
@@ -68,11 +68,11 @@ export async function draftsRoutes(app: FastifyInstance, deps: DraftsRoutesDeps)
   });
 }
 
-async function toDraftView(intake: IntakeRecord, since: Date, agents: AgentLookup, store: RequestStore): Promise<DraftView> {
+async function toDraftView(intake: IntakeRecord, agents: AgentLookup, store: RequestStore): Promise<DraftView> {
   const state = intake.state as ConversationState;
   const draft = state.draft ?? {};
   const [messages, screenshot] = await Promise.all([
-    store.listIntakeMessages(intake.customer.id, { since, limit: MAX_DRAFT_MESSAGES }),
+    store.listIntakeMessages(intake.customer.id, { limit: MAX_DRAFT_MESSAGES }),
     draft.screenshot ? store.getAttachment(draft.screenshot.id) : Promise.resolve(null),
   ]);
   return {

@@ -131,6 +131,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
     presence,
     uploadMaxBytes: config.uploadMaxBytes,
     channelStatus: deps.channelStatus,
+    channelNames: [...deps.ports.keys()],
     clock,
     logger,
   };

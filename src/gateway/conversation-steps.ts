@@ -148,7 +148,7 @@ export class ConversationSteps {
    */
   async takeOver(customer: Customer, agent: { id: string; name: string }): Promise<string> {
     const now = this.deps.clock().getTime();
-    const messages = await this.deps.store.listIntakeMessages(customer.id, { since: new Date(now - this.deps.intakeTtlMs), limit: 50 });
+    const messages = await this.deps.store.listIntakeMessages(customer.id, { limit: 50 });
     const source = messages.findLast((m) => m.direction === 'inbound');
     return this.run(customer, null, agent.id, async (ctx, state) => {
       if (!isIntakeStep(state.step) || this.states.isExpired(state, now)) throw new GatewayError('not_found', 'the customer has no intake in progress');

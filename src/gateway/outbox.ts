@@ -4,6 +4,7 @@ import type { Locale } from '../conversation/conversation.types.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { AttachmentService } from '../requests/attachments.js';
 import type { RequestStore } from '../requests/request-store.port.js';
+import { DEFAULT_DESK_SETTINGS, type DeskSettingsService } from '../requests/desk-settings.js';
 import type { Delivery } from '../requests/request.types.js';
 import type { GatewayEvents } from './gateway-events.js';
 import { isOutage } from './outage.js';
@@ -16,6 +17,8 @@ export interface OutboxWorkerOptions {
   metrics: Metrics;
   logger: Logger;
   clock: () => Date;
+  /** The desk's settings (agents' names in replies); without them, names are shown. */
+  settings?: Pick<DeskSettingsService, 'get'>;
   /** How often to look for due deliveries when nobody wakes the worker. */
   pollIntervalMs: number;
   /** Attempts before a delivery is marked failed for good. */
@@ -149,18 +152,20 @@ export class OutboxWorker {
       this.opts.logger.info('outbox resumed');
     }
     if (deliveries.length === 0) return 0;
-    const sent = await Promise.all(deliveries.map((d) => this.deliver(d)));
+    // Read once a round (cached); a failed read keeps the default rather than holding deliveries back.
+    const settings = await (this.opts.settings?.get() ?? Promise.resolve(DEFAULT_DESK_SETTINGS)).catch(() => DEFAULT_DESK_SETTINGS);
+    const sent = await Promise.all(deliveries.map((d) => this.deliver(d, settings.agentNameInReplies)));
     await this.complete(sent.filter((s) => s !== null));
     return deliveries.length;
   }
 
   /** Sends one delivery; returns what the channel accepted, or null after recording the failure. */
-  private async deliver(delivery: Delivery): Promise<Sent | null> {
+  private async deliver(delivery: Delivery, withAgentName: boolean): Promise<Sent | null> {
     const channelName = delivery.message.channel;
     try {
       const port = this.opts.channels.get(channelName);
       if (!port) throw new ChannelError('transient', `channel ${channelName} is not running on this instance`);
-      const receipt = await port.send(delivery.customer.externalId, this.toOutbound(delivery));
+      const receipt = await port.send(delivery.customer.externalId, this.toOutbound(delivery, withAgentName));
       return { delivery, receipt };
     } catch (error) {
       await this.handleFailure(delivery, error);
@@ -224,8 +229,8 @@ export class OutboxWorker {
     events.emit('delivery_failed', { message: { ...delivery.message, deliveryState: 'failed' }, error: text });
   }
 
-  private toOutbound(delivery: Delivery): OutboundMessage {
-    const { message, customer, attachments } = delivery;
+  private toOutbound(delivery: Delivery, withAgentName: boolean): OutboundMessage {
+    const { message, customer, attachments, agentName } = delivery;
     return {
       messageId: message.id,
       text: message.text,
@@ -238,6 +243,7 @@ export class OutboxWorker {
       })),
       author: message.author === 'customer' ? 'system' : message.author,
       locale: customer.locale as Locale,
+      ...(withAgentName && message.author === 'agent' && agentName ? { agentName } : {}),
     };
   }
 }

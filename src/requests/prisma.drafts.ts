@@ -23,15 +23,14 @@ export function listIntakes(prisma: PrismaClient, opts: { updatedAfter: Date; li
 
 /**
  * An intake's conversation: the customer's messages and the bot's replies filed
- * under no request, written after `since` and after the customer's newest
- * request was created, oldest first (at most `limit`, the latest ones).
+ * under no request yet, oldest first (at most `limit`, the latest ones). Creating
+ * a request files all of them under it (see CREATE_REQUEST in sql.requests.ts),
+ * so these are what its transcript will hold.
  */
-export function listIntakeMessages(prisma: PrismaClient, customerId: string, opts: { since: Date; limit: number }): Promise<MessageWithAttachments[]> {
+export function listIntakeMessages(prisma: PrismaClient, customerId: string, opts: { limit: number }): Promise<MessageWithAttachments[]> {
   return guard('listIntakeMessages', async () => {
-    const latest = await prisma.request.findFirst({ where: { customerId }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } });
-    const since = latest && latest.createdAt > opts.since ? latest.createdAt : opts.since;
     const rows = await prisma.message.findMany({
-      where: { customerId, requestId: null, deliveryState: { not: 'internal' }, createdAt: { gte: since } },
+      where: { customerId, requestId: null, deliveryState: { not: 'internal' } },
       orderBy: { id: 'desc' },
       take: opts.limit,
       include: { attachments: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },

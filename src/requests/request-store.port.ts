@@ -249,10 +249,10 @@ export interface RequestStore {
   listIntakes(opts: { updatedAfter: Date; limit: number }): Promise<IntakeRecord[]>;
   /**
    * An intake's conversation: the customer's messages and the bot's replies filed
-   * under no request, written after `since` and after the customer's newest request
-   * was created, oldest first (the latest `limit` of them).
+   * under no request yet (a new request's transcript takes them all), oldest first,
+   * the latest `limit` of them.
    */
-  listIntakeMessages(customerId: string, opts: { since: Date; limit: number }): Promise<MessageWithAttachments[]>;
+  listIntakeMessages(customerId: string, opts: { limit: number }): Promise<MessageWithAttachments[]>;
   /** A page of the customer's conversation as they see it (no internal notes), oldest first. */
   listCustomerMessages(customerId: string, opts: ListCustomerMessagesOptions): Promise<CustomerMessagesPage>;
   createAttachment(input: NewAttachmentInput): Promise<AttachmentRecord>;

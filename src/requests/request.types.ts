@@ -110,4 +110,6 @@ export interface Delivery {
   message: StoredMessage;
   customer: Customer;
   attachments: AttachmentRecord[];
+  /** The name of the agent who wrote it (an agent's reply), else null. */
+  agentName: string | null;
 }

@@ -95,15 +95,16 @@ const CLAIM = sqlStatement('relaydesk_claim', `
   )
   SELECT leased.id::text AS "outboxId", leased.attempts, ${messageColumns('m')},
          c.channel AS "customerChannel", c.external_id AS "externalId", c.display_name AS "displayName",
-         c.email, c.phone, c.locale, c.reachable
+         c.email, c.phone, c.locale, c.reachable, a.name AS "agentName"
   FROM leased JOIN message m ON m.id = leased.message_id JOIN customer c ON c.id = m.customer_id
+  LEFT JOIN agent a ON a.id = m.agent_id
   ORDER BY leased.id`);
 
 const ATTACHMENTS_BY_ID = sqlStatement('relaydesk_attachments_by_id',
   `SELECT ${ATTACHMENT_COLUMNS} FROM attachment WHERE id = ANY($1::text[])`);
 
 type ClaimRow = MessageRow &
-  Omit<CustomerRow, 'id' | 'channel'> & { outboxId: string; attempts: number; customerChannel: string };
+  Omit<CustomerRow, 'id' | 'channel'> & { outboxId: string; attempts: number; customerChannel: string; agentName: string | null };
 
 export interface ClaimOptions {
   limit: number;
@@ -125,6 +126,7 @@ export async function claimDeliveries(db: SqlQueryable, opts: ClaimOptions): Pro
     message: toMessage(r),
     customer: toCustomerRecord({ ...r, id: r.customerId, channel: r.customerChannel }),
     attachments: r.attachmentIds.flatMap((id) => fileById.get(id) ?? []),
+    agentName: r.agentName,
   }));
 }
 

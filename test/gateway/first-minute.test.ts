@@ -70,6 +70,8 @@ async function botMessages(chatId: number, count: number): Promise<AnyMessage[]>
   }
 }
 
+/** The request the Telegram customer filed in the first test. */
+let telegramRequest: { number: string; chatId: number };
 const choiceIds = (m: { choices?: Array<{ id: string }> }) => (m.choices ?? []).map((c) => c.id);
 const buttonData = (m: AnyMessage) => (m.reply_markup?.inline_keyboard.flat() ?? []).map((b: { callback_data?: string }) => b.callback_data);
 
@@ -91,6 +93,7 @@ describe("the customer's first minute", () => {
     fake.userSends(pressButton(summary as Message, { data: 'confirm' }, { from }));
     const created = (await botMessages(from.id, 4))[3]!;
     const number = /SR-\d+/.exec(created.text ?? '')![0];
+    telegramRequest = { number, chatId: from.id };
     const request = await app.store.getRequest(number);
     expect(request).toMatchObject({ channel: 'telegram', type: 'incident' });
     expect(`${request!.subject}\n${request!.description}`).toContain('не выгружается счёт в PDF');
@@ -116,6 +119,10 @@ describe("the customer's first minute", () => {
     const summary = await v.waitForBot(4);
     expect(summary.text).toContain('The invoices page stays blank after login');
     expect(choiceIds(summary)).toContain('confirm');
+  });
+
+  it('tells admins which channels run, so the console can say Telegram is configured', async () => {
+    expect((await admin.get('/api/channels')).body.configured).toEqual(['telegram', 'webchat']);
   });
 
   it('offers web visitors buttons where Telegram customers get commands', async () => {
@@ -175,6 +182,35 @@ describe("the customer's first minute", () => {
       expect(await app.store.findCustomer('webchat', v.session!.visitorId)).toMatchObject({ displayName: 'Oleg', phone: '+79123456789', email: null });
     } finally {
       await admin.call('PATCH', '/api/settings', { prechat: false });
+    }
+  });
+
+  it("signs agents' replies with their name, or as support's when the desk settings hide names", async () => {
+    const { number, chatId } = telegramRequest;
+    const v = await visitor({ locale: 'en' });
+    await v.press('incident');
+    await v.say('Cannot attach files');
+    await v.say('The attach button in the editor does nothing when clicked.');
+    await v.press('skip');
+    await v.press('confirm');
+    const webNumber = /SR-\d+/.exec((await v.waitForBot(5)).text ?? '')![0];
+
+    let n = fake.sentMessages(chatId).length;
+    await admin.post(`/api/requests/${number}/messages`, { text: 'Проверяем выгрузку.' });
+    expect((await botMessages(chatId, ++n)).at(-1)!.text).toBe('Admin (поддержка):\nПроверяем выгрузку.');
+    await admin.post(`/api/requests/${webNumber}/messages`, { text: 'Looking into it.' });
+    expect(await v.waitForBot(6)).toMatchObject({ from: 'agent', agentName: 'Admin', text: 'Looking into it.' });
+
+    expect((await admin.call('PATCH', '/api/settings', { agentNameInReplies: false })).status).toBe(200);
+    try {
+      await admin.post(`/api/requests/${number}/messages`, { text: 'Нашли причину.' });
+      expect((await botMessages(chatId, ++n)).at(-1)!.text).toBe('Специалист поддержки:\nНашли причину.');
+      await admin.post(`/api/requests/${webNumber}/messages`, { text: 'Found it.' });
+      const hidden = await v.waitForBot(7);
+      expect(hidden).toMatchObject({ from: 'agent', text: 'Found it.' });
+      expect(hidden.agentName).toBeUndefined();
+    } finally {
+      await admin.call('PATCH', '/api/settings', { agentNameInReplies: true });
     }
   });
 

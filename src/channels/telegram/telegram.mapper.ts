@@ -2,6 +2,7 @@
  * Pure translation between Telegram's Bot API objects and RelayDesk's
  * channel-neutral messages. No network, no state: the adapter does the calls.
  */
+import { signAgentReply } from '../agent-signature.js';
 import type { InlineKeyboardMarkup, Update, User } from 'telegraf/types';
 import type { Choice, Locale } from '../../conversation/conversation.types.js';
 import type { InboundMessage, OutboundAttachment, OutboundMessage } from '../channel.port.js';
@@ -116,7 +117,8 @@ export type TelegramSend =
  * at Telegram's limit; choices as an inline keyboard on the last call. Texts
  * go without parse_mode, so nothing anyone typed is read as markup.
  */
-export function planTelegramSends(message: OutboundMessage): TelegramSend[] {
+export function planTelegramSends(unsigned: OutboundMessage): TelegramSend[] {
+  const message = signAgentReply(unsigned);
   const keyboard = message.choices?.length ? inlineKeyboard(message.choices) : undefined;
   const text = message.text ?? '';
   const files = message.attachments ?? [];

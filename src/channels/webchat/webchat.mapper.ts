@@ -61,5 +61,6 @@ export function mapOutbound(message: OutboundMessage, linkFor: LinkFor, at: Date
   };
   if (message.choices?.length) result.choices = message.choices;
   if (message.attachments?.length) result.attachments = message.attachments.map((a) => mapAttachment(a, linkFor));
+  if (message.agentName) result.agentName = message.agentName;
   return result;
 }

@@ -4,6 +4,7 @@
  * choices become a numbered list, and the customer answers with the number or
  * the label, which the conversation understands either way.
  */
+import { signAgentReply } from '../agent-signature.js';
 import type { Choice, Locale } from '../../conversation/conversation.types.js';
 import type { InboundMessage, OutboundAttachment, OutboundMessage } from '../channel.port.js';
 import type { WaMessage } from './whatsapp.client.port.js';
@@ -54,7 +55,8 @@ export function withNumberedChoices(text: string, choices: readonly Choice[], lo
 }
 
 /** Images as media (the first captioned with the text), then the text if it was not a caption. */
-export function planWhatsappSends(message: OutboundMessage): WaSend[] {
+export function planWhatsappSends(unsigned: OutboundMessage): WaSend[] {
+  const message = signAgentReply(unsigned);
   const text = withNumberedChoices(message.text ?? '', message.choices ?? [], message.locale);
   const files = message.attachments ?? [];
   const sends: WaSend[] = files.map((attachment, i) => ({ kind: 'media', attachment, ...(i === 0 && text ? { caption: text } : {}) }));

@@ -136,8 +136,9 @@ for (const backend of BACKENDS) {
 
       expect((await h.agent.post(`/api/requests/${number}/messages`, { text: 'Use <b>Tray 2</b> *now*' })).status).toBe(201);
       const reply = (await botMessages(h.fake, from.id, ++n)).at(-1)!;
-      expect(reply.text).toBe('Use <b>Tray 2</b> *now*'); // plain text: nothing an agent types is markup
-      const call = h.fake.callsTo('sendMessage').find((c) => c.params.text === 'Use <b>Tray 2</b> *now*');
+      // Signed, so the customer knows a person wrote it; plain text: nothing an agent types is markup.
+      expect(reply.text).toBe('Admin (поддержка):\nUse <b>Tray 2</b> *now*');
+      const call = h.fake.callsTo('sendMessage').find((c) => c.params.text === reply.text);
       expect(call?.params.parse_mode).toBeUndefined();
 
       const long = `${'Step one. '.repeat(450)}\n${'Step two. '.repeat(100)}`;
@@ -145,14 +146,14 @@ for (const backend of BACKENDS) {
       n += 2;
       const parts = (await botMessages(h.fake, from.id, n)).slice(-2);
       expect(parts.map((m) => m.text!.length).every((l) => l <= 4096)).toBe(true);
-      expect(parts.map((m) => m.text).join('\n').replace(/\s+/g, ' ').trim()).toBe(long.replace(/\s+/g, ' ').trim());
+      expect(parts.map((m) => m.text).join('\n').replace(/\s+/g, ' ').trim()).toBe(`Admin (поддержка): ${long}`.replace(/\s+/g, ' ').trim());
 
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(png)]), 'fix.png');
       const uploaded = await (await fetch(`${baseOf(h.app)}/api/requests/${number}/attachments`, { method: 'POST', body: form, headers: { authorization: `Bearer ${h.agent.session.token}` } })).json() as { id: string };
       await h.agent.post(`/api/requests/${number}/messages`, { text: 'Like this', attachmentIds: [uploaded.id] });
       const photo = await h.fake.waitForCall('sendPhoto', (c) => c.params.chat_id === 5002);
-      expect(photo.params.caption).toBe('Like this');
+      expect(photo.params.caption).toBe('Admin (поддержка):\nLike this');
       expect(Buffer.compare(photo.files.photo!.bytes, png)).toBe(0);
       n++;
 
@@ -169,8 +170,8 @@ for (const backend of BACKENDS) {
       const number = await intake(h.fake, from, (u) => photoMessage({ from: u, bytes: png }));
       h.fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }, { chatId: 5003 });
       await h.agent.post(`/api/requests/${number}/messages`, { text: 'After the flood wait' });
-      const delivered = await h.fake.waitForCall('sendMessage', (c) => c.params.text === 'After the flood wait' && c.status === 200, 15_000);
-      const refused = h.fake.callsTo('sendMessage').find((c) => c.params.text === 'After the flood wait' && c.status === 429);
+      const delivered = await h.fake.waitForCall('sendMessage', (c) => String(c.params.text).endsWith('\nAfter the flood wait') && c.status === 200, 15_000);
+      const refused = h.fake.callsTo('sendMessage').find((c) => String(c.params.text).endsWith('\nAfter the flood wait') && c.status === 429);
       expect(refused).toBeDefined();
       expect(delivered.at - refused!.at).toBeGreaterThanOrEqual(950); // the retry honoured retry_after
       await h.app.outbox.flush(); // the Bot API has answered; the outbox may still be recording it
@@ -189,7 +190,7 @@ for (const backend of BACKENDS) {
       }, { timeout: 10_000 }).toEqual([false, 'failed']);
       const view = await h.agent.get(`/api/requests/${number}`);
       expect(view.body.messages.at(-1).deliveryError).toMatch(/403/);
-      const attempts = h.fake.callsTo('sendMessage').filter((c) => c.params.chat_id === 5004 && c.params.text === 'Are you there?');
+      const attempts = h.fake.callsTo('sendMessage').filter((c) => c.params.chat_id === 5004 && String(c.params.text).endsWith('\nAre you there?'));
       expect(attempts).toHaveLength(1);
       // The customer writes again: reachable once more.
       h.fake.unblockChat(5004);
@@ -206,7 +207,7 @@ for (const backend of BACKENDS) {
       const uploaded = (await (await fetch(`${baseOf(h.app)}/api/requests/${number}/attachments`, { method: 'POST', body: form, headers: { authorization: `Bearer ${h.agent.session.token}` } })).json()) as { id: string };
       await h.agent.post(`/api/requests/${number}/messages`, { text: 'The whole page', attachmentIds: [uploaded.id] });
       const doc = await h.fake.waitForCall('sendDocument', (c) => c.params.chat_id === 5006 && c.status === 200, 15_000);
-      expect(doc.params.caption).toBe('The whole page');
+      expect(doc.params.caption).toMatch(/:\nThe whole page$/);
       expect(Buffer.compare(doc.files.document!.bytes, png)).toBe(0);
     });
 

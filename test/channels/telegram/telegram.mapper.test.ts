@@ -85,7 +85,19 @@ describe('mapTelegramUpdate', () => {
 
 describe('planTelegramSends', () => {
   const image = (mimeType = 'image/png'): OutboundAttachment => ({ id: 'a1', mimeType, fileName: 'a.png', read: async () => Buffer.from('x') });
-  const msg = (fields: Partial<OutboundMessage>): OutboundMessage => ({ messageId: '1', text: null, author: 'agent', locale: 'ru', ...fields });
+  const msg = (fields: Partial<OutboundMessage>): OutboundMessage => ({ messageId: '1', text: null, author: 'bot', locale: 'ru', ...fields });
+
+  it("signs an agent's reply with their name, or as support's when the desk hides names, in the customer's language", () => {
+    expect(planTelegramSends(msg({ author: 'agent', agentName: 'Анна', text: 'Перезапустите, пожалуйста.' }))).toEqual([
+      { method: 'sendMessage', text: 'Анна (поддержка):\nПерезапустите, пожалуйста.' },
+    ]);
+    expect(planTelegramSends(msg({ author: 'agent', text: 'Restart it, please.', locale: 'en' }))).toEqual([{ method: 'sendMessage', text: 'Support agent:\nRestart it, please.' }]);
+    // An image alone is captioned with the signature; the bot's own messages are never signed.
+    expect(planTelegramSends(msg({ author: 'agent', agentName: 'Anna', locale: 'en', attachments: [image()] }))).toEqual([
+      { method: 'sendPhoto', attachment: expect.objectContaining({ id: 'a1' }), caption: 'Anna (support):' },
+    ]);
+    expect(planTelegramSends(msg({ author: 'bot', agentName: 'Anna', text: 'Hi' }))).toEqual([{ method: 'sendMessage', text: 'Hi' }]);
+  });
 
   it('sends text plainly with the choices as an inline keyboard', () => {
     const choices = [{ id: 'solved', label: 'Решено' }, { id: 'not_solved', label: 'Не решено' }];

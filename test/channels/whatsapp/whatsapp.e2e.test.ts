@@ -92,7 +92,7 @@ describe('WhatsApp through the fake client', () => {
     const number = (await agent.get('/api/requests?channel=whatsapp')).body.requests[0].number as string;
     let n = fake.sent(customer).length;
     await agent.post(`/api/requests/${number}/messages`, { text: 'Перезагрузите принтер, пожалуйста.' });
-    expect((await botSaid(customer, ++n)).at(-1)).toBe('Перезагрузите принтер, пожалуйста.');
+    expect((await botSaid(customer, ++n)).at(-1)).toBe('Admin (поддержка):\nПерезагрузите принтер, пожалуйста.');
 
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(png)]), 'how.png');
@@ -100,7 +100,7 @@ describe('WhatsApp through the fake client', () => {
     await agent.post(`/api/requests/${number}/messages`, { text: 'Вот так', attachmentIds: [uploaded.id] });
     const media = (await fake.waitForSent(customer, ++n, 15_000)).at(-1)!;
     expect(media.kind).toBe('media');
-    expect(media.caption).toBe('Вот так');
+    expect(media.caption).toBe('Admin (поддержка):\nВот так');
     expect(Buffer.compare(media.media!.bytes, png)).toBe(0);
 
     await agent.post(`/api/requests/${number}/status`, { status: 'solution_provided', comment: 'Заменили картридж.' });
@@ -176,7 +176,7 @@ describe.skipIf(!productionBackend.enabled)('WhatsApp with two instances on one 
       const agent = await AgentClient.login(baseOf(apps[standby]!));
       expect((await agent.post(`/api/requests/${number}/messages`, { text: 'Ответ со второго экземпляра' })).status).toBe(201);
       const reply = (await fake.waitForSent(customer, 7, 15_000)).at(-1)!;
-      expect(reply.body).toBe('Ответ со второго экземпляра');
+      expect(reply.body).toBe('Admin (поддержка):\nОтвет со второго экземпляра');
       expect(fake.clients.filter((c) => c.alive)).toHaveLength(1);
 
       // The instance with the client stops: the other one takes the session over, with no new scan.

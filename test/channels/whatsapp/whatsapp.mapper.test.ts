@@ -83,6 +83,11 @@ describe('planWhatsappSends', () => {
       .toEqual([{ kind: 'text', text: 'Решено?\n\n1. Решено\n2. Не решено\n\nОтветьте номером или названием варианта.' }]);
   });
 
+  it("signs an agent's reply, so that the customer tells a person from the bot", () => {
+    expect(planWhatsappSends(msg({ author: 'agent', agentName: 'Анна', text: 'Готово.' }))).toEqual([{ kind: 'text', text: 'Анна (поддержка):\nГотово.' }]);
+    expect(planWhatsappSends(msg({ author: 'agent', text: 'Готово.' }))).toEqual([{ kind: 'text', text: 'Специалист поддержки:\nГотово.' }]);
+  });
+
   it('sends an image with the text as its caption', () => {
     expect(planWhatsappSends(msg({ text: 'see', attachments: [image] }))).toEqual([{ kind: 'media', attachment: image, caption: 'see' }]);
     expect(planWhatsappSends(msg({ text: 'plain' }))).toEqual([{ kind: 'text', text: 'plain' }]);
