@@ -67,9 +67,11 @@ async function call<T>(method: string, path: string, body?: unknown, auth = true
 
 const enc = encodeURIComponent;
 
-/** The agent in an answer that is the agent view, or a session view (as GET /api/auth/me) carrying it. */
-function agentOf(answer: AgentView | SessionView): AgentView {
-  return 'agent' in answer ? answer.agent : answer;
+/** `GET /api/channels`: the channels reporting a connection, and the names of those this gateway runs at all. */
+export interface ChannelList {
+  channels: ChannelStatusView[];
+  /** `webchat`, `telegram`, `whatsapp`: one not listed is not configured on this gateway. */
+  configured: string[];
 }
 
 export interface OutgoingMessage {
@@ -126,14 +128,14 @@ export const api = {
     call<AgentView>('PATCH', `/api/agents/${enc(id)}`, patch),
 
   /** Admins only: each channel's connection, with WhatsApp's pairing QR code while it waits for a scan. */
-  channels: () => call<{ channels: ChannelStatusView[] }>('GET', '/api/channels'),
+  channels: () => call<ChannelList>('GET', '/api/channels'),
 
   settings: () => call<DeskSettings>('GET', '/api/settings'),
   /** Admins only; answers every setting. */
   updateSettings: (patch: Partial<DeskSettings>) => call<DeskSettings>('PATCH', '/api/settings', patch),
 
-  /** The signed-in agent's own password, console language or presence; answers their agent view (403: wrong current password). */
-  updateMe: async (patch: AccountPatch) => agentOf(await call<AgentView | SessionView>('PATCH', '/api/auth/me', patch)),
+  /** The signed-in agent's own password, console language or presence (403: wrong current password); resolves to the agent as changed. */
+  updateMe: async (patch: AccountPatch) => (await call<SessionView>('PATCH', '/api/auth/me', patch)).agent,
 
   /** Intakes in progress. */
   drafts: () => call<{ drafts: DraftView[] }>('GET', '/api/drafts'),

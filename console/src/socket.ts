@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { useEffect, useRef } from 'preact/hooks';
-import type { AgentClientEvents, ServerEvents } from './types.js';
+import type { AgentClientEvents, AgentServerEvents as ServerEvents } from './types.js';
 
 export type AgentSocket = Socket<ServerEvents, AgentClientEvents>;
 export type LinkState = 'connecting' | 'online' | 'offline';

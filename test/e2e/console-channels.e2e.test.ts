@@ -98,13 +98,15 @@ describe.skipIf(!haveChromium())('the Channels page, against a gateway with What
     const qr = card.getByTestId('channel-qr');
     await signIn(page, gateway, ADMIN);
 
-    // The top bar says WhatsApp needs a scan and links to the Channels page, next to Agents.
+    // The top bar says WhatsApp needs a scan and links to the Channels page, among the admins' pages.
     await expect.poll(() => id('channel-alert').getAttribute('data-state')).toBe('waiting_for_scan');
     expect(await id('channel-alert').textContent()).toContain('WhatsApp: waiting for a QR scan');
     expect(await page.locator('nav [data-testid^="nav-"]').evaluateAll((links) => links.map((a) => (a as unknown as { dataset: { testid: string } }).dataset.testid))).toEqual([
       'nav-requests',
+      'nav-drafts',
       'nav-agents',
       'nav-channels',
+      'nav-settings',
     ]);
     await id('channel-alert').click();
     await expect.poll(() => page.url()).toBe(`${gateway}/console/channels`);

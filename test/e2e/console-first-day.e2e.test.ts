@@ -4,8 +4,9 @@
  * filter; screenshots show whole; the buttons the bot offered read as a
  * record; the assignee filter is labelled; the clarification dialog says
  * "клиенту" once; the customer's language, e-mail and phone show (linked and
- * copyable); the Channels page claims nothing about Telegram it cannot know;
- * admins switch the desk's settings.
+ * copyable); the Channels page says which channels the gateway runs (Telegram
+ * not configured, rather than "works on its own"); admins switch the desk's
+ * settings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveChromium, saveScreenshot } from './support/browser.js';
@@ -50,7 +51,6 @@ describe.skipIf(!haveChromium())('the console on an agent’s first day', () => 
     await expect.poll(() => listedNumbers(page)).not.toContain(b);
     expect((await desk.admin.post(`/api/requests/${b}/assign`, { agentId: desk.admin.agentId })).status).toBe(200);
     await rowOf(page, b).waitFor();
-    await saveScreenshot(page, 'first-day-list-mine');
     expect((await desk.admin.post(`/api/requests/${b}/assign`, { agentId: null })).status).toBe(200);
     await rowOf(page, b).waitFor({ state: 'detached' });
     expect(desk.g.pageErrors).toEqual([]);
@@ -79,7 +79,7 @@ describe.skipIf(!haveChromium())('the console on an agent’s first day', () => 
     });
     expect(chip).toEqual({ border: 'none', cursor: 'auto', background: 'rgba(0, 0, 0, 0)' });
     await offered.scrollIntoViewIfNeeded();
-    await saveScreenshot(page, 'first-day-request-thumbnail-choices');
+    await saveScreenshot(page, 'console-request-thumbnail-choices');
     expect(desk.g.pageErrors).toEqual([]);
   });
 
@@ -105,7 +105,7 @@ describe.skipIf(!haveChromium())('the console on an agent’s first day', () => 
     const said = (await dialog.textContent()) ?? '';
     expect(said.match(/клиенту/g)?.length ?? 0).toBe(1);
     expect(await dialog.locator('label').textContent()).toBe('Вопрос (его получит клиент)');
-    await saveScreenshot(page, 'first-day-clarify-ru');
+    await saveScreenshot(page, 'console-clarify-ru');
     await page.keyboard.press('Escape');
     await page.getByTestId('language-switch').selectOption('en');
     await page.getByTestId('action-clarify').click();
@@ -136,7 +136,7 @@ describe.skipIf(!haveChromium())('the console on an agent’s first day', () => 
     await expect.poll(clipboard).toBe('+79001234567');
     expect(await page.getByTestId('copy-email').getAttribute('aria-label')).toBe('Copy the e-mail');
     expect(await rowOf(page, withContacts).getByTestId('row-contact').textContent()).toBe('maria@example.com');
-    await saveScreenshot(page, 'first-day-customer-contacts');
+    await saveScreenshot(page, 'console-customer-contacts');
 
     await page.goto(`${gateway}/console/requests/${without}`);
     await expect.poll(() => page.getByTestId('customer-locale').textContent()).toBe('Russian');
@@ -147,20 +147,44 @@ describe.skipIf(!haveChromium())('the console on an agent’s first day', () => 
     expect(desk.g.pageErrors).toEqual([]);
   });
 
-  it('claims nothing about Telegram on the Channels page of a gateway that cannot tell', async () => {
+  it('says on the Channels page which channels this gateway runs: Telegram not configured, and nothing claimed of it', async () => {
     const page = await open();
     await signInInEnglish(page, gateway);
     await page.getByTestId('nav-channels').click();
-    const note = page.getByTestId('channels-empty');
-    await note.waitFor();
-    const said = (await note.textContent()) ?? '';
-    expect(said).not.toMatch(/Telegram run/);
-    expect(said).toBe(
-      'No channel here reports a connection to watch. WhatsApp shows here once it is enabled (WHATSAPP_ENABLED=true). Telegram and the web chat report no connection, so this page cannot tell whether they are set up.',
-    );
-    await saveScreenshot(page, 'first-day-channels-empty');
+    const card = (name: string) => page.locator(`[data-testid="channel-setup"][data-channel="${name}"]`);
+    await card('telegram').waitFor();
+    const facts = (name: string) =>
+      Promise.all([card(name).getAttribute('data-configured'), card(name).getByTestId('channel-setup-state').textContent(), card(name).getByTestId('channel-setup-hint').textContent()]);
+    expect(await facts('webchat')).toEqual(['true', 'On', 'The chat widget on your site talks to this gateway. It has no connection of its own to watch.']);
+    expect(await facts('telegram')).toEqual([
+      'false',
+      'Not configured',
+      'No bot token is set. To answer customers on Telegram, set TELEGRAM_BOT_TOKEN (from @BotFather) and restart the gateway.',
+    ]);
+    expect((await facts('whatsapp')).slice(0, 2)).toEqual(['false', 'Not configured']);
+    const said = (await page.getByTestId('channels-page').textContent()) ?? '';
+    expect(said).not.toMatch(/on its own|by themselves|Telegram run/);
+    expect(await page.getByTestId('channels-empty').count()).toBe(0);
+    await saveScreenshot(page, 'console-channels-telegram-off');
     await page.getByTestId('language-switch').selectOption('ru');
-    await expect.poll(() => note.textContent()).not.toMatch(/Telegram работают сами/);
+    await expect.poll(() => card('telegram').getByTestId('channel-setup-state').textContent()).toBe('Не настроен');
+    expect(await page.getByTestId('channels-page').textContent()).not.toMatch(/работают сами/);
+    await page.getByTestId('language-switch').selectOption('en');
+
+    // A gateway that runs Telegram (its list, as such a gateway answers it): said to be on, with no state claimed.
+    await page.route('**/api/channels', async (route) => {
+      const real = await route.fetch();
+      const body = (await real.json()) as { configured: string[] };
+      await route.fulfill({ response: real, json: { ...body, configured: [...body.configured, 'telegram'] } });
+    });
+    await page.getByTestId('channels-refresh').click();
+    await expect.poll(() => card('telegram').getAttribute('data-configured')).toBe('true');
+    expect(await facts('telegram')).toEqual([
+      'true',
+      'On',
+      'The bot token is set (TELEGRAM_BOT_TOKEN). Telegram reports no connection state to this page: if the bot stays silent, the gateway’s log says why.',
+    ]);
+    await page.unroute('**/api/channels');
     expect(desk.g.pageErrors).toEqual([]);
   });
 
@@ -185,7 +209,7 @@ describe.skipIf(!haveChromium())('the console on an agent’s first day', () => 
     await names.uncheck();
     await expect.poll(async () => (await desk.admin.get('/api/settings')).body).toEqual({ prechat: true, agentNameInReplies: false });
     await expect.poll(() => page.getByTestId('notice').locator('span').allTextContents()).toContain('Settings saved.');
-    await saveScreenshot(page, 'first-day-settings');
+    await saveScreenshot(page, 'console-settings');
     await page.reload();
     await expect.poll(() => prechat.isChecked()).toBe(true);
     expect(await names.isChecked()).toBe(false);

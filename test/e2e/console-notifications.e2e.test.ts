@@ -40,14 +40,13 @@ describe.skipIf(!haveChromium())('the console’s notifications', () => {
     const permission = page.getByTestId('notify-permission');
     expect(await permission.getAttribute('data-permission')).toBe('default');
     expect(await permissionRequests(page)).toBe(0);
-    await saveScreenshot(page, 'notifications-account-ask');
 
     await page.context().grantPermissions(['notifications'], { origin: gateway });
     await page.getByTestId('notify-ask').click();
     await expect.poll(() => permission.getAttribute('data-permission')).toBe('granted');
     expect(await permissionRequests(page)).toBe(1);
     expect(await page.getByTestId('notify-show').isChecked()).toBe(true);
-    await saveScreenshot(page, 'notifications-account-granted');
+    await saveScreenshot(page, 'console-notifications');
 
     // A new request: told, with its subject and customer.
     await page.getByTestId('nav-requests').click();
@@ -125,7 +124,6 @@ describe.skipIf(!haveChromium())('the console’s notifications', () => {
     const third = await fileTestRequest(desk.channel, 'sound-3', { subject: 'Only the chime' });
     await expect.poll(() => notesPlayed(page)).toBeGreaterThan(withSound);
     expect(await titles(page)).not.toContain(`New request ${third}`);
-    await saveScreenshot(page, 'notifications-account-sound');
 
     // In Russian too.
     await page.getByTestId('language-switch').selectOption('ru');

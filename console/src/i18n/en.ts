@@ -151,6 +151,19 @@ export const en = {
   noChannels:
     'No channel here reports a connection to watch. WhatsApp shows here once it is enabled (WHATSAPP_ENABLED=true). Telegram and the web chat report no connection, so this page cannot tell whether they are set up.',
   refresh: 'Refresh',
+  /** A channel this gateway runs, or does not, that reports no connection of its own. */
+  channelOn: 'On',
+  channelOff: 'Not configured',
+  channelOnHint: {
+    webchat: 'The chat widget on your site talks to this gateway. It has no connection of its own to watch.',
+    telegram: 'The bot token is set (TELEGRAM_BOT_TOKEN). Telegram reports no connection state to this page: if the bot stays silent, the gateway’s log says why.',
+    whatsapp: 'Enabled; its connection shows here once the client reports it.',
+  } as Record<string, string>,
+  channelOffHint: {
+    webchat: 'The web chat does not run on this gateway.',
+    telegram: 'No bot token is set. To answer customers on Telegram, set TELEGRAM_BOT_TOKEN (from @BotFather) and restart the gateway.',
+    whatsapp: 'To answer customers on WhatsApp, set WHATSAPP_ENABLED=true and restart the gateway: this page then shows a QR code to link a phone.',
+  } as Record<string, string>,
   channelState: {
     off: 'Off',
     standby: 'Standby',
@@ -194,6 +207,7 @@ export const en = {
   presenceHint: 'Away tells the other agents that you are not taking requests just now.',
   consoleLanguage: 'Console language',
   consoleLanguageHint: 'Kept with your account: the console speaks it in every browser you sign in on.',
+  consoleLanguageUnset: 'Not chosen yet: the console follows each browser’s language. The one you choose is kept with your account, for every browser you sign in on.',
   changePassword: 'Change password',
   currentPassword: 'Current password',
   newPassword: 'New password',

@@ -17,10 +17,12 @@ export function AccountPage({ me, onMe }: { me: AgentView; onMe(a: AgentView): v
         {me.name} · {me.email}
       </p>
       <NotificationSettings />
-      {me.presence && <PresenceChoice me={me} onMe={onMe} />}
+      <PresenceChoice me={me} onMe={onMe} />
       <section class="account-section" aria-labelledby="language-title">
         <h2 id="language-title">{t.consoleLanguage}</h2>
-        <p class="muted">{t.consoleLanguageHint}</p>
+        <p class="muted" data-testid="account-locale-hint">
+          {me.locale ? t.consoleLanguageHint : t.consoleLanguageUnset}
+        </p>
         <select
           aria-labelledby="language-title"
           value={locale}

@@ -8,35 +8,44 @@ import { Workspace } from './workspace.js';
 
 type Why = 'ended' | 'unreachable' | null;
 
+/** Language changes are saved one after the other, so the account ends with the last one chosen; only the last answer is shown. */
+let savingLocale: Promise<unknown> = Promise.resolve();
+let localeSaves = 0;
+
 /**
  * The session decides the screen: checking, the login form, or the workspace.
- * The language is the signed-in agent's, when their account has one (the
- * switch keeps the choice there too), else this browser's choice.
+ * The language is the signed-in agent's when their account has one, else this
+ * browser's (its stored choice, else its own language). Switching it while
+ * signed in keeps the choice with the account too.
  */
 export function App() {
-  const [locale, setLocale] = useState<Locale>(initialLocale);
+  const [browserLocale, setBrowserLocale] = useState<Locale>(initialLocale);
   /** undefined while the session is being checked. */
   const [session, setSession] = useState<SessionView | null | undefined>(undefined);
   const [why, setWhy] = useState<Why>(null);
   const signedIn = Boolean(session);
+  const locale = session?.agent.locale ?? browserLocale;
   const i18n = useMemo<I18n>(
     () => ({
       locale,
       t: DICTIONARIES[locale],
       setLocale: (l) => {
         storeLocale(l);
-        setLocale(l);
-        if (signedIn) api.updateMe({ locale: l }).then(refreshAgent, (err: unknown) => console.error('keeping the language with the account failed', err));
+        setBrowserLocale(l);
+        if (!signedIn) return;
+        // Shown at once; the account's answer follows.
+        setSession((s) => s && { ...s, agent: { ...s.agent, locale: l } });
+        const n = ++localeSaves;
+        savingLocale = savingLocale.then(() =>
+          api.updateMe({ locale: l }).then(
+            (agent) => n === localeSaves && refreshAgent(agent),
+            (err: unknown) => console.error('keeping the language with the account failed', err),
+          ),
+        );
       },
     }),
     [locale, signedIn],
   );
-  const accountLocale = session?.agent.locale;
-  useEffect(() => {
-    if (!accountLocale) return;
-    storeLocale(accountLocale);
-    setLocale(accountLocale);
-  }, [accountLocale]);
 
   useEffect(() => {
     document.documentElement.lang = locale;

@@ -22,7 +22,7 @@ export interface AssigneeMenuProps {
 interface Item {
   id: string | null;
   label: string;
-  /** Unknown for nobody, and for an agent the server does not say it of. */
+  /** None for nobody, and for a deactivated assignee (not among the agents). */
   presence?: Presence | undefined;
 }
 

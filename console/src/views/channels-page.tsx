@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { stateLabel, stateTone, svgDataUrl } from '../channel-state.js';
 import { dateTime, relativeTime } from '../format.js';
-import { useI18n } from '../i18n/i18n.js';
+import { useI18n, useT } from '../i18n/i18n.js';
 import type { ChannelStatusView } from '../types.js';
 import { Icon } from './icons.js';
 import { errorText } from './notices.js';
@@ -21,7 +21,7 @@ function useNow(): number {
 export function ChannelsPage({ channels }: { channels: Channels }) {
   const { t } = useI18n();
   const now = useNow();
-  const { list, error } = channels;
+  const { list, configured, error } = channels;
   return (
     <main class="page channels-page" data-testid="channels-page">
       <div class="page-head">
@@ -37,9 +37,33 @@ export function ChannelsPage({ channels }: { channels: Channels }) {
         </p>
       )}
       {list === null && error === null && <p class="muted">{t.loading}</p>}
-      {list?.length === 0 && <p class="empty-note" data-testid="channels-empty">{t.noChannels}</p>}
+      {list?.length === 0 && !configured && <p class="empty-note" data-testid="channels-empty">{t.noChannels}</p>}
       {list?.map((c) => <ChannelCard key={c.channel} c={c} now={now} />)}
+      {list && configured && KNOWN.filter((name) => !list.some((c) => c.channel === name)).map((name) => <SetupCard key={name} name={name} on={configured.includes(name)} />)}
     </main>
+  );
+}
+
+/** The channels RelayDesk has; those without a connection to report get a card saying whether this gateway runs them. */
+const KNOWN = ['webchat', 'telegram', 'whatsapp'];
+
+/** A channel with no connection state: on or not configured, and what that means (or how to turn it on). */
+function SetupCard({ name, on }: { name: string; on: boolean }) {
+  const t = useT();
+  const tone = on ? 'ok' : 'idle';
+  return (
+    <section class={`channel-card tone-${tone}`} aria-labelledby={`channel-${name}`} data-testid="channel-setup" data-channel={name} data-configured={String(on)}>
+      <div class="channel-card-head">
+        <h2 id={`channel-${name}`} class={`channel-${name}`}>
+          <Icon name={name} /> {t.channel[name] ?? name}
+        </h2>
+        <span class={`state-badge tone-${tone}`} data-testid="channel-setup-state">
+          <span class="dot" aria-hidden="true" />
+          {on ? t.channelOn : t.channelOff}
+        </span>
+      </div>
+      <p data-testid="channel-setup-hint">{(on ? t.channelOnHint : t.channelOffHint)[name]}</p>
+    </section>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api.js';
 import { dateTime, relativeTime } from '../format.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -49,6 +49,8 @@ export function DraftsPage({ socket, epoch }: { socket: AgentSocket | null; epoc
       navigate(routePath({ name: 'request', number: request.number }));
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 0;
+      // Ended meanwhile: gone from the page at once, whatever the next load says.
+      if (status === 404) setDrafts((list) => list && list.filter((d) => d.customer.id !== customerId));
       notify(status === 404 ? t.draftGone : status === 409 ? t.draftBusy : errorText(t, err), status === 409 ? 'info' : 'error');
       load();
     } finally {
@@ -91,6 +93,13 @@ function DraftCard({ d, busy, onTakeOver, onZoom }: DraftCardProps) {
   const c = d.customer;
   const missing = <span class="muted">{t.notGiven}</span>;
   const titleId = `draft-${c.id}`;
+  // The latest of the conversation is where the intake stands: shown first, as each step comes.
+  const conversation = useRef<HTMLOListElement>(null);
+  const last = d.messages[d.messages.length - 1]?.id;
+  useLayoutEffect(() => {
+    const el = conversation.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [last]);
   return (
     <section class="draft-card" aria-labelledby={titleId} data-testid="draft" data-customer={c.id}>
       <div class="draft-head">
@@ -142,7 +151,7 @@ function DraftCard({ d, busy, onTakeOver, onZoom }: DraftCardProps) {
         </p>
         {d.draft.screenshot && <Attachments list={[d.draft.screenshot]} onOpen={onZoom} />}
       </div>
-      <ol class="timeline draft-conversation" aria-label={t.conversation} data-testid="draft-conversation">
+      <ol ref={conversation} class="timeline draft-conversation" aria-label={t.conversation} data-testid="draft-conversation">
         {d.messages.map((m) => (
           <MessageItem key={m.id} m={m} customer={c.displayName} onOpen={onZoom} />
         ))}

@@ -52,7 +52,7 @@ export function Header({ me, page, link, alerts, onSignOut }: HeaderProps) {
       <span class="spacer" />
       <a class="account-link" href={routePath({ name: 'account' })} onClick={followLink} aria-current={current(page === 'account')} title={`${t.myAccount}: ${me.email}`}>
         <Icon name="user" />
-        {me.presence && <PresenceDot presence={me.presence} label />}
+        <PresenceDot presence={me.presence} label />
         <span class="whoami" data-testid="whoami">
           {me.name}
         </span>

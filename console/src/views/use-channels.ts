@@ -7,6 +7,8 @@ import type { ChannelStatusView } from '../types.js';
 export interface Channels {
   /** null until loaded (and for agents who are not admins). */
   list: ChannelsState;
+  /** The channels this gateway runs; null until loaded (and for agents who are not admins). */
+  configured: string[] | null;
   /** The last load failed (the list, if any, is older). */
   error: unknown;
   refresh(): void;
@@ -21,6 +23,7 @@ export interface Channels {
 export function useChannels(socket: AgentSocket | null, isAdmin: boolean, epoch: number, onAlert: (alert: ChannelAlert, status: ChannelStatusView) => void): Channels {
   const [list, dispatch] = useReducer(channelsReducer, null);
   const [error, setError] = useState<unknown>(null);
+  const [configured, setConfigured] = useState<string[] | null>(null);
   const gate = useRef(new AlertGate());
   const loads = useRef(0);
 
@@ -32,6 +35,7 @@ export function useChannels(socket: AgentSocket | null, isAdmin: boolean, epoch:
         if (load !== loads.current) return;
         for (const c of r.channels) gate.current.seen(c);
         setError(null);
+        setConfigured(r.configured);
         dispatch({ type: 'loaded', channels: r.channels });
       },
       (err: unknown) => {
@@ -44,6 +48,7 @@ export function useChannels(socket: AgentSocket | null, isAdmin: boolean, epoch:
     if (isAdmin) refresh();
     else {
       loads.current++;
+      setConfigured(null);
       dispatch({ type: 'clear' });
     }
   }, [isAdmin, epoch]);
@@ -61,5 +66,5 @@ export function useChannels(socket: AgentSocket | null, isAdmin: boolean, epoch:
     if (alert) onAlert(alert, status);
   });
 
-  return { list, error, refresh };
+  return { list, configured, error, refresh };
 }

@@ -37,7 +37,8 @@ export async function intakeUpToReview(page: Page, request: { subject: string; d
   await w.launcher.click();
   await w.textbox.fill('Hello');
   await w.textbox.press('Enter');
-  await w.choice('Incident').first().click();
+  // The newest offer: the widget may have offered the types on opening already, and again after the greeting.
+  await w.choice('Incident').last().click();
   await waitForText(page, /short subject/);
   await w.textbox.fill(request.subject);
   await w.textbox.press('Enter');
