@@ -105,10 +105,25 @@ export function cancelIntake(state: ConversationState): TransitionResult {
   return { state: next, effects: [withOffer(next, formatText(state.locale, 'cancelled'))] };
 }
 
+/**
+ * The type, by button, number or name. A customer who describes the problem here
+ * instead (after /new, say) keeps what they wrote, as a first message would be
+ * kept, and is asked the type again; a word or two that names no type is a
+ * re-prompt, never a subject.
+ */
 export function onChooseType(state: ConversationState, msg: MessageEvent): TransitionResult {
   const choice = resolveChoice(typeChoices(state.locale), msg);
-  if (!choice) return promptWith(state, [formatText(state.locale, 'typeNotRecognised')]);
-  return advance(state, { ...state.draft, type: choice.id });
+  if (choice) return advance(state, { ...state.draft, type: choice.id });
+  const problem = msg.choiceId === undefined && !state.draft.subject && !state.draft.description && wordCount(msg.text) >= PROBLEM_MIN_WORDS ? problemOf(msg.text) : null;
+  if (!problem) return promptWith(state, [formatText(state.locale, 'typeNotRecognised')]);
+  return promptWith({ ...state, draft: { ...state.draft, ...problem.fields } }, [formatText(state.locale, 'problemNoted', { problem: problem.quote })]);
+}
+
+/** A text at the type step this many words long is a problem stated, not a misspelt type. */
+const PROBLEM_MIN_WORDS = 3;
+
+function wordCount(text: string | undefined): number {
+  return (text ?? '').trim().split(/\s+/u).filter(Boolean).length;
 }
 
 type TextProblem = Extract<TextCheck, { ok: false }>;

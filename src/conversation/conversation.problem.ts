@@ -1,15 +1,16 @@
 /**
  * The problem a customer states in their first message ("Здравствуйте, не
  * выгружается счёт в PDF"), kept so that nobody types it twice: without the
- * greeting in front, a short one-line text is both the subject and the
- * description, a longer one the description. A bare greeting states nothing.
+ * greeting in front ("Hi there," included), a short one-line text is both the
+ * subject and the description, a longer one the description, each starting with
+ * a capital. A bare greeting states nothing.
  */
 import { checkDescription, checkSubject, codePointLength } from './conversation.text-input.js';
 import type { Draft } from './conversation.types.js';
 
 // Greetings and polite openings, in Russian and English, with the punctuation after them.
 const GREETING =
-  /^(?:(?:здравствуйте|здравствуй|добрый\s+(?:день|вечер|утро)|доброе\s+утро|доброго\s+(?:дня|времени\s+суток)|привет(?:ствую)?|добрый|hello|hi|hey|good\s+(?:morning|afternoon|evening|day)|dear\s+support)(?![\p{L}\p{N}])[\s!.,:;—–-]*)+/iu;
+  /^(?:(?:здравствуйте|здравствуй|добрый\s+(?:день|вечер|утро)|доброе\s+утро|доброго\s+(?:дня|времени\s+суток)|привет(?:ствую)?|добрый|hello|hi|hey|good\s+(?:morning|afternoon|evening|day)|dear\s+support)(?:\s+(?:there|all|everyone|everybody|team|support|всем|коллеги))?(?![\p{L}\p{N}])[\s!.,:;—–-]*)+/iu;
 
 /** A one-line text up to this long is short enough to be the subject too. */
 const SHORT = 100;
@@ -27,7 +28,7 @@ export function problemOf(text: string | undefined): Problem | null {
   const rest = (text ?? '').trim().replace(GREETING, '').trim();
   if (!rest || rest.startsWith('/')) return null;
   const points = codePointLength(rest);
-  const description = checkDescription(rest);
+  const description = checkDescription(capitalise(rest));
   if (points <= SHORT && !rest.includes('\n')) {
     const subject = checkSubject(capitalise(rest));
     if (!subject.ok) return null;

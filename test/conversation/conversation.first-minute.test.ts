@@ -19,7 +19,9 @@ const idle = (policy: Partial<Policy> = {}, locale: 'ru' | 'en' = 'ru') => withP
 
 describe('the problem in a first message', () => {
   it.each([
-    ['Здравствуйте, не выгружается счёт в PDF', { subject: 'Не выгружается счёт в PDF', description: 'не выгружается счёт в PDF' }],
+    ['Здравствуйте, не выгружается счёт в PDF', { subject: 'Не выгружается счёт в PDF', description: 'Не выгружается счёт в PDF' }],
+    ['Hi there, the invoices page is blank', { subject: 'The invoices page is blank', description: 'The invoices page is blank' }],
+    ['Добрый день всем! Не открывается отчёт', { subject: 'Не открывается отчёт', description: 'Не открывается отчёт' }],
     ['Добрый день! Принтер на 3 этаже не печатает', { subject: 'Принтер на 3 этаже не печатает', description: 'Принтер на 3 этаже не печатает' }],
     ['Hi, VPN is down', { subject: 'VPN is down', description: 'VPN is down' }],
     ['PDF сломан', { subject: 'PDF сломан', description: 'PDF сломан' }],
@@ -33,7 +35,7 @@ describe('the problem in a first message', () => {
     expect(problemOf(long)?.fields).toEqual({ description: long.replace('Здравствуйте.\n', '').trim() });
   });
 
-  it.each(['Здравствуйте', 'Добрый день!', 'hello', '  ', 'ok', '/new', 'Привет, привет!'])('%j states none', (text) => {
+  it.each(['Здравствуйте', 'Добрый день!', 'hello', '  ', 'ok', '/new', 'Привет, привет!', 'Hi there', 'Hello everyone!'])('%j states none', (text) => {
     expect(problemOf(text)).toBeNull();
   });
 
@@ -62,7 +64,7 @@ const firstMessage: Case[] = [
     state: idle(),
     event: say('Здравствуйте, не выгружается счёт в PDF'),
     step: 'choose_type',
-    draft: { subject: 'Не выгружается счёт в PDF', description: 'не выгружается счёт в PDF' },
+    draft: { subject: 'Не выгружается счёт в PDF', description: 'Не выгружается счёт в PDF' },
     says: ['Здравствуйте! Я бот', 'Записал: «не выгружается счёт в PDF»', 'Выберите тип заявки'],
     choices: TYPES,
   },
@@ -82,6 +84,19 @@ describe('the first message of a conversation', () => {
     const result = run(idle(), [say('Здравствуйте, не выгружается счёт в PDF'), press('incident'), press('skip')]);
     expect(result.state.step.kind).toBe('summary');
     expect(replyText(result)).toContain('Тема: Не выгружается счёт в PDF');
+  });
+
+  it('keeps a problem described at the type step (after /new) and asks the type again; a misspelt type is no subject', () => {
+    const described = run(idle(), [say('/new'), say('Не открывается отчёт по продажам за ноябрь')]);
+    expect(described.state.step.kind).toBe('choose_type');
+    expect(described.state.draft).toEqual({ subject: 'Не открывается отчёт по продажам за ноябрь', description: 'Не открывается отчёт по продажам за ноябрь' });
+    expect(replyText(described)).toContain('«Не открывается отчёт по продажам за ноябрь»');
+    expect(run(described.state, [press('incident')]).state.step.kind).toBe('screenshot');
+
+    const misspelt = run(idle(), [say('/new'), say('инцедент')]);
+    expect(misspelt.state.step.kind).toBe('choose_type');
+    expect(misspelt.state.draft).toEqual({});
+    expect(replyText(misspelt)).toMatch(/тип/);
   });
 
   it('shows the opening prompt a channel greets with: the types, or the name when the pre-chat step is on', () => {

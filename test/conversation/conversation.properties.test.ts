@@ -26,8 +26,9 @@ const DRAFT_FIELDS = ['type', 'subject', 'description', 'screenshot'] as const;
  */
 const COLLECTED_AT: Record<keyof Draft, Step['kind'][]> = {
   type: ['choose_type', 'idle'],
-  subject: ['subject', 'idle'],
-  description: ['description', 'idle', 'screenshot'],
+  // A problem described at the type step is kept (see onChooseType).
+  subject: ['subject', 'idle', 'choose_type'],
+  description: ['description', 'idle', 'screenshot', 'choose_type'],
   screenshot: ['screenshot', 'subject', 'description', 'idle'],
 };
 

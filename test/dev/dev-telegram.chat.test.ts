@@ -72,7 +72,7 @@ describe('dev:telegram: a Russian-speaking customer files a request through the 
 
     const summary = await botReplyTo(() => post('/api/files?name=invoice.png', new Uint8Array(screenshot), 'image/png'));
     expect((await chat()).find((m) => m.from === 'customer' && m.photo)?.photo).toMatchObject({ width: 320, height: 200 });
-    expect(summary.text).toContain('не выгружается счёт в PDF');
+    expect(summary.text).toContain('Не выгружается счёт в PDF');
 
     const created = await press(summary, 'confirm');
     const number = /SR-\d+/.exec(created.text ?? '')?.[0];
@@ -81,7 +81,7 @@ describe('dev:telegram: a Russian-speaking customer files a request through the 
     const agent = await AgentClient.login(baseOf(app));
     const { status, body } = await agent.get(`/api/requests/${number}`);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ number, channel: 'telegram', type: 'incident', description: expect.stringContaining('не выгружается счёт в PDF') });
+    expect(body).toMatchObject({ number, channel: 'telegram', type: 'incident', description: expect.stringContaining('Не выгружается счёт в PDF') });
     const request = await app.store.getRequest(number!);
     expect(Buffer.compare(await app.attachments.read(request!.attachments[0]!), screenshot)).toBe(0);
     await log.waitFor('request created', (l) => l.msg === 'request created' && l.request === number && l.channel === 'telegram');

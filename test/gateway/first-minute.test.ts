@@ -89,14 +89,14 @@ describe("the customer's first minute", () => {
     expect(buttonData(asked)).toContain('skip');
     fake.userSends(pressButton(asked as Message, { data: 'skip' }, { from }));
     const summary = (await botMessages(from.id, 3))[2]!;
-    expect(summary.text).toContain('не выгружается счёт в PDF');
+    expect(summary.text).toContain('Описание: Не выгружается счёт в PDF');
     fake.userSends(pressButton(summary as Message, { data: 'confirm' }, { from }));
     const created = (await botMessages(from.id, 4))[3]!;
     const number = /SR-\d+/.exec(created.text ?? '')![0];
     telegramRequest = { number, chatId: from.id };
     const request = await app.store.getRequest(number);
     expect(request).toMatchObject({ channel: 'telegram', type: 'incident' });
-    expect(`${request!.subject}\n${request!.description}`).toContain('не выгружается счёт в PDF');
+    expect(`${request!.subject}\n${request!.description}`).toContain('Не выгружается счёт в PDF');
     // Telegram keeps its commands: its hints name them.
     fake.userSends(textMessage({ from, text: '/help' }));
     expect((await botMessages(from.id, 5))[4]!.text).toContain('/new');
