@@ -3,6 +3,7 @@
  * a request with everything an agent reads. Reads only; every change goes
  * through the gateway or the agent store.
  */
+import type { Locale } from '../conversation/conversation.types.js';
 import type { Database } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { toCustomer, toRequestRecord } from '../requests/prisma.mappers.js';
@@ -104,7 +105,7 @@ export class ConsoleQueries {
       ...item,
       description: detail.description,
       closedAt: detail.closedAt?.toISOString() ?? null,
-      messages: detail.messages.map((m) => toMessageView(m, byMessage.get(m.id) ?? [], agents, errors.get(m.id) ?? null)),
+      messages: detail.messages.map((m) => toMessageView(m, byMessage.get(m.id) ?? [], agents, errors.get(m.id) ?? null, detail.customer.locale as Locale)),
       statusHistory: detail.statusChanges.map((c) => toStatusChangeView(c, agents)),
       attachments: detail.attachments.map(toAttachmentView),
     };

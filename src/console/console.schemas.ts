@@ -77,6 +77,10 @@ export const messageViewSchema = z
     deliveryState: z.enum(DELIVERY_STATES),
     deliveryError: z.string().nullable(),
     choices: z.array(z.object({ id: z.string(), label: z.string() })),
+    chosen: z
+      .object({ id: z.string(), label: z.string() })
+      .nullable()
+      .describe("A customer's button press (such a message has no text): the button's id and its label in the customer's language."),
     attachments: z.array(attachmentViewSchema),
     createdAt: isoDate,
   })

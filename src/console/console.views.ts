@@ -2,7 +2,10 @@
  * Pure mapping from store records to the shapes of the agent API
  * (console.api.ts). Agents are named through a lookup the caller provides.
  */
-import type { Choice } from '../conversation/conversation.types.js';
+import { feedbackChoices, fieldChoices, skipChoices, summaryChoices, typeChoices } from '../conversation/index.js';
+import { menuChoices } from '../conversation/conversation.menu.js';
+import { reopenChoices } from '../conversation/conversation.choices.js';
+import type { Choice, Locale } from '../conversation/conversation.types.js';
 import type { AttachmentRecord, Customer, RequestRecord, StatusChangeRecord, StoredMessage } from '../requests/request.types.js';
 import type { AgentRecord } from './agent-store.js';
 import type {
@@ -53,13 +56,24 @@ export function toAttachmentView(a: AttachmentRecord): AttachmentView {
   return { id: a.id, mimeType: a.mimeType, size: a.size, fileName: a.fileName, url: `/api/attachments/${a.id}` };
 }
 
+/** Every button the bot offers, by id, in `locale`: how a press reads when the offer is not at hand. */
+function knownChoices(locale: Locale): Choice[] {
+  return [
+    ...typeChoices(locale), ...summaryChoices(locale), ...fieldChoices(locale), ...skipChoices(locale),
+    ...feedbackChoices(locale), ...reopenChoices(locale), ...menuChoices(locale, ['new', 'status', 'lang']),
+  ];
+}
+
+/** `locale`: the customer's, in which a button they pressed is labelled (`chosen`). */
 export function toMessageView(
   m: StoredMessage,
   attachments: AttachmentRecord[],
   agents: AgentLookup,
   deliveryError: string | null = null,
+  locale: Locale = 'ru',
 ): MessageView {
   const choices: Choice[] = m.payload?.choices ?? [];
+  const pressed = m.direction === 'inbound' ? m.payload?.choiceId : undefined;
   return {
     id: m.id,
     direction: m.direction,
@@ -70,6 +84,7 @@ export function toMessageView(
     deliveryState: m.deliveryState,
     deliveryError: m.deliveryState === 'failed' ? deliveryError : null,
     choices: choices.map((c) => ({ id: c.id, label: c.label })),
+    chosen: pressed ? { id: pressed, label: knownChoices(locale).find((c) => c.id === pressed)?.label ?? pressed } : null,
     attachments: attachments.map(toAttachmentView),
     createdAt: m.createdAt.toISOString(),
   };

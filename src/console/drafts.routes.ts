@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ConversationState } from '../conversation/conversation.types.js';
+import type { ConversationState, Locale } from '../conversation/conversation.types.js';
 import type { Gateway } from '../gateway/gateway.js';
 import { HttpError } from '../http/errors.js';
 import type { IntakeRecord, RequestStore } from '../requests/request-store.port.js';
@@ -84,7 +84,7 @@ async function toDraftView(intake: IntakeRecord, agents: AgentLookup, store: Req
       description: draft.description ?? null,
       screenshot: screenshot ? toAttachmentView(screenshot) : null,
     },
-    messages: messages.map((m) => toMessageView(m, m.attachments, agents)),
+    messages: messages.map((m) => toMessageView(m, m.attachments, agents, null, intake.customer.locale as Locale)),
     startedAt: (messages[0]?.createdAt ?? intake.updatedAt).toISOString(),
     updatedAt: intake.updatedAt.toISOString(),
   };

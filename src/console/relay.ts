@@ -200,7 +200,7 @@ export class AgentRelay {
     const agents = await this.deps.queries.lookup();
     const [row, attachments] = await Promise.all([this.deps.queries.listItem(message.requestId, 'none', agents), this.attachmentsOf(message)]);
     if (!row) return;
-    this.broadcast().emit('message', { requestNumber: requestNumber ?? row.number, message: toMessageView(message, attachments, agents) });
+    this.broadcast().emit('message', { requestNumber: requestNumber ?? row.number, message: toMessageView(message, attachments, agents, null, row.customer.locale) });
     this.broadcast().emit('request_updated', { request: row });
   }
 

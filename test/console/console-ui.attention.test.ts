@@ -38,6 +38,7 @@ function message(author: MessageView['author'], text: string, internal = false):
     internal,
     deliveryState: 'received',
     deliveryError: null,
+    chosen: null,
     choices: [],
     attachments: [],
     createdAt: AT,

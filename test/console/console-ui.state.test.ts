@@ -53,6 +53,7 @@ function message(id: string, min: number, over: Partial<MessageView> = {}): Mess
     internal: false,
     deliveryState: 'received',
     deliveryError: null,
+    chosen: null,
     choices: [],
     attachments: [],
     createdAt: at(min),

@@ -42,7 +42,7 @@ interface DraftJson {
   customer: { id: string; displayName: string | null };
   step: string;
   draft: { type: string | null; subject: string | null; description: string | null; screenshot: unknown };
-  messages: Array<{ author: string; text: string | null }>;
+  messages: Array<{ author: string; text: string | null; chosen: { id: string; label: string } | null }>;
 }
 
 const drafts = async (): Promise<DraftJson[]> => {
@@ -64,8 +64,9 @@ describe("the console's Drafts", () => {
 
     const listed = await draftOf(customerId);
     expect(listed).toMatchObject({ step: 'description', draft: { type: 'incident', subject: 'Reports page times out', description: null, screenshot: null } });
+    expect(listed!.messages[0]!.chosen).toEqual({ id: 'incident', label: 'Incident' }); // a press, labelled in the customer's language
     expect(listed!.messages.map((m) => [m.author, m.text])).toEqual([
-      ['customer', null], // the pressed button, stored as the choice
+      ['customer', null],
       ['bot', expect.stringMatching(/subject/i)],
       ['customer', 'Reports page times out'],
       ['bot', expect.stringMatching(/Describe the problem/)],

@@ -54,7 +54,7 @@ for (const backend of BACKENDS) {
       expect((await admin.get('/api/auth/me')).body.agent.presence).toBe('online'); // the admin's console is open
 
       const first = await connect(pavel);
-      expect(first.events('ready')[0]!.agent).toMatchObject({ id, presence: 'online', locale: 'ru' });
+      expect(first.events('ready')[0]!.agent).toMatchObject({ id, presence: 'online', locale: null });
       await watcher.waitFor('agent_presence', (p) => p.agentId === id && p.presence === 'online');
       expect(await listed(id)).toBe('online');
       expect((await pavel.get('/api/auth/me')).body.agent.presence).toBe('online');

@@ -47,6 +47,8 @@ describe.skipIf(!haveChromium())('the Drafts page', () => {
     expect(await card.getByTestId('draft-subject').textContent()).toBe('VPN drops every hour');
     const conversation = card.getByTestId('draft-conversation');
     expect(await conversation.textContent()).toContain('VPN drops every hour');
+    // The customer's button press reads as the button they pressed, not an empty bubble.
+    expect(await conversation.getByTestId('pressed').allTextContents()).toEqual(['Инцидент']);
     // Scrolled to where the intake stands: the bot's latest question in view.
     const unseen = () => conversation.evaluate((el) => {
       const box = el as unknown as { scrollHeight: number; scrollTop: number; clientHeight: number };

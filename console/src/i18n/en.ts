@@ -80,6 +80,7 @@ export const en = {
   note: 'Note',
   delivery: { pending: 'Sending…', sent: 'Sent', failed: 'Not delivered' } as Record<string, string>,
   offered: 'Buttons offered',
+  pressed: 'Pressed a button',
   screenshot: 'Screenshot',
   openFullSize: 'Open full size',
   fullSize: 'Screenshot, full size',

@@ -91,6 +91,7 @@ export const ru: Strings = {
   note: 'Заметка',
   delivery: { pending: 'Отправляется…', sent: 'Отправлено', failed: 'Не доставлено' },
   offered: 'Предложенные кнопки',
+  pressed: 'Нажата кнопка',
   screenshot: 'Скриншот',
   openFullSize: 'Открыть в полном размере',
   fullSize: 'Скриншот в полном размере',

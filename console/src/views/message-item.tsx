@@ -34,6 +34,11 @@ export function MessageItem({ m, customer, onOpen }: { m: MessageView; customer:
         <time dateTime={m.createdAt}>{dateTime(m.createdAt, locale)}</time>
       </div>
       {m.text && <p class="text">{m.text}</p>}
+      {!m.text && m.chosen && (
+        <p class="text pressed" data-testid="pressed" title={t.pressed}>
+          {m.chosen.label}
+        </p>
+      )}
       <Attachments list={m.attachments} onOpen={onOpen} />
       {m.choices.length > 0 && <Offered m={m} />}
       {m.author === 'agent' && !m.internal && <Delivery m={m} />}
