@@ -42,18 +42,26 @@ export function AccountPage({ me, onMe }: { me: AgentView; onMe(a: AgentView): v
   );
 }
 
-/** Online or away, for the other agents (the server says offline when no console of the agent is connected). */
+/**
+ * Online or away, for the other agents (the server says offline when no console
+ * of the agent is connected). The choice shows at once and goes back if the
+ * server refuses it.
+ */
 function PresenceChoice({ me, onMe }: { me: AgentView; onMe(a: AgentView): void }) {
   const { t } = useI18n();
   const notify = useNotify();
   const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState<Exclude<Presence, 'offline'> | null>(null);
+  const shown = pending ?? me.presence;
   const pick = async (presence: Exclude<Presence, 'offline'>) => {
     setBusy(true);
+    setPending(presence);
     try {
       onMe(await api.updateMe({ presence }));
     } catch (err) {
       notify(errorText(t, err), 'error');
     } finally {
+      setPending(null);
       setBusy(false);
     }
   };
@@ -64,7 +72,7 @@ function PresenceChoice({ me, onMe }: { me: AgentView; onMe(a: AgentView): void 
       <div class="radio-row">
         {(['online', 'away'] as const).map((p) => (
           <label key={p} class="toggle">
-            <input type="radio" name="presence" value={p} checked={me.presence === p} onChange={() => void pick(p)} data-testid={`presence-${p}`} />
+            <input type="radio" name="presence" value={p} checked={shown === p} onChange={() => void pick(p)} data-testid={`presence-${p}`} />
             <PresenceDot presence={p} />
             {t.presenceState[p]}
           </label>
