@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'src/generated/', 'test/artifacts/', 'widget/dist/', 'console/dist/', '.puppeteerrc.cjs'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'src/generated/', 'test/artifacts/', 'widget/dist/', 'console/dist/', '.puppeteerrc.cjs', '.dependency-cruiser.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

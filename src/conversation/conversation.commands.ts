@@ -7,19 +7,9 @@ import { cancelIntake, startIntake } from './conversation.intake.js';
 import { helpReply } from './conversation.menu.js';
 import { promptEffects, reply } from './conversation.prompts.js';
 import { assertNever, isIntakeStep } from './conversation.state.js';
-import type { ConversationState, Locale, TransitionResult } from './conversation.types.js';
+import type { Command, ConversationState, Locale, TransitionResult } from './conversation.types.js';
 
-export type Command =
-  | { kind: 'start' }
-  | { kind: 'new' }
-  | { kind: 'cancel' }
-  | { kind: 'help' }
-  /** `number` null: the customer's open requests. */
-  | { kind: 'status'; number: string | null }
-  | { kind: 'lang'; locale: Locale }
-  /** A known command with arguments it cannot use. */
-  | { kind: 'usage'; command: 'status' | 'lang' }
-  | { kind: 'unknown'; name: string };
+export type { Command } from './conversation.types.js';
 
 /**
  * `/name`, optionally `@botname` (Telegram adds it in groups), then arguments after

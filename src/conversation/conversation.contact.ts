@@ -4,8 +4,7 @@
  * reach them. Each is checked; a wrong answer is a re-prompt.
  */
 import { formatText } from './conversation.copy.js';
-import { advance } from './conversation.intake.js';
-import { promptWith } from './conversation.prompts.js';
+import { advance, promptWith } from './conversation.prompts.js';
 import { codePointLength } from './conversation.text-input.js';
 import type { ConversationState, MessageEvent, TransitionResult } from './conversation.types.js';
 

@@ -12,7 +12,8 @@
 import type { EditTarget } from './conversation.choices.js';
 import { fieldChoices, resolveChoice, skipChoices, summaryChoices, typeChoices } from './conversation.choices.js';
 import { formatText } from './conversation.copy.js';
-import { promptWith } from './conversation.prompts.js';
+import { advance, promptWith } from './conversation.prompts.js';
+
 import { onContactName } from './conversation.contact.js';
 import { withOffer } from './conversation.menu.js';
 import { problemOf } from './conversation.problem.js';
@@ -40,14 +41,6 @@ function goTo(state: ConversationState, step: Step, editing: boolean): Transitio
   return promptWith({ ...state, step, editing }, []);
 }
 
-/**
- * Stores `draft` and asks for the first field still missing, or shows the summary
- * when the draft is complete: after an edit that is always the summary.
- */
-export function advance(state: ConversationState, draft: Draft, notes: string[] = []): TransitionResult {
-  const step = firstMissingStep(draft) ?? { kind: 'summary' };
-  return promptWith({ ...state, draft, editing: false, step }, notes);
-}
 
 /**
  * Starts a fresh intake (any earlier draft is dropped) with `draft`: the pre-chat

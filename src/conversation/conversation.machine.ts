@@ -9,7 +9,6 @@ import { onContactInfo, onContactName } from './conversation.contact.js';
 import { formatText } from './conversation.copy.js';
 import { applyFeedback, feedbackButton, onIdleMessage } from './conversation.follow.js';
 import {
-  advance,
   onChooseField,
   onChooseType,
   onDescription,
@@ -20,7 +19,7 @@ import {
 import { menuCommand, withOffer } from './conversation.menu.js';
 import { onStatusChanged, onStatusResult } from './conversation.notices.js';
 import { onTakenOver } from './conversation.takeover.js';
-import { promptEffects, promptWith, reply } from './conversation.prompts.js';
+import { advance, promptEffects, promptWith, reply } from './conversation.prompts.js';
 import { assertNever, dropIntake, isIntakeStep } from './conversation.state.js';
 import type { ConversationEvent, ConversationState, Locale, MessageEvent, RejectedFile, TransitionResult } from './conversation.types.js';
 

@@ -5,11 +5,10 @@
  * commands), or as buttons (the web chat). A pressed menu button runs the same
  * command as its slash form, at any step.
  */
-import type { Command } from './conversation.commands.js';
 import { formatText } from './conversation.copy.js';
 import { reply, type ReplyEffect } from './conversation.prompts.js';
 import { policyOf } from './conversation.state.js';
-import type { Choice, ConversationState, Locale } from './conversation.types.js';
+import type { Choice, Command, ConversationState, Locale } from './conversation.types.js';
 
 export type MenuItem = 'new' | 'status' | 'lang';
 

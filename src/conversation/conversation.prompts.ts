@@ -1,6 +1,6 @@
 import { fieldChoices, skipChoices, summaryChoices, typeChoices } from './conversation.choices.js';
 import { formatText, typeLabel } from './conversation.copy.js';
-import { assertNever } from './conversation.state.js';
+import { assertNever, firstMissingStep } from './conversation.state.js';
 import { DESCRIPTION_LIMITS, SUBJECT_LIMITS } from './conversation.text-input.js';
 import type { Choice, ConversationState, Draft, Effect, Locale, TransitionResult } from './conversation.types.js';
 
@@ -75,4 +75,13 @@ export function promptWith(state: ConversationState, notes: string[]): Transitio
   const prompt = stepPrompt(state);
   const text = [...notes, prompt?.text].filter((part): part is string => Boolean(part)).join('\n\n');
   return { state, effects: text ? [reply(text, prompt?.choices)] : [] };
+}
+
+/**
+ * Stores `draft` and asks for the first field still missing, or shows the summary
+ * when the draft is complete: after an edit that is always the summary.
+ */
+export function advance(state: ConversationState, draft: Draft, notes: string[] = []): TransitionResult {
+  const step = firstMissingStep(draft) ?? { kind: 'summary' };
+  return promptWith({ ...state, draft, editing: false, step }, notes);
 }

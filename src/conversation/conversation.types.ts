@@ -201,3 +201,16 @@ export interface TransitionResult {
   state: ConversationState;
   effects: Effect[];
 }
+
+/** A slash command a customer typed (or a menu button standing for one). */
+export type Command =
+  | { kind: 'start' }
+  | { kind: 'new' }
+  | { kind: 'cancel' }
+  | { kind: 'help' }
+  /** `number` null: the customer's open requests. */
+  | { kind: 'status'; number: string | null }
+  | { kind: 'lang'; locale: Locale }
+  /** A known command with arguments it cannot use. */
+  | { kind: 'usage'; command: 'status' | 'lang' }
+  | { kind: 'unknown'; name: string };

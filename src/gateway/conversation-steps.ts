@@ -11,7 +11,7 @@ import { StoreError, type StepCommitted } from '../requests/request-store.port.j
 import type { Customer, StoredMessage } from '../requests/request.types.js';
 import { ConversationStates } from './conversation-states.js';
 import type { CustomerCache } from './customer-cache.js';
-import type { GatewayDeps } from './gateway.js';
+import type { GatewayDeps } from './gateway.deps.js';
 import type { GatewayEvents } from './gateway-events.js';
 import { GatewayError } from './gateway.errors.js';
 import { isOutage } from './outage.js';

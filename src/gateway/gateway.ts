@@ -1,39 +1,19 @@
-import type { Logger } from 'pino';
 import type { InboundMessage } from '../channels/channel.port.js';
-import type { ConversationEvent, Locale } from '../conversation/conversation.types.js';
-import type { Metrics } from '../observability/metrics.js';
-import type { AttachmentService } from '../requests/attachments.js';
-import { StoreError, type RequestStore } from '../requests/request-store.port.js';
+import type { ConversationEvent } from '../conversation/conversation.types.js';
+import { StoreError } from '../requests/request-store.port.js';
 import type { Actor, Customer, RequestRecord, RequestStatus, StoredMessage } from '../requests/request.types.js';
 import { ConversationSteps } from './conversation-steps.js';
 import { CustomerCache } from './customer-cache.js';
 import { GatewayError } from './gateway.errors.js';
 import { isOutage } from './outage.js';
-import type { GatewayEvents } from './gateway-events.js';
 import { normalizeInbound } from './inbound-validation.js';
 import { toRecord } from './inbound-record.js';
 import { ReceiveFailures } from './receive-failures.js';
-import type { LockManager, StateStore } from './state-store.port.js';
 import { applyEvent } from './step-effects.js';
+import type { GatewayDeps } from './gateway.deps.js';
 
-export interface GatewayDeps {
-  store: RequestStore;
-  states: StateStore;
-  locks: LockManager;
-  attachments: AttachmentService;
-  events: GatewayEvents;
-  metrics: Metrics;
-  logger: Logger;
-  clock: () => Date;
-  intakeTtlMs: number;
-  defaultLocale: Locale;
-  /** A message that failed this many times is set aside so the conversation can go on. */
-  maxStepAttempts?: number;
-  /** A customer's message this long (ms) after a request closed is filed under it (CLOSED_FOLLOWUP_WINDOW); default 0, never. */
-  closedFollowUpMs?: number;
-  /** How a channel offers actions (ChannelPort.menu); commands when unknown. */
-  menuOf?: (channel: string) => 'commands' | 'buttons' | undefined;
-}
+export type { GatewayDeps };
+
 
 export interface ReceiveResult {
   /** `applied`: the conversation moved on; `duplicate`: seen before; `deferred`: stored, to be applied on retry. */

@@ -1,12 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Namespace, Socket } from 'socket.io';
-import type { ChannelContext, ChannelModule, ReceiveFn } from '../channel.port.js';
+import type { ChannelModule, ReceiveFn } from '../channel.port.js';
 import { openingPrompt } from '../../conversation/index.js';
-import type { Locale } from '../../conversation/conversation.types.js';
-import type { DeskSettingsService } from '../../requests/desk-settings.js';
-import { compileTrust, type TrustProxySetting } from '../../http/client-address.js';
+import { compileTrust } from '../../http/client-address.js';
 import { authenticate, HandshakeError, type VisitorSession } from './webchat.handshake.js';
-import type { Rate } from '../../config.js';
 import { createLimiter, type Limiter } from './webchat.limits.js';
 import { mapOutbound, mapStoredMessage, type LinkFor } from './webchat.mapper.js';
 import { asksContact, handleClientMessage } from './webchat.messages.js';
@@ -25,39 +22,10 @@ import {
   type ServerToClientEvents,
 } from './webchat.protocol.js';
 import { webchatRoutes } from './webchat.routes.js';
+import type { WebchatDeps, WebchatLimits, WebchatOptions } from './webchat.types.js';
+
+export type { WebchatDeps, WebchatLimits, WebchatOptions };
 import { signAttachmentLink } from './visitor-token.js';
-
-export interface WebchatOptions {
-  /** Signs visitor tokens and attachment links. Must be the same on every instance. */
-  secret: string;
-  /** Verifies identities passed by sites with logged-in users; null refuses them. */
-  identitySecret: string | null;
-  /** Origins allowed to embed the chat; `'*'` allows any. */
-  allowedOrigins: string[] | '*';
-  messageRate: Rate;
-  uploadRate: Rate;
-  /** The same, per client address, for all the visitors behind it together. */
-  addressMessageRate: Rate;
-  addressUploadRate: Rate;
-  /** New anonymous visitors per client address, and connections per returning visitor. */
-  connectionRate: Rate;
-  reconnectRate: Rate;
-  tokenTtlMs: number;
-  uploadMaxBytes: number;
-  /** Bytes one visitor may have uploaded and not sent yet. */
-  unsentUploadsMaxBytes: number;
-  defaultLocale: Locale;
-  /** Which proxies' X-Forwarded-For names the client (TRUST_PROXY). */
-  trustProxy: TrustProxySetting;
-}
-
-/** The application's parts the channel uses (see ChannelContext); it adds `/webchat` to `io`. */
-export interface WebchatDeps extends Pick<ChannelContext, 'store' | 'attachments' | 'logger' | 'clock' | 'redis' | 'io'> {
-  /** The desk's settings (the pre-chat step); without them, only `auth.prechat` turns it on. */
-  settings?: Pick<DeskSettingsService, 'get'>;
-  /** Called when a visitor who is a customer starts or stops typing (the agent console listens). */
-  onVisitorTyping?: (customerId: string, typing: boolean) => void;
-}
 
 type WebchatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, VisitorSession>;
 type WebchatNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, VisitorSession>;
@@ -74,16 +42,6 @@ export const roomOf = (visitorId: string) => `visitor:${visitorId}`;
 /** "Still typing" is relayed at most this often; changes at most TYPING_RELAYS_PER_SECOND a second. */
 const TYPING_REPEAT_MS = 1000;
 const TYPING_RELAYS_PER_SECOND = 4;
-
-/** Every limit of the channel, by what it counts. */
-export interface WebchatLimits {
-  messages: Limiter;
-  addressMessages: Limiter;
-  uploads: Limiter;
-  addressUploads: Limiter;
-  newVisitors: Limiter;
-  returningVisitors: Limiter;
-}
 
 function createLimits(options: WebchatOptions, deps: WebchatDeps): WebchatLimits {
   return {

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io';
 import type { Locale } from '../../conversation/conversation.types.js';
 import { clientAddress, type TrustFn } from '../../http/client-address.js';
 import type { RequestStore } from '../../requests/request-store.port.js';
-import type { WebchatOptions } from './webchat.adapter.js';
+import type { WebchatOptions } from './webchat.types.js';
 import type { Limiter } from './webchat.limits.js';
 import { identitySchema, messageIdSchema, WEBCHAT_CHANNEL } from './webchat.protocol.js';
 import { identityVisitorId, isIdentityVisitor, issueVisitorToken, newVisitorId, verifyIdentityHash, verifyVisitorToken } from './visitor-token.js';

@@ -2,7 +2,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { ReceiveFn } from '../channel.port.js';
 import { GatewayError } from '../../gateway/gateway.errors.js';
 import { toStorableText } from '../../requests/storable-text.js';
-import type { WebchatDeps, WebchatLimits } from './webchat.adapter.js';
+import type { WebchatDeps, WebchatLimits } from './webchat.types.js';
 import type { VisitorSession } from './webchat.handshake.js';
 import { mapClientMessage, type LinkFor } from './webchat.mapper.js';
 import { clientMessageSchema, describeIssue, type Ack, type ClientMessage, type ProtocolError, type ServerMessage } from './webchat.protocol.js';

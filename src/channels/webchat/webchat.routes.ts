@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { handleError, HttpError } from '../../http/errors.js';
 import { StoreError } from '../../requests/request-store.port.js';
 import { formatSize, ingestImage, readUploadedFile, sendAttachment } from '../../http/attachment-http.js';
-import type { WebchatDeps, WebchatLimits, WebchatOptions } from './webchat.adapter.js';
+import type { WebchatDeps, WebchatLimits, WebchatOptions } from './webchat.types.js';
 import type { LinkFor } from './webchat.mapper.js';
 import { WEBCHAT_CHANNEL } from './webchat.protocol.js';
 import { verifyAttachmentLink, verifyVisitorToken, type VerifiedToken } from './visitor-token.js';

@@ -1,0 +1,27 @@
+/** What the gateway is built from (the composition root passes it); apart from gateway.ts so that its parts can name it without a cycle. */
+import type { Logger } from 'pino';
+import type { Locale } from '../conversation/conversation.types.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { AttachmentService } from '../requests/attachments.js';
+import type { RequestStore } from '../requests/request-store.port.js';
+import type { GatewayEvents } from './gateway-events.js';
+import type { LockManager, StateStore } from './state-store.port.js';
+
+export interface GatewayDeps {
+  store: RequestStore;
+  states: StateStore;
+  locks: LockManager;
+  attachments: AttachmentService;
+  events: GatewayEvents;
+  metrics: Metrics;
+  logger: Logger;
+  clock: () => Date;
+  intakeTtlMs: number;
+  defaultLocale: Locale;
+  /** A message that failed this many times is set aside so the conversation can go on. */
+  maxStepAttempts?: number;
+  /** A customer's message this long (ms) after a request closed is filed under it (CLOSED_FOLLOWUP_WINDOW); default 0, never. */
+  closedFollowUpMs?: number;
+  /** How a channel offers actions (ChannelPort.menu); commands when unknown. */
+  menuOf?: (channel: string) => 'commands' | 'buttons' | undefined;
+}
