@@ -34,6 +34,7 @@ export async function agentsRoutes(app: FastifyInstance, deps: ConsoleDeps): Pro
   }, async (request, reply) => {
     const { password, ...rest } = request.body;
     const agent = await deps.agents.createAgent({ ...rest, passwordHash: await hashPassword(password) });
+    deps.queries.forgetAgents();
     request.log.info({ agent: agent.id, by: agentOf(request).id }, 'agent added');
     return reply.status(201).send(await deps.presence.view(agent));
   });
@@ -55,6 +56,7 @@ export async function agentsRoutes(app: FastifyInstance, deps: ConsoleDeps): Pro
     const { password, ...rest } = request.body;
     const patch: AgentPatch = { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) };
     const updated = await deps.agents.updateAgent(id, patch);
+    deps.queries.forgetAgents();
     if (rest.active === false || password) {
       await deps.agents.deleteAgentSessions(id);
       deps.relay.endAgent(id);

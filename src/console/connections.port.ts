@@ -12,6 +12,12 @@ export interface ConsoleConnections {
   open(agentId: string, socketId: string): Promise<boolean>;
   /** Forgets a socket. true when it was the agent's last anywhere: they just went offline. */
   close(agentId: string, socketId: string): Promise<boolean>;
+  /**
+   * Whether any agent may have a console open, on any instance: what agents are
+   * shown live is not worked out for nobody. Errs towards true (a socket of a
+   * dead instance counts until it lapses).
+   */
+  any(): Promise<boolean>;
   /** Of these agents, the ones with a console open now. */
   online(agentIds: readonly string[]): Promise<Set<string>>;
   /**

@@ -47,7 +47,12 @@ export function decodeCursor(text: string): Cursor | null {
 /** How an agent's unread count is taken: theirs, none read (a new request), or left to the client (0). */
 type UnreadFor = { agentId: string } | 'all' | 'none';
 
+/** How long the agents' names are kept (see ConsoleQueries.lookup). */
+const AGENT_NAMES_TTL_MS = 5_000;
+
 export class ConsoleQueries {
+  private names: { lookup: Promise<AgentLookup>; until: number } | null = null;
+
   constructor(
     private readonly db: Database,
     private readonly store: RequestStore,
@@ -130,9 +135,26 @@ export class ConsoleQueries {
     return rows[0]?.number ?? null;
   }
 
-  /** Names of every agent (a desk has tens, not thousands). */
-  async lookup(): Promise<AgentLookup> {
-    return agentLookup(await this.agents.listAgents());
+  /**
+   * Names of every agent (a desk has tens, not thousands), read at most once per
+   * AGENT_NAMES_TTL_MS: every announcement names agents. forgetAgents drops the
+   * copy when this instance changes an agent; another instance's change shows
+   * within that time.
+   */
+  lookup(): Promise<AgentLookup> {
+    const now = Date.now();
+    if (this.names && now < this.names.until) return this.names.lookup;
+    const lookup = this.agents.listAgents().then(agentLookup);
+    this.names = { lookup, until: now + AGENT_NAMES_TTL_MS };
+    lookup.catch(() => {
+      if (this.names?.lookup === lookup) this.names = null;
+    });
+    return lookup;
+  }
+
+  /** An agent was added or changed here: the next lookup reads them again. */
+  forgetAgents(): void {
+    this.names = null;
   }
 
   /** Why each of these failed deliveries failed, by message id. */

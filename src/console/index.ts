@@ -115,7 +115,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
   // Which agents have a console open, on any instance: in Redis when instances share it (see redis.connections.ts).
   const connections = deps.redis ? createRedisConnections(deps.redis) : createMemoryConnections();
   const presence: AgentPresence = new AgentPresence({ connections, agents, nsp, logger });
-  const relay: AgentRelay = new AgentRelay({ nsp, queries, store: deps.store, gateway: deps.gateway, events: deps.events, ports: deps.ports, clock, logger });
+  const relay: AgentRelay = new AgentRelay({ nsp, queries, anyoneListening: () => connections.any(), store: deps.store, gateway: deps.gateway, events: deps.events, ports: deps.ports, clock, logger });
   const autoClose = new AutoCloser({ store: deps.store, gateway: deps.gateway, clock, logger, afterMs: config.console.autoCloseAfterMs });
   const routeDeps: ConsoleDeps = {
     config: config.console,
@@ -196,7 +196,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
     async stop() {
       if (recheck) clearInterval(recheck);
       presence.stop();
-      relay.stop();
+      await relay.stop();
       await autoClose.stop();
       nsp.local.disconnectSockets(true);
     },

@@ -16,6 +16,9 @@ export function createMemoryConnections(): ConsoleConnections {
       sockets.delete(agentId);
       return true;
     },
+    async any() {
+      return sockets.size > 0;
+    },
     async online(agentIds) {
       return new Set(agentIds.filter((id) => sockets.has(id)));
     },

@@ -28,6 +28,9 @@ export function createRedisConnections(redis: Redis, opts: { leaseMs?: number } 
     open: async (agentId, socketId) => (await run(OPEN, agentId, lease, socketId)) === 1,
     close: async (agentId, socketId) => (await run(CLOSE, agentId, socketId)) === 1,
 
+    // The index holds the agents with a socket not yet forgotten (see CLOSE and SWEEP).
+    any: async () => (await redis.scard(INDEX)) > 0,
+
     async online(agentIds) {
       if (agentIds.length === 0) return new Set();
       const counts = (await redis.eval(ONLINE, agentIds.length, ...agentIds.map(agentKey))) as number[];

@@ -18,6 +18,9 @@ import { toMessageView, toStatusChangeView, type AgentLookup } from './console.v
 import { ADMINS_ROOM, AGENTS_ROOM, agentRoom, sessionRoom, type AgentsNamespace } from './agents.namespace.js';
 import { toChannelStatusView } from './channel-status.js';
 
+/** How long an answer of anyoneListening stands. */
+const LISTENING_CHECK_MS = 200;
+
 /** The least time between two drafts_changed broadcasts of one instance. */
 const DRAFTS_CHANGED_EVERY_MS = 500;
 
@@ -27,6 +30,8 @@ export interface AgentRelayDeps {
   store: RequestStore;
   gateway: Gateway;
   events: GatewayEvents;
+  /** Whether an agent may have a console open on any instance (ConsoleConnections.any); without it, only this instance's sockets count. */
+  anyoneListening?: () => Promise<boolean>;
   /** The channels this instance runs, to show the customer an agent typing. */
   ports: ReadonlyMap<string, ChannelPort>;
   clock: () => Date;
@@ -35,6 +40,9 @@ export interface AgentRelayDeps {
 
 export class AgentRelay {
   private unsubscribe: Array<() => void> = [];
+  /** The last answer of anyoneListening, and until when it stands (see listening). */
+  private heard: { listening: boolean; until: number } = { listening: false, until: 0 };
+  private stopped = false;
   /** A drafts_changed broadcast waiting for its turn (see draftsChanged). */
   private draftsTimer: NodeJS.Timeout | null = null;
   private draftsPending = false;
@@ -49,6 +57,7 @@ export class AgentRelay {
     this.unsubscribe = [
       events.on('request_created', ({ request }) =>
         this.inOrder(request.customerId, async () => {
+          if (!(await this.listening())) return;
           const item = await queries.listItem(request.id, 'all');
           if (item) this.broadcast().emit('request_created', { request: item });
         }),
@@ -61,6 +70,7 @@ export class AgentRelay {
       ),
       events.on('status_changed', ({ request, change }) =>
         this.inOrder(request.customerId, async () => {
+          if (!(await this.listening())) return;
           const agents = await queries.lookup();
           this.broadcast().emit('status_changed', { requestNumber: request.number, change: toStatusChangeView(change, agents) });
           await this.announceRow(request.id, agents);
@@ -69,6 +79,7 @@ export class AgentRelay {
       events.on('delivered', ({ message }) => this.inOrder(message.customerId, () => this.announceDelivery(message, null))),
       events.on('delivery_failed', ({ message, error }) =>
         this.inOrder(message.customerId, async () => {
+          if (!(await this.listening())) return;
           await this.announceDelivery(message, error);
           if (message.requestId) await this.announceRow(message.requestId); // the customer may be unreachable now
         }),
@@ -82,6 +93,7 @@ export class AgentRelay {
       events.on('intake_changed', () => this.draftsChanged()),
       events.on('customer_typing', ({ customerId, typing }) =>
         this.inOrder(customerId, async () => {
+          if (!(await this.listening())) return;
           const active = await store.findActiveRequest(customerId);
           if (active) this.broadcast().emit('customer_typing', { requestNumber: active.number, typing });
         }),
@@ -105,11 +117,35 @@ export class AgentRelay {
     return next;
   }
 
-  stop(): void {
+  /**
+   * Stops relaying and waits for the announcements already queued, so that none
+   * is emitted after the server's connections close.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
     if (this.draftsTimer) clearTimeout(this.draftsTimer);
     this.draftsTimer = null;
+    await Promise.all([...this.chains.values()]);
+  }
+
+  /**
+   * Whether any agent may be watching: announcements read the database, and a
+   * desk with no console open anywhere (a night, a load test) should not pay
+   * for them. This instance's sockets answer at once; others' through
+   * anyoneListening, whose answer stands for LISTENING_CHECK_MS. An agent who
+   * connects loads the lists afterwards, so what they missed is in them.
+   */
+  private async listening(): Promise<boolean> {
+    if (this.stopped) return false;
+    if (this.deps.nsp.sockets.size > 0) return true;
+    if (!this.deps.anyoneListening) return false;
+    const now = Date.now();
+    if (now < this.heard.until) return this.heard.listening;
+    const listening = await this.deps.anyoneListening().catch(() => true);
+    this.heard = { listening, until: now + LISTENING_CHECK_MS };
+    return listening;
   }
 
   /**
@@ -196,7 +232,7 @@ export class AgentRelay {
   }
 
   private async announceMessage(requestNumber: string | null, message: StoredMessage): Promise<void> {
-    if (!message.requestId) return;
+    if (!message.requestId || !(await this.listening())) return;
     const agents = await this.deps.queries.lookup();
     const [row, attachments] = await Promise.all([this.deps.queries.listItem(message.requestId, 'none', agents), this.attachmentsOf(message)]);
     if (!row) return;
@@ -210,7 +246,7 @@ export class AgentRelay {
   }
 
   private async announceDelivery(message: StoredMessage, error: string | null): Promise<void> {
-    if (!message.requestId) return;
+    if (!message.requestId || !(await this.listening())) return;
     const ref = await this.deps.queries.numberOf(message.requestId);
     if (!ref) return;
     this.broadcast().emit('message_status', {

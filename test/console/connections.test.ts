@@ -45,6 +45,21 @@ function describeConnectionsContract(name: string, make: () => ConsoleConnection
 
 describeConnectionsContract('console connections in memory', createMemoryConnections);
 
+/** any(): whether the relay has anyone to show events to. */
+async function checkAny(a: ConsoleConnections, b: ConsoleConnections) {
+  const agent = randomUUID();
+  expect(await a.any()).toBe(false);
+  await a.open(agent, 's1');
+  expect([await a.any(), await b.any()]).toEqual([true, true]);
+  await a.close(agent, 's1');
+  expect([await a.any(), await b.any()]).toEqual([false, false]);
+}
+
+it('says whether any console is open (memory)', async () => {
+  const c = createMemoryConnections();
+  await checkAny(c, c);
+});
+
 describe.skipIf(!haveRedis())('console connections in Redis (needs REDIS_URL)', () => {
   const prefix = `relaydesk-test:${randomBytes(6).toString('hex')}:`;
   let one: Redis;
@@ -63,6 +78,17 @@ describe.skipIf(!haveRedis())('console connections in Redis (needs REDIS_URL)', 
   });
 
   describeConnectionsContract('one instance', () => createRedisConnections(one));
+
+  it('says whether any console is open on any instance', async () => {
+    const own = `relaydesk-test:${randomBytes(6).toString('hex')}:`;
+    const [x, y] = [new Redis(redisUrl ?? '', { keyPrefix: own }), new Redis(redisUrl ?? '', { keyPrefix: own })];
+    try {
+      await checkAny(createRedisConnections(x), createRedisConnections(y));
+    } finally {
+      await x.del('relaydesk:presence:agents');
+      await Promise.all([x.quit(), y.quit()]);
+    }
+  });
 
   it('counts the sockets of every instance: first and last across them', async () => {
     const [a, b] = [createRedisConnections(one), createRedisConnections(two)];
