@@ -40,7 +40,6 @@ export const EN: Record<keyof typeof RU, string> = {
   requestCreated:
     'Request {number} has been created. A support specialist will pick it up soon.\n' +
     'Anything you write here will be added to this request.',
-  requestFailed: "Sorry, we couldn't create the request because of a problem on our side. Please try submitting it again.",
   cancelled: 'The request was cancelled.',
   nothingToCancel: 'There is nothing to cancel right now.',
   followUpAck: "Your message was added to request {number}. The specialist's reply will come here.",

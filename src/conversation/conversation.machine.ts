@@ -19,7 +19,7 @@ import {
 import { menuCommand, withOffer } from './conversation.menu.js';
 import { onStatusChanged, onStatusResult } from './conversation.notices.js';
 import { onTakenOver } from './conversation.takeover.js';
-import { advance, promptEffects, promptWith, reply } from './conversation.prompts.js';
+import { promptEffects, reply } from './conversation.prompts.js';
 import { assertNever, dropIntake, isIntakeStep } from './conversation.state.js';
 import type { ConversationEvent, ConversationState, Locale, MessageEvent, RejectedFile, TransitionResult } from './conversation.types.js';
 
@@ -142,17 +142,6 @@ function onRequestCreated(state: ConversationState, ev: RequestCreated): Transit
   };
 }
 
-/**
- * Back to the summary with an apology; the draft is kept so the customer can submit
- * again. A take-over that failed goes back to where the intake was instead: the
- * customer never submitted it.
- */
-function onRequestFailed(state: ConversationState): TransitionResult {
-  if (state.step.kind !== 'creating') return { state, effects: [] };
-  if (state.takenOverBy) return advance({ ...state, takenOverBy: null }, state.draft);
-  return promptWith({ ...state, step: { kind: 'summary' } }, [formatText(state.locale, 'requestFailed')]);
-}
-
 /** The intake timed out: the draft goes, the rest stays; the gateway decides what to say. */
 function onExpired(state: ConversationState): TransitionResult {
   return { state: isIntakeStep(state.step) ? dropIntake(state) : state, effects: [] };
@@ -166,8 +155,6 @@ export function transition(state: ConversationState, event: ConversationEvent): 
       return onMessage(current, event);
     case 'request_created':
       return onRequestCreated(current, event);
-    case 'request_failed':
-      return onRequestFailed(current);
     case 'status_result':
       return onStatusResult(current, event);
     case 'status_changed':

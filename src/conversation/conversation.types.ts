@@ -161,7 +161,6 @@ export type ConversationEvent =
   /** The store created the request asked for by `create_request`. */
   | { type: 'request_created'; at: number; number: string }
   /** The store could not create it (the draft is kept; the customer may confirm again). */
-  | { type: 'request_failed'; at: number }
   /** Answer to `query_status`: the customer's requests (open ones, or the one asked for). */
   | { type: 'status_result'; at: number; query: string | null; requests: RequestSummary[] }
   /**
@@ -180,7 +179,11 @@ export type ConversationEvent =
 export type Effect =
   /** Send a message to the customer. */
   | { type: 'reply'; text: string; choices?: Choice[] }
-  /** Create a request from a complete draft; answer with `request_created` or `request_failed`. */
+  /**
+   * Create a request from a complete draft; answered with `request_created`. A
+   * request that cannot be created fails the whole step, which is retried (the
+   * gateway's ConversationSteps): the conversation never sees a half-done creation.
+   */
   | {
       type: 'create_request';
       draft: Required<Pick<Draft, 'type' | 'subject' | 'description'>> & { screenshot: AttachmentRef | null };

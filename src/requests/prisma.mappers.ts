@@ -1,5 +1,4 @@
 /** Rows of the generated Prisma client (or raw rows of the same shape) → the store's records. */
-import type { RequestSummary } from '../conversation/conversation.types.js';
 import type {
   Prisma,
   Attachment as AttachmentRow,
@@ -36,9 +35,6 @@ export function toRequestRecord(row: RequestRow): RequestRecord {
   return toRequest(row);
 }
 
-export function toRequestSummary(row: Pick<RequestRow, 'number' | 'type' | 'subject' | 'status'>): RequestSummary {
-  return { number: row.number, type: row.type, subject: row.subject, status: row.status };
-}
 
 export function toAttachmentRecord(row: AttachmentRow): AttachmentRecord {
   return {

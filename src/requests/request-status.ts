@@ -22,7 +22,3 @@ export function allowedTransitions(from: RequestStatus): readonly RequestStatus[
   return NEXT[from];
 }
 
-/** Statuses in which a request still belongs to the customer's ongoing conversation. */
-export function isOpen(status: RequestStatus): boolean {
-  return status !== 'closed';
-}

@@ -1,10 +1,11 @@
 /**
  * Requests inside a conversation step's transaction, in plain SQL.
  *
- * The number is assigned by the database in the INSERT itself (`nextval` of the
- * `request_seq` sequence), so concurrent gateways never hand out the same number
- * and no number is reserved before the row exists. A rolled-back transaction
- * leaves a gap in the numbering, never a duplicate.
+ * Numbers come from the `request_seq` sequence, so concurrent gateways never
+ * hand out the same one: createRequest takes it in the INSERT itself
+ * (`nextval`); prepareRequest, for a conversation step, reserves it first and
+ * the step's commit writes the row with it (see request-store.port.ts). A
+ * rolled-back or refused step leaves a gap in the numbering, never a duplicate.
  */
 import type { RequestSummary } from '../conversation/conversation.types.js';
 import { sqlStatement, type SqlQueryable } from '../db/sql.js';

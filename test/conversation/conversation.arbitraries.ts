@@ -60,7 +60,6 @@ const messageFields: fc.Arbitrary<MessageFields> = fc.oneof(
 const event: fc.Arbitrary<ConversationEvent> = fc.oneof(
   { arbitrary: messageFields.map(asMessage), weight: 24 },
   { arbitrary: fc.constantFrom(...NUMBERS).map((number) => ({ type: 'request_created' as const, at: 0, number })), weight: 2 },
-  { arbitrary: fc.constant({ type: 'request_failed' as const, at: 0 }), weight: 1 },
   {
     arbitrary: fc.record({
       query: fc.option(fc.constantFrom(...NUMBERS), { nil: null }),

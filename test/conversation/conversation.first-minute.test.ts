@@ -225,10 +225,4 @@ describe('an agent taking over an intake', () => {
   it('does nothing outside an intake', () => {
     expect(transition(stateAt('idle'), { type: 'taken_over', at: AT + 2, agentName: 'Ann', sourceMessageId: 'm-1' }).effects).toEqual([]);
   });
-
-  it('goes back to the intake when the request could not be created', () => {
-    const taken = transition(stateAt('subject', { draft: { type: 'incident' } }), { type: 'taken_over', at: AT + 2, agentName: 'Ann', sourceMessageId: 'm-1' });
-    const failed = transition(taken.state, { type: 'request_failed', at: AT + 3 });
-    expect(failed.state).toMatchObject({ step: { kind: 'subject' }, takenOverBy: null });
-  });
 });

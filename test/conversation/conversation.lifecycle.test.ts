@@ -19,7 +19,6 @@ import {
 } from './conversation.fixtures.js';
 
 const created = (number = 'SR-1042'): ConversationEvent => ({ type: 'request_created', at: AT + 5, number });
-const failed: ConversationEvent = { type: 'request_failed', at: AT + 5 };
 const expired: ConversationEvent = { type: 'expired', at: AT + 9 };
 const creating = stateAt('creating', { draft: FULL_DRAFT });
 
@@ -29,8 +28,6 @@ const cases: Case[] = [
   { name: 'created replaces the previous active request', state: stateAt('creating', { draft: FULL_DRAFT, active: { number: 'SR-1', status: 'in_progress' } }), event: created('SR-2'), step: 'idle', expectState: { activeRequest: 'SR-2', activeStatus: 'new' } },
   { name: 'created after the intake expired: still announced', state: stateAt('idle'), event: created(), step: 'idle', draft: {}, effects: ['reply'], expectState: { activeRequest: 'SR-1042' } },
   { name: 'created while a later intake runs: announced, the intake goes on', state: stateAt('subject', { draft: { type: 'incident' } }), event: created(), step: 'subject', draft: { type: 'incident' }, effects: ['reply', 'reply'], says: ['SR-1042 создана', 'тему заявки'], expectState: { activeRequest: 'SR-1042' } },
-  { name: 'failed: back to the summary with an apology', state: creating, event: failed, step: 'summary', draft: FULL_DRAFT, effects: ['reply'], says: ['Не удалось создать заявку', 'Проверьте заявку'], choices: ['confirm', 'edit', 'cancel'] },
-  { name: 'failed outside creating: nothing to say', state: stateAt('idle'), event: failed, step: 'idle', effects: [] },
   { name: 'message while creating: one moment, held', state: creating, event: message({ messageId: 'late', text: 'ещё деталь' }), step: 'creating', draft: FULL_DRAFT, effects: ['reply'], says: ['Минутку'], expectState: { heldMessageIds: ['late'] } },
   { name: 'expired in an intake: draft dropped, silently', state: stateAt('description', { draft: { type: 'incident', subject: 'Тема' }, active: { number: 'SR-3', status: 'new' }, locale: 'en' }), event: expired, step: 'idle', draft: {}, effects: [], expectState: { locale: 'en', activeRequest: 'SR-3', activeStatus: 'new', editing: false } },
   { name: 'expired while editing', state: stateAt('subject', { draft: FULL_DRAFT, editing: true }), event: expired, step: 'idle', draft: {}, effects: [], expectState: { editing: false } },
@@ -58,16 +55,10 @@ describe('creation and expiry', () => {
     expect(result.state.heldMessageIds).toEqual(['a']);
   });
 
-  it('after a failure the customer can confirm again', () => {
-    const result = run(creating, [failed, message({ messageId: 'again', choiceId: 'confirm' })]);
-    expect(result.effects).toEqual([{ type: 'create_request', draft: FULL_DRAFT, sourceMessageId: 'again' }]);
-  });
-
   it('updatedAt is the time of every kind of event', () => {
     const events: ConversationEvent[] = [
       say('привет'),
       created(),
-      failed,
       expired,
       { type: 'status_result', at: AT + 11, query: null, requests: [] },
       { type: 'status_changed', at: AT + 12, number: 'SR-1', status: 'in_progress', comment: null },
