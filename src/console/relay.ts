@@ -179,7 +179,7 @@ export class AgentRelay {
         throw new HttpError('unprocessable', `attachment ${attachmentIds[i]} was not uploaded for request ${request.number} or was sent already`);
       }
     }
-    const { message } = await this.deps.gateway.agentReply({ number, agentId, text, attachmentIds });
+    const { message } = await this.deps.gateway.agentReply({ number, agentId, text, attachmentIds, request });
     return toMessageView(message, files.filter((f): f is AttachmentRecord => f !== null), await this.deps.queries.lookup());
   }
 

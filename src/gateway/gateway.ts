@@ -1,7 +1,7 @@
 import type { InboundMessage } from '../channels/channel.port.js';
 import type { ConversationEvent } from '../conversation/conversation.types.js';
 import { StoreError } from '../requests/request-store.port.js';
-import type { Actor, Customer, RequestRecord, RequestStatus, StoredMessage } from '../requests/request.types.js';
+import type { Actor, Customer, RequestDetail, RequestRecord, RequestStatus, StoredMessage } from '../requests/request.types.js';
 import { ConversationSteps } from './conversation-steps.js';
 import { CustomerCache } from './customer-cache.js';
 import { GatewayError } from './gateway.errors.js';
@@ -264,8 +264,15 @@ export class Gateway {
    * channel, through the outbox. A request nobody has answered yet (`new`)
    * goes to `in_progress`: the reply itself tells the customer so.
    */
-  async agentReply(input: { number: string; agentId: string; text: string | null; attachmentIds?: string[] }): Promise<{ message: StoredMessage; request: RequestRecord }> {
-    const detail = await this.deps.store.getRequest(input.number);
+  async agentReply(input: {
+    number: string;
+    agentId: string;
+    text: string | null;
+    attachmentIds?: string[];
+    /** The request, when the caller has just read it: not read again. */
+    request?: RequestDetail;
+  }): Promise<{ message: StoredMessage; request: RequestRecord }> {
+    const detail = input.request ?? (await this.deps.store.getRequest(input.number));
     if (!detail) throw new GatewayError('not_found', `request ${input.number} does not exist`);
     const customer = detail.customer;
     const actor: Actor = { kind: 'agent', agentId: input.agentId };
