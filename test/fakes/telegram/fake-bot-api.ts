@@ -167,6 +167,12 @@ interface Injected {
   chatId?: string;
 }
 
+interface Delayed {
+  method: string;
+  ms: number;
+  times: number;
+}
+
 interface CallWaiter {
   match: (call: RecordedCall) => boolean;
   resolve: (call: RecordedCall) => void;
@@ -901,6 +907,9 @@ export class FakeBotApi {
   } | null = null;
   private webhookLoop: Promise<void> | null = null;
   private readonly injected: Injected[] = [];
+  private readonly delayed: Delayed[] = [];
+  /** Aborted by stop(): ends the waits of delayed calls. */
+  private readonly stopping = new AbortController();
   private readonly callWaiters = new Set<CallWaiter>();
   private readonly deliveryWaiters = new Set<DeliveryWaiter>();
   private readonly callListeners = new Set<(call: RecordedCall) => void>();
@@ -954,6 +963,7 @@ export class FakeBotApi {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopping.abort();
     this.webhook?.abort.abort();
     await this.webhookLoop;
     this.answerHeldPoll(200, { ok: true, result: [] });
@@ -1061,6 +1071,15 @@ export class FakeBotApi {
     const entry: Injected = { method: method.toLowerCase(), failure, times: opts.times ?? 1 };
     if (opts.chatId !== undefined) entry.chatId = String(opts.chatId);
     this.injected.push(entry);
+  }
+
+  /**
+   * The next call(s) of `method` are answered only after `ms` (a slow or hanging
+   * Telegram, e.g. a getFile that takes 10 s); the call is recorded on arrival.
+   * stop() ends the wait without an answer.
+   */
+  delayNext(method: string, ms: number, opts: { times?: number } = {}): void {
+    this.delayed.push({ method: method.toLowerCase(), ms, times: opts.times ?? 1 });
   }
 
   /** The user blocked the bot (private chat) or removed it (group): every method for the chat answers 403. */
@@ -1270,6 +1289,11 @@ export class FakeBotApi {
         this.unknownMethods.push(methodName);
         throw new ApiError(404, 'Not Found');
       }
+      const delay = this.takeDelay(call);
+      if (delay > 0) {
+        await sleep(delay, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+        if (this.stopped) return;
+      }
       const injected = this.takeInjected(call);
       if (injected === 'network') {
         call.status = 0;
@@ -1309,6 +1333,15 @@ export class FakeBotApi {
     const type = MIME_BY_EXT[extOf(filePath)] ?? 'application/octet-stream';
     res.writeHead(200, { 'content-type': type, 'content-length': file.bytes.length });
     res.end(file.bytes);
+  }
+
+  private takeDelay(call: RecordedCall): number {
+    const idx = this.delayed.findIndex((d) => d.method === call.method.toLowerCase());
+    const hit = this.delayed[idx];
+    if (!hit) return 0;
+    hit.times -= 1;
+    if (hit.times <= 0) this.delayed.splice(idx, 1);
+    return hit.ms;
   }
 
   private takeInjected(call: RecordedCall): TelegramFailure | 'network' | null {
