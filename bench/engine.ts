@@ -7,13 +7,15 @@
  *
  *   npm run bench                      # both back ends (PostgreSQL + Redis from DATABASE_URL / REDIS_URL)
  *   npm run bench -- --conversations 100 --rounds 5 --backend postgres
+ *   npm run bench -- --backend postgres --agents 3   # with three consoles open
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { ChannelModule, ReceiveFn } from '../src/channels/channel.port.js';
-import { makeTempDir, startTestApp } from '../test/support/app.js';
+import { ADMIN_ENV, AgentClient, AgentSocket } from '../test/console/console-client.js';
+import { baseOf, makeTempDir, startTestApp } from '../test/support/app.js';
 import { createScratchDatabase } from '../test/support/services.js';
 
 const { values: args } = parseArgs({
@@ -22,8 +24,11 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     followups: { type: 'string', default: '4' },
     backend: { type: 'string', default: 'all' },
+    // Agents with the console open (real /agents sockets): what they are shown live costs the gateway per message.
+    agents: { type: 'string', default: '0' },
   },
 });
+const AGENTS = Number(args.agents);
 const CONVERSATIONS = Number(args.conversations);
 const ROUNDS = Number(args.rounds);
 const FOLLOWUPS = Number(args.followups);
@@ -125,8 +130,14 @@ async function bench(name: string, env: { databaseUrl: string | null; redisUrl: 
     ...env,
     channels: [channel],
     // Instances sharing a Redis must share the web chat secret; the bench runs one.
-    env: { OUTBOX_POLL_INTERVAL: '50ms', WEBCHAT_SECRET: 'bench-only-secret-0123456789' },
+    env: { OUTBOX_POLL_INTERVAL: '50ms', WEBCHAT_SECRET: 'bench-only-secret-0123456789', ...ADMIN_ENV },
   });
+  const consoles = await Promise.all(
+    Array.from({ length: AGENTS }, async () => {
+      const agent = await AgentClient.login(baseOf(app));
+      return new AgentSocket(baseOf(app), { token: agent.session.token }).ready();
+    }),
+  );
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
   // Rows written are counted over the whole run, warm-up included: counts reach pg_stat_database
@@ -146,6 +157,7 @@ async function bench(name: string, env: { databaseUrl: string | null; redisUrl: 
   clearInterval(sampler);
   // Every reply delivered, every connection closed (a backend reports its counts when it ends).
   await app.outbox.flush();
+  for (const socket of consoles) socket.close();
   await app.stop();
   await new Promise((r) => setTimeout(r, 1000));
   const writes = env.databaseUrl ? ((await dbWrites(env.databaseUrl)) - writesBefore) / (warmUp + messages) : null;
@@ -183,4 +195,4 @@ if (args.backend === 'all' || args.backend === 'postgres') {
   await tmp.remove();
 }
 console.table(results);
-console.log(JSON.stringify({ conversationsPerRound: CONVERSATIONS, rounds: ROUNDS, followups: FOLLOWUPS, results }, null, 2));
+console.log(JSON.stringify({ conversationsPerRound: CONVERSATIONS, rounds: ROUNDS, followups: FOLLOWUPS, agents: AGENTS, results }, null, 2));
