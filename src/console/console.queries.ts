@@ -7,6 +7,7 @@ import type { Locale } from '../conversation/conversation.types.js';
 import type { Database } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { toCustomer, toRequestRecord } from '../requests/prisma.mappers.js';
+import { toCustomerRecord, toRequest, type RequestRow } from '../requests/sql.rows.js';
 import { matchesPrefix, parseRequestNumber, spelledNumber } from '../requests/request-number.js';
 import type { RequestStore } from '../requests/request-store.port.js';
 import type { AttachmentRecord, RequestStatus, RequestType } from '../requests/request.types.js';
@@ -47,11 +48,15 @@ export function decodeCursor(text: string): Cursor | null {
 /** How an agent's unread count is taken: theirs, none read (a new request), or left to the client (0). */
 type UnreadFor = { agentId: string } | 'all' | 'none';
 
+/** Request numbers kept by ConsoleQueries.numberOf: the requests being talked about, and far more. */
+const NUMBERS_KEPT = 10_000;
 /** How long the agents' names are kept (see ConsoleQueries.lookup). */
 const AGENT_NAMES_TTL_MS = 5_000;
 
 export class ConsoleQueries {
   private names: { lookup: Promise<AgentLookup>; until: number } | null = null;
+  /** Request numbers by id, oldest first (see numberOf). */
+  private readonly numbers = new Map<string, string>();
 
   constructor(
     private readonly db: Database,
@@ -87,8 +92,21 @@ export class ConsoleQueries {
     };
   }
 
-  /** One list row by request id, as events show it to every agent; `agents` when the caller has them already. */
+  /**
+   * One list row by request id, as events show it to every agent; `agents` when
+   * the caller has them already. Without unread counts (every message's
+   * announcement) it is one statement: the request, its customer and its last
+   * message together.
+   */
   async listItem(requestId: string, unread: 'all' | 'none', agents?: AgentLookup): Promise<RequestListItem | null> {
+    if (unread === 'none') {
+      const [{ rows }, names] = await Promise.all([this.db.sql.query<ListRow>(LIST_ROW, [requestId]), agents ?? this.lookup()]);
+      const r = rows[0];
+      if (!r) return null;
+      const customer = toCustomerRecord({ id: r.customerId, channel: r.cChannel, externalId: r.cExternalId, displayName: r.cDisplayName, email: r.cEmail, phone: r.cPhone, locale: r.cLocale, reachable: r.cReachable });
+      const lastMessage = r.lastAuthor ? { author: r.lastAuthor as 'customer', text: r.lastText, createdAt: new Date(r.lastAt!).toISOString() } : null;
+      return toListItem(toRequest({ ...r, seq: 0 }), { customer, lastMessage, unread: 0 }, names);
+    }
     const row = await this.db.prisma.request.findUnique({ where: { id: requestId }, include: { customer: true } });
     if (!row) return null;
     const [item] = await this.toListItems([row], unread, agents);
@@ -129,10 +147,20 @@ export class ConsoleQueries {
     return { id: row.id, number: row.number, lastMessageId: row.last === null ? null : BigInt(row.last) };
   }
 
-  /** A request's number by its id. */
+  /**
+   * A request's number by its id (every delivery's announcement asks). A number
+   * never changes, so the latest NUMBERS_KEPT are kept, on every instance alike.
+   */
   async numberOf(requestId: string): Promise<string | null> {
+    const known = this.numbers.get(requestId);
+    if (known) return known;
     const { rows } = await this.db.sql.query<{ number: string }>('SELECT number FROM request WHERE id = $1', [requestId]);
-    return rows[0]?.number ?? null;
+    const number = rows[0]?.number ?? null;
+    if (number) {
+      if (this.numbers.size >= NUMBERS_KEPT) this.numbers.delete(this.numbers.keys().next().value!);
+      this.numbers.set(requestId, number);
+    }
+    return number;
   }
 
   /**
@@ -231,6 +259,34 @@ function searchTerms(q: string): Prisma.RequestWhereInput[] {
   if (parsed) terms.push(spelled === null ? { seq: parsed.counter } : { seq: parsed.counter, number: { equals: spelled, mode: 'insensitive' } });
   return terms;
 }
+
+/** A list row in one statement (ConsoleQueries.listItem): the request's columns, its customer's (c…) and its last visible message's. */
+const LIST_ROW = `
+  SELECT r.id, r.number, r.type::text AS type, r.subject, r.description, r.status::text AS status, r.channel,
+         r.customer_id AS "customerId", r.assignee_id AS "assigneeId", r.created_at AS "createdAt", r.updated_at AS "updatedAt",
+         r.last_activity_at AS "lastActivityAt", r.closed_at AS "closedAt",
+         c.channel AS "cChannel", c.external_id AS "cExternalId", c.display_name AS "cDisplayName", c.email AS "cEmail",
+         c.phone AS "cPhone", c.locale AS "cLocale", c.reachable AS "cReachable",
+         lm.author AS "lastAuthor", lm.text AS "lastText", lm.created_at AS "lastAt"
+  FROM request r JOIN customer c ON c.id = r.customer_id
+  LEFT JOIN LATERAL (
+    SELECT author::text AS author, text, created_at FROM message m
+    WHERE m.request_id = r.id AND m.delivery_state <> 'internal' ORDER BY m.id DESC LIMIT 1
+  ) lm ON true
+  WHERE r.id = $1`;
+
+type ListRow = Omit<RequestRow, 'seq'> & {
+  cChannel: string;
+  cExternalId: string;
+  cDisplayName: string | null;
+  cEmail: string | null;
+  cPhone: string | null;
+  cLocale: string;
+  cReachable: boolean;
+  lastAuthor: string | null;
+  lastText: string | null;
+  lastAt: Date | string | null;
+};
 
 interface RowExtras {
   lastMessage: RequestListItem['lastMessage'];
