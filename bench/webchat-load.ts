@@ -103,6 +103,8 @@ class Visitor {
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
+      // The 60 s rule decides, not socket.io-client's 20 s connect timeout.
+      timeout: FINISH_WITHIN_MS,
       auth: { locale: 'en' },
       extraHeaders: { origin: ORIGIN },
     });
