@@ -75,7 +75,12 @@ export class FakeWebchatServer {
   /** Every `message` emitted by a client, duplicates included. */
   readonly received: ClientMessage[] = [];
   readonly typing: boolean[] = [];
-  readonly faults: Faults = { reject: [], drop: null, refuse: [], uploadError: null, uploadDelayMs: 0 };
+  readonly faults: Faults = noFaults();
+
+  /** Back to no injected faults (between tests). */
+  clearFaults(): void {
+    Object.assign(this.faults, noFaults());
+  }
   /**
    * How a new visitor is greeted: `stored` (the greeting is the conversation's
    * first stored message) or `on-open` (protocol, "greeting on open": the
@@ -294,4 +299,8 @@ export class FakeWebchatServer {
     this.uploads.set(up.id, up);
     return { status: 201, body: { id: up.id, mimeType: up.mimeType, size: up.bytes.length, fileName: up.fileName, url: this.attachmentUrl(up) } };
   }
+}
+
+function noFaults(): Faults {
+  return { reject: [], drop: null, refuse: [], uploadError: null, uploadDelayMs: 0 };
 }

@@ -18,7 +18,7 @@ describe.skipIf(!haveChromium())('web chat widget delivery in Chromium (needs /u
   });
   afterAll(async () => h?.close());
   afterEach(async () => {
-    Object.assign(h.fake.faults, { reject: [], drop: null, refuse: [], uploadError: null, uploadDelayMs: 0 });
+    h.fake.clearFaults();
     await Promise.all(contexts.splice(0).map((c) => c.close()));
   });
 

@@ -26,7 +26,7 @@ describe.skipIf(!haveChromium())('the first minute in the widget (needs /usr/bin
   afterAll(async () => h?.close());
   afterEach(async () => {
     h.fake.greeting = 'stored';
-    Object.assign(h.fake.faults, { reject: [], drop: null, refuse: [], uploadError: null, uploadDelayMs: 0 });
+    h.fake.clearFaults();
     await Promise.all(contexts.splice(0).map((c) => c.close()));
   });
 

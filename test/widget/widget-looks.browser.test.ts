@@ -55,7 +55,7 @@ describe.skipIf(!haveChromium())('how the widget looks (needs /usr/bin/chromium)
   });
   afterAll(async () => h?.close());
   afterEach(async () => {
-    Object.assign(h.fake.faults, { reject: [], drop: null, refuse: [], uploadError: null, uploadDelayMs: 0 });
+    h.fake.clearFaults();
     await Promise.all(contexts.splice(0).map((c) => c.close()));
   });
 

@@ -3,13 +3,14 @@ import { api, ApiError } from '../api.js';
 import { useI18n } from '../i18n/i18n.js';
 import { LIMITS } from '../layout.js';
 import type { AgentView, Presence } from '../types.js';
+import { LanguageSelect } from './language-switch.js';
 import { PresenceDot } from './presence.js';
 import { NotificationSettings } from './notification-settings.js';
 import { errorText, useNotify } from './notices.js';
 
 /** The signed-in agent's own page: this browser's notifications, availability, console language, password. */
 export function AccountPage({ me, onMe }: { me: AgentView; onMe(a: AgentView): void }) {
-  const { t, locale, setLocale } = useI18n();
+  const { t } = useI18n();
   return (
     <main class="page account-page" data-testid="account-page">
       <h1>{t.myAccount}</h1>
@@ -23,19 +24,7 @@ export function AccountPage({ me, onMe }: { me: AgentView; onMe(a: AgentView): v
         <p class="muted" data-testid="account-locale-hint">
           {me.locale ? t.consoleLanguageHint : t.consoleLanguageUnset}
         </p>
-        <select
-          aria-labelledby="language-title"
-          value={locale}
-          onChange={(e) => setLocale(e.currentTarget.value === 'en' ? 'en' : 'ru')}
-          data-testid="account-locale"
-        >
-          <option value="ru" lang="ru">
-            Русский
-          </option>
-          <option value="en" lang="en">
-            English
-          </option>
-        </select>
+        <LanguageSelect labelledBy="language-title" testId="account-locale" />
       </section>
       <PasswordForm />
     </main>
