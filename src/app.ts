@@ -71,7 +71,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       })
     : null;
   const states: StateStore = redis ? createRedisStateStore(redis) : createMemoryStateStore();
-  const locks: LockManager = redis ? createRedisLockManager(redis) : createMemoryLockManager();
+  // Release notices wake lock waiters at once; SUBSCRIBE takes a connection over, so they get one of their own.
+  // It connects on the first wait for a lock; an outage is logged once by the main connection (src/db/redis.ts).
+  const lockSubscriber = redis?.duplicate({ enableOfflineQueue: true, enableReadyCheck: false }).on('error', () => undefined) ?? null;
+  const locks: LockManager = redis ? createRedisLockManager(redis, { subscriber: lockSubscriber }) : createMemoryLockManager();
   const store = createPrismaRequestStore(db, { requestPrefix: config.requestPrefix });
   const storage = createFsAttachmentStorage(path.join(config.dataDir, 'attachments'));
   const uploadCleaner = new UploadCleaner({ store, storage, clock, logger: logger.child({ component: 'uploads' }), ttlMs: config.uploadOrphanTtlMs });
@@ -169,6 +172,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await outbox.stop();
       await states.close();
       await locks.close();
+      // A subscriber has no replies pending: closed at once, connected or not.
+      lockSubscriber?.disconnect();
       if (redis) await redis.quit().catch(() => redis.disconnect());
       await db.close();
     },

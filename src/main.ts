@@ -3,9 +3,9 @@
  * and runs them until SIGTERM or SIGINT.
  */
 import { createApp, createLogger } from './app.js';
-import { telegramChannel } from './channels/telegram/index.js';
+import { createTelegraf, telegramChannelWith } from './channels/telegram/index.js';
 import { webchatChannel } from './channels/webchat/index.js';
-import { whatsappChannel } from './channels/whatsapp/index.js';
+import { createWhatsappWebDriver, whatsappChannelWith } from './channels/whatsapp/index.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseInUseError } from './db/pglite-lock.js';
 import { installProcessGuards } from './process-guards.js';
@@ -23,7 +23,12 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   const guards = installProcessGuards(logger);
-  const channels = [webchatChannel, ...(config.telegram ? [telegramChannel] : []), ...(config.whatsapp ? [whatsappChannel] : [])];
+  // The channels' SDKs are made here: telegraf's bot, whatsapp-web.js on the system Chromium.
+  const channels = [
+    webchatChannel,
+    ...(config.telegram ? [telegramChannelWith(createTelegraf(config.telegram))] : []),
+    ...(config.whatsapp ? [whatsappChannelWith(createWhatsappWebDriver({ chromiumPath: config.whatsapp.chromiumPath }))] : []),
+  ];
   const app = await createApp(config, { logger, channels });
   guards.countIn(app.metrics.unhandledRejections);
   // Handlers go in before start: a signal during start-up stops the app once it has started.

@@ -10,8 +10,17 @@ export interface RedisLockManagerOptions {
   leaseMs?: number;
   /** Base retry interval in ms while waiting, randomised ±50 %. Default 100. */
   retryMs?: number;
-  /** Wake waiters by a Redis pub/sub notice on release (one extra connection). Default true. */
-  notify?: boolean;
+  /**
+   * A connection of its own for release notices (SUBSCRIBE takes a connection
+   * over), so waiters wake as soon as a lock is released. It belongs to the
+   * caller, who opens it, handles its errors and quits it after `close()`; it
+   * may be shared by several managers. Open it with an offline queue (SUBSCRIBE
+   * then waits for the connection) and without a ready check, which fails on a
+   * connection in subscriber mode:
+   * `redis.duplicate({ enableOfflineQueue: true, enableReadyCheck: false })`.
+   * Without it, waiters poll every `retryMs`.
+   */
+  subscriber?: Redis | null;
   /** Called when a held lease could not be kept; the default logs it with `log`. */
   onLeaseLost?: (event: LeaseLostEvent) => void;
   /** Where errors are logged (a pino logger fits). Default `console.error`. */
@@ -52,8 +61,9 @@ const defaultLog = { error: (obj: object, msg?: string) => console.error(msg, ob
  * reported through `onLeaseLost` and `fn` runs to the end, no longer exclusive.
  * Keep `fn` idempotent against the database (versioned writes) for that case.
  *
- * The connection belongs to the caller. `close()` quits only the subscriber
- * connection this manager duplicated; waiting callers then fall back to polling.
+ * The manager opens no connection: both belong to the caller. `close()` stops
+ * listening to release notices (waiting callers then fall back to polling) and
+ * leaves the connections open.
  */
 export function createRedisLockManager(redis: Redis, opts: RedisLockManagerOptions = {}): LockManager {
   const prefix = opts.prefix ?? 'relaydesk:';
@@ -65,7 +75,7 @@ export function createRedisLockManager(redis: Redis, opts: RedisLockManagerOptio
     ((e: LeaseLostEvent) => log.error({ key: e.key, err: e.cause }, 'lock lease lost while held: fn is no longer exclusive'));
   const channel = `${prefix}lock:released`;
   const local = createMemoryLockManager();
-  const notices = createReleaseNotices(redis, channel, log, opts.notify ?? true);
+  const notices = createReleaseNotices(opts.subscriber ?? null, channel, log);
 
   const tryAcquire = async (lockKey: string, token: string): Promise<boolean> =>
     (await redis.set(lockKey, token, 'PX', leaseMs, 'NX')) === 'OK';
@@ -168,37 +178,34 @@ interface ReleaseNotices {
   close(): Promise<void>;
 }
 
-function createReleaseNotices(redis: Redis, channel: string, log: { error(obj: object, msg?: string): void }, enabled: boolean): ReleaseNotices {
+function createReleaseNotices(subscriber: Redis | null, channel: string, log: { error(obj: object, msg?: string): void }): ReleaseNotices {
   const listeners = new Map<string, Set<() => void>>();
-  let sub: Redis | undefined;
   let subscribed: Promise<void> | undefined;
   let closed = false;
 
-  const subscribe = async (): Promise<void> => {
-    // Its own connection, with a queue: SUBSCRIBE waits for the connection, and ioredis subscribes again after each reconnection.
-    // No ready check: it would fail once SUBSCRIBE has put the connection in subscriber mode.
-    const client = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, enableReadyCheck: false });
-    sub = client;
-    // The outage is logged where it is noticed (the main connection): each reconnection failure is not news.
-    client.on('error', () => undefined);
-    client.on('message', (_channel: string, key: string) => {
-      for (const wake of listeners.get(key) ?? []) wake();
-    });
+  // The connection may carry other subscriptions: only this channel's notices are ours.
+  const onMessage = (from: string, key: string): void => {
+    if (from !== channel) return;
+    for (const wake of listeners.get(key) ?? []) wake();
+  };
+
+  const subscribe = async (client: Redis): Promise<void> => {
+    client.on('message', onMessage);
     try {
+      // With an offline queue, SUBSCRIBE waits for the connection, and ioredis subscribes again after each reconnection.
       await client.subscribe(channel);
     } catch (err) {
       log.error({ err, channel }, 'cannot subscribe to lock releases yet; waiting by polling meanwhile');
+      client.off('message', onMessage);
       // The next waiter tries again.
-      if (sub === client) sub = undefined;
       subscribed = undefined;
-      client.disconnect();
     }
   };
 
   return {
     ready() {
-      if (!enabled || closed) return Promise.resolve();
-      subscribed ??= subscribe();
+      if (!subscriber || closed) return Promise.resolve();
+      subscribed ??= subscribe(subscriber);
       return subscribed;
     },
     listen(key) {
@@ -225,8 +232,7 @@ function createReleaseNotices(redis: Redis, channel: string, log: { error(obj: o
     async close() {
       closed = true;
       await subscribed;
-      if (sub) await sub.quit().catch((err: unknown) => log.error({ err }, 'cannot quit lock subscriber'));
-      sub = undefined;
+      subscriber?.off('message', onMessage);
       subscribed = undefined;
     },
   };

@@ -9,10 +9,15 @@ import { deferred, describeLockContract } from './lock.contract.js';
 
 const prefix = `relaydesk-test:${randomBytes(6).toString('hex')}:`;
 
-// Two connections stand for two gateway instances sharing one Redis.
+/** A connection for release notices, opened as the composition root opens it (src/app.ts). */
+const subscriberOf = (conn: Redis): Redis => conn.duplicate({ enableOfflineQueue: true, enableReadyCheck: false });
+
+// Two connections (each with its subscriber) stand for two gateway instances sharing one Redis.
 describe.skipIf(!haveRedis())('Redis lock (needs REDIS_URL)', () => {
   let one: Redis;
   let two: Redis;
+  let subOne: Redis;
+  let subTwo: Redis;
   const opened: LockManager[] = [];
   const manager = (conn: Redis, opts: RedisLockManagerOptions = {}): LockManager => {
     const m = createRedisLockManager(conn, { prefix, ...opts });
@@ -23,6 +28,8 @@ describe.skipIf(!haveRedis())('Redis lock (needs REDIS_URL)', () => {
   beforeAll(() => {
     one = new Redis(redisUrl ?? '');
     two = new Redis(redisUrl ?? '');
+    subOne = subscriberOf(one);
+    subTwo = subscriberOf(two);
   });
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((m) => m.close()));
@@ -31,17 +38,17 @@ describe.skipIf(!haveRedis())('Redis lock (needs REDIS_URL)', () => {
     for await (const keys of one.scanStream({ match: `${prefix}*` })) {
       if ((keys as string[]).length > 0) await one.del(...(keys as string[]));
     }
-    await Promise.all([one.quit(), two.quit()]);
+    await Promise.all([one.quit(), two.quit(), subOne.quit(), subTwo.quit()]);
   });
 
   describeLockContract('Redis lock, two instances', () => ({
-    managers: () => [createRedisLockManager(one, { prefix }), createRedisLockManager(two, { prefix })],
+    managers: () => [createRedisLockManager(one, { prefix, subscriber: subOne }), createRedisLockManager(two, { prefix, subscriber: subTwo })],
   }));
 
   describeLockContract('Redis lock, polling only', () => ({
     managers: () => [
-      createRedisLockManager(one, { prefix, notify: false, retryMs: 20 }),
-      createRedisLockManager(two, { prefix, notify: false, retryMs: 20 }),
+      createRedisLockManager(one, { prefix, retryMs: 20 }),
+      createRedisLockManager(two, { prefix, retryMs: 20 }),
     ],
   }));
 
@@ -95,7 +102,7 @@ describe.skipIf(!haveRedis())('Redis lock (needs REDIS_URL)', () => {
   it('wakes a waiter on release by pub/sub, without waiting for a retry', async () => {
     const a = manager(one);
     // A 60 s retry and wait: only the release notice can hand the lock over within the test timeout.
-    const b = manager(two, { retryMs: 60_000 });
+    const b = manager(two, { retryMs: 60_000, subscriber: subTwo });
     const entered = deferred();
     const holding = a.withLock('notified', async () => {
       entered.resolve();
@@ -106,8 +113,37 @@ describe.skipIf(!haveRedis())('Redis lock (needs REDIS_URL)', () => {
     await holding;
   }, 10_000);
 
+  it('uses the connections it is given and opens none of its own, and close() leaves them open', async () => {
+    // Named connections: a duplicate of either (ioredis copies the name) would show in CLIENT LIST.
+    const tag = randomBytes(6).toString('hex');
+    const main = new Redis(redisUrl ?? '', { connectionName: `lock-main-${tag}` });
+    const sub = new Redis(redisUrl ?? '', { connectionName: `lock-sub-${tag}`, enableOfflineQueue: true, enableReadyCheck: false });
+    try {
+      const waiter = createRedisLockManager(main, { prefix, subscriber: sub, retryMs: 60_000 });
+      const holder = manager(one);
+      const entered = deferred();
+      const holding = holder.withLock('injected', async () => {
+        entered.resolve();
+        await sleep(100);
+      });
+      await entered.promise;
+      // A 60 s retry: only a release notice on `sub` can hand the lock over in time.
+      expect(await waiter.withLock('injected', async () => 'woken', { waitMs: 60_000 })).toBe('woken');
+      await holding;
+      const clients = String(await one.client('LIST')).split('\n');
+      expect(clients.filter((c) => c.includes(`name=lock-main-${tag} `))).toHaveLength(1);
+      const subs = clients.filter((c) => c.includes(`name=lock-sub-${tag} `));
+      expect(subs).toHaveLength(1);
+      expect(subs[0]).toMatch(/ sub=1 /);
+      await waiter.close();
+      expect([main.status, sub.status]).toEqual(['ready', 'ready']);
+    } finally {
+      await Promise.all([main.quit(), sub.quit()]);
+    }
+  }, 10_000);
+
   it('still works by polling after close()', async () => {
-    const a = manager(one, { retryMs: 20 });
+    const a = manager(one, { retryMs: 20, subscriber: subOne });
     await a.close();
     expect(await a.withLock('closed', async () => 'ok')).toBe('ok');
   });

@@ -9,7 +9,7 @@ import type { Update } from 'telegraf/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.js';
 import type { ChannelFactory, ChannelModule } from '../../../src/channels/channel.port.js';
-import { createTelegramChannel } from '../../../src/channels/telegram/index.js';
+import { createTelegraf, createTelegramChannel } from '../../../src/channels/telegram/index.js';
 import { makeTempDir, startTestApp } from '../../support/app.js';
 import { createScratchDatabase, havePostgres, haveRedis, redisUrl } from '../../support/services.js';
 import { FakeBotApi, type RecordedCall } from '../../fakes/telegram/fake-bot-api.js';
@@ -35,8 +35,8 @@ async function start(): Promise<Harness> {
   let channel: ChannelModule | null = null;
   const telegram: ChannelFactory = (ctx) => {
     channel = createTelegramChannel(
-      { token: fake.token, webhookUrl: null, webhookSecret: 'unused', apiRoot: fake.url, maxBytes: 1024 * 1024, defaultLocale: 'en' },
-      { logger: ctx.logger, redis: ctx.redis },
+      { webhookUrl: null, webhookSecret: 'unused', maxBytes: 1024 * 1024, defaultLocale: 'en' },
+      { bot: createTelegraf({ token: fake.token, apiRoot: fake.url }), logger: ctx.logger, redis: ctx.redis },
     );
     return channel;
   };

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/app.js';
 import type { ChannelFactory } from '../../../src/channels/channel.port.js';
-import { createTelegramChannel } from '../../../src/channels/telegram/index.js';
+import { createTelegraf, createTelegramChannel } from '../../../src/channels/telegram/index.js';
 import { WEBHOOK_SECRET_HEADER } from '../../../src/channels/telegram/telegram.webhook.js';
 import { baseOf, freePort, makeTempDir, startTestApp } from '../../support/app.js';
 import { createScratchDatabase, havePostgres, haveRedis, redisUrl } from '../../support/services.js';
@@ -40,10 +40,10 @@ async function start(mode: 'polling' | 'webhook'): Promise<Harness> {
   const telegram: ChannelFactory = (ctx) =>
     createTelegramChannel(
       {
-        token: fake.token, webhookUrl, webhookSecret: HOOK_SECRET, apiRoot: fake.url, maxBytes: 1024 * 1024, defaultLocale: 'ru',
+        webhookUrl, webhookSecret: HOOK_SECRET, maxBytes: 1024 * 1024, defaultLocale: 'ru',
         retries: { maxAttempts: MAX_ATTEMPTS, backoffMs: () => 20, outageRetryMs: () => 100 },
       },
-      { logger: ctx.logger, redis: ctx.redis },
+      { bot: createTelegraf({ token: fake.token, apiRoot: fake.url }), logger: ctx.logger, redis: ctx.redis },
     );
   const app = await startTestApp({ dataDir: tmp.dir, databaseUrl: pg.via(db.url), redisUrl, channels: [telegram], env: { PORT: String(port) } });
   return {

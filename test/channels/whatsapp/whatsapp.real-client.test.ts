@@ -4,7 +4,7 @@
  * be reached (as on this offline machine), and never hang.
  */
 import { describe, expect, it } from 'vitest';
-import { describeStartFailure } from '../../../src/channels/whatsapp/whatsapp.adapter.js';
+import { describeStartFailure } from '../../../src/channels/whatsapp/whatsapp.session.js';
 import { createWhatsappWebDriver } from '../../../src/channels/whatsapp/whatsapp.driver.js';
 import { makeTempDir } from '../../support/app.js';
 import { chromiumPath, haveChromium } from '../../e2e/support/browser.js';
