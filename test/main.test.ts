@@ -126,7 +126,7 @@ describe.skipIf(process.platform !== 'linux')('npm start', () => {
     const origin = await npm.origin();
     expect((await fetch(`${origin}/health`)).status).toBe(200);
     tree = descendantsOf(npm.child.pid!);
-    expect(tree.map((p) => p.command).join('\n')).toContain('src/main.ts');
+    expect(tree.map((p) => p.command).join('\n')).toContain('dist/main.js');
     expect(existsSync(path.join(tmp.dir, 'pglite.pid'))).toBe(true);
 
     process.kill(npm.child.pid!, 'SIGTERM');
