@@ -22,7 +22,7 @@ import { createLogger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createAttachmentService, type AttachmentService } from './requests/attachments.js';
 import { createFsAttachmentStorage } from './requests/fs.attachment-storage.js';
-import { createPrismaRequestStore } from './requests/prisma.request-store.js';
+import { createPostgresRequestStore } from './requests/postgres.request-store.js';
 import { UploadCleaner } from './requests/upload-cleanup.js';
 import { createDeskSettings } from './requests/desk-settings.js';
 import { attachBusinessLog, requestNumberLookup } from './observability/business-log.js';
@@ -75,7 +75,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // It connects on the first wait for a lock; an outage is logged once by the main connection (src/db/redis.ts).
   const lockSubscriber = redis?.duplicate({ enableOfflineQueue: true, enableReadyCheck: false }).on('error', () => undefined) ?? null;
   const locks: LockManager = redis ? createRedisLockManager(redis, { subscriber: lockSubscriber }) : createMemoryLockManager();
-  const store = createPrismaRequestStore(db, { requestPrefix: config.requestPrefix });
+  const store = createPostgresRequestStore(db, { requestPrefix: config.requestPrefix });
   const storage = createFsAttachmentStorage(path.join(config.dataDir, 'attachments'));
   const uploadCleaner = new UploadCleaner({ store, storage, clock, logger: logger.child({ component: 'uploads' }), ttlMs: config.uploadOrphanTtlMs });
   const attachments = createAttachmentService({ store, storage, maxBytes: config.uploadMaxBytes, imageLimits: { maxPixels: config.uploadMaxPixels } });

@@ -8,7 +8,7 @@ import type { Database } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { toCustomer, toRequestRecord } from '../requests/prisma.mappers.js';
 import { toCustomerRecord, toRequest, type RequestRow } from '../requests/sql.rows.js';
-import { matchesPrefix, parseRequestNumber, spelledNumber } from '../requests/request-number.js';
+import { findByNumber, parseRequestNumber, spelledNumber } from '../requests/request-number.js';
 import type { RequestStore } from '../requests/request-store.port.js';
 import type { AttachmentRecord, RequestStatus, RequestType } from '../requests/request.types.js';
 import type { AgentStore } from './agent-store.js';
@@ -136,14 +136,14 @@ export class ConsoleQueries {
 
   /** A request's id and its newest message id (what "read" moves to), by number as typed (see request-number.ts). */
   async requestRef(number: string): Promise<{ id: string; number: string; lastMessageId: bigint | null } | null> {
-    const parsed = parseRequestNumber(number);
-    if (!parsed) return null;
-    const { rows } = await this.db.sql.query<{ id: string; number: string; last: string | null }>(
-      'SELECT r.id, r.number, (SELECT max(m.id)::text FROM message m WHERE m.request_id = r.id) AS last FROM request r WHERE r.seq = $1',
-      [parsed.counter],
-    );
-    const row = rows[0];
-    if (!row || !matchesPrefix(row, parsed)) return null;
+    const row = await findByNumber(number, async (seq) => {
+      const { rows } = await this.db.sql.query<{ id: string; number: string; last: string | null }>(
+        'SELECT r.id, r.number, (SELECT max(m.id)::text FROM message m WHERE m.request_id = r.id) AS last FROM request r WHERE r.seq = $1',
+        [seq],
+      );
+      return rows[0];
+    });
+    if (!row) return null;
     return { id: row.id, number: row.number, lastMessageId: row.last === null ? null : BigInt(row.last) };
   }
 

@@ -5,7 +5,7 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { guard } from './prisma.errors.js';
 import { toRequestRecord, toStoredMessage } from './prisma.mappers.js';
-import { matchesPrefix, parseRequestNumber } from './request-number.js';
+import { findByNumber } from './request-number.js';
 import { StoreError, type RequestStore } from './request-store.port.js';
 
 type AgentActions = Pick<RequestStore, 'addNote' | 'assignRequest' | 'listStaleSolutions'>;
@@ -34,9 +34,8 @@ export function createAgentActions(prisma: PrismaClient): AgentActions {
 
     assignRequest: (number, agentId, at) =>
       guard('assignRequest', async () => {
-        const parsed = parseRequestNumber(number);
-        const found = parsed ? await prisma.request.findUnique({ where: { seq: parsed.counter } }) : null;
-        if (!found || !parsed || !matchesPrefix(found, parsed)) throw new StoreError('not_found', `request ${number} does not exist`);
+        const found = await findByNumber(number, (seq) => prisma.request.findUnique({ where: { seq } }));
+        if (!found) throw new StoreError('not_found', `request ${number} does not exist`);
         if (agentId && !(await prisma.agent.findFirst({ where: { id: agentId, active: true }, select: { id: true } }))) {
           throw new StoreError('not_found', `agent ${agentId} does not exist or is inactive`);
         }

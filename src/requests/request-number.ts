@@ -1,10 +1,10 @@
 /**
  * Finding a request by the number people type: the one reader of request
- * numbers, used by every lookup (the store, the gateway, the agent API's
- * routes and its search). Numbers are `<prefix>-<counter>` and the counter
- * alone is unique (it comes from one database sequence), so a lookup goes
- * through the unique `seq` index and then checks the prefix, if one was typed,
- * case-insensitively. No pattern matching on user text: `%` or `_` can never
+ * numbers, used by every lookup (findByNumber: the store, the gateway, the
+ * agent API's routes) and by the agent API's search. Numbers are
+ * `<prefix>-<counter>` and the counter alone is unique (it comes from one
+ * database sequence), so a lookup goes through the unique `seq` index and then
+ * checks the prefix, if one was typed, case-insensitively. No pattern matching on user text: `%` or `_` can never
  * widen a lookup.
  */
 
@@ -32,4 +32,20 @@ export function spelledNumber(parsed: ParsedRequestNumber): string | null {
 export function matchesPrefix(row: { number: string }, parsed: ParsedRequestNumber): boolean {
   const spelled = spelledNumber(parsed);
   return spelled === null || row.number.toLowerCase() === spelled.toLowerCase();
+}
+
+/**
+ * The one lookup of a request by the number people type: `bySeq` reads the
+ * request with the counter (the unique `seq` index; whatever the caller needs
+ * of it), and a typed prefix must be the stored one's. Null when `number`
+ * cannot be a request number, or names no request.
+ */
+export async function findByNumber<Row extends { number: string }>(
+  number: string,
+  bySeq: (seq: number) => Promise<Row | null | undefined>,
+): Promise<Row | null> {
+  const parsed = parseRequestNumber(number);
+  if (!parsed) return null;
+  const row = await bySeq(parsed.counter);
+  return row && matchesPrefix(row, parsed) ? row : null;
 }

@@ -59,7 +59,7 @@ export interface CreateRequestInput {
   subject: string;
   description: string;
   screenshotAttachmentId: string | null;
-  /** Inbound message that confirmed it. A second call with the same id returns the same request. */
+  /** Inbound message that confirmed it: a message has at most one request. */
   sourceMessageId: string;
   at: Date;
 }
@@ -110,7 +110,10 @@ export interface StepCommit {
   /** Queued for delivery in this order, each with its outbox row. */
   replies: StepReply[];
   links: StepLink[];
-  /** The new conversation snapshot, written as `version` (see saveConversation); null keeps the stored one. */
+  /**
+   * The new conversation snapshot, written as `version`, which must follow the stored
+   * one (optimistic concurrency); null keeps the stored one.
+   */
   snapshot: { state: unknown; version: number } | null;
 }
 
@@ -155,15 +158,16 @@ export interface NewAttachmentInput {
  * the outbound messages they produce and the conversation snapshot.
  */
 export interface RequestTx {
-  /** Idempotent on `sourceMessageId`. The number comes from the database sequence. */
-  createRequest(input: CreateRequestInput): Promise<RequestRecord>;
   /**
-   * createRequest for a conversation step: returns the request as it will be
-   * stored, its number already taken from the sequence, and writes it with
-   * commitStep (in the same statement when the transaction wrote nothing else).
-   * commitStep then refuses the step, writing nothing, if the source message has
-   * a request already (`conflict`) or the screenshot is not the customer's
-   * (`not_found`); a refused step leaves a gap in the numbering, never a duplicate.
+   * Creates a request for a conversation step, with its first status change, its
+   * screenshot and the intake transcript (the customer's messages, both directions,
+   * filed under no request since their previous request, up to the source message).
+   * Returns the request as it will be stored, its number already taken from the
+   * database sequence, and writes it with commitStep (in the same statement when
+   * the transaction wrote nothing else), or at once when the transaction goes on
+   * with other statements. Refused, writing nothing, if the source message has a
+   * request already (`conflict`) or the screenshot is not the customer's
+   * (`not_found`); a refusal leaves a gap in the numbering, never a duplicate.
    */
   prepareRequest(input: CreateRequestInput): Promise<RequestRecord>;
   /** The customer's request with this number (case-insensitive), or null: never another customer's. */
@@ -175,24 +179,17 @@ export interface RequestTx {
    * Throws StoreError `not_found` or `invalid_transition`.
    */
   changeStatus(input: ChangeStatusInput): Promise<{ request: RequestRecord; change: StatusChangeRecord }>;
-  /** Links a customer message to a request and marks the request active. Throws `not_found`. */
-  attachMessageToRequest(messageId: string, number: string, at: Date): Promise<RequestRecord>;
   /** Writes an outbound message and its outbox row (delivery pending). */
   enqueueOutbound(input: EnqueueOutboundInput): Promise<StoredMessage>;
   /** Throws StoreError `conflict` if the message was already applied (the step must not commit twice). */
   markProcessed(messageId: string, at: Date): Promise<void>;
-  /**
-   * Writes the snapshot as `version`, which must follow the stored one (or be 1 for
-   * a first snapshot); otherwise throws StoreError `conflict` (optimistic concurrency).
-   */
-  saveConversation(customerId: string, state: unknown, version: number, at: Date): Promise<void>;
   setCustomerLocale(customerId: string, locale: Locale): Promise<void>;
   /** The contact the customer gave: their name (as the display name) and an e-mail or a phone. Throws `not_found`. */
   setCustomerContact(customerId: string, contact: { name: string; email: string | null; phone: string | null }): Promise<void>;
   /**
    * Ends a conversation step and COMMITS the transaction: queues the replies, files
    * the linked messages, marks the message processed (as markProcessed) and saves
-   * the snapshot (as saveConversation) — all of it, together with everything written
+   * the snapshot — all of it, together with everything written
    * before in the transaction, or on a refusal none of it: StoreError `conflict`
    * (message already applied, snapshot version taken), `not_found` (unknown message,
    * a request or a linked message that is not the customer's). The transaction is
@@ -281,8 +278,7 @@ export interface RequestStore {
    * Only deliveries for `channels` (those this instance can send on) are claimed.
    */
   claimDeliveries(opts: { limit: number; leaseMs: number; now: Date; channels: string[] }): Promise<Delivery[]>;
-  completeDelivery(outboxId: string, result: { channelMessageId?: string; at: Date }): Promise<void>;
-  /** completeDelivery for many deliveries in one statement; returns the outbox ids that do not exist. */
+  /** Marks deliveries sent, keeping each one's channel message id; returns the outbox ids that do not exist. */
   completeDeliveries(results: DeliveryResult[], at: Date): Promise<string[]>;
   /**
    * Records a failed attempt; `retryAt` null marks the delivery failed for good.

@@ -1,41 +1,58 @@
 /**
- * Inbound messages in plain SQL: recording one (de-duplicated by the channel's
- * message id), and listing a customer's pending ones, alone or in the same
- * statement, one message at a time or many conversations' messages at once.
+ * Inbound messages in plain SQL: recording them (de-duplicated by the channel's
+ * message id) with the customers' pending messages, one message at a time or
+ * many conversations' messages at once (store-batches.ts shares the statement),
+ * and listing a customer's pending messages.
  */
 import { sqlStatement, type SqlQueryable } from '../db/sql.js';
 import { StoreError, type RecordInboundInput } from './request-store.port.js';
 import type { StoredMessage } from './request.types.js';
 import { run } from './sql.run.js';
-import { jsonText, messageColumns, toMessage, type MessageRow } from './sql.rows.js';
+import { messageColumns, toMessage, type MessageRow } from './sql.rows.js';
 
-// A customer who writes is reachable again (the channel just reached us from them):
-// folded into the insert, as it almost never changes anything.
-const REACHABLE = `reach AS (UPDATE customer SET reachable = true, updated_at = now() WHERE id = $1 AND NOT reachable)`;
+/** A message recorded, and its customer's pending inbound messages (see RequestStore.recordAndListPending). */
+export interface Recorded {
+  message: StoredMessage;
+  duplicate: boolean;
+  pending: StoredMessage[];
+}
 
-const INSERT_INBOUND = `INSERT INTO message (customer_id, channel, direction, author, text, payload, channel_message_id,
-                       delivery_state, created_at)`;
-
-const RECORD_INBOUND = sqlStatement('relaydesk_record_inbound', `
-  WITH ${REACHABLE}
-  ${INSERT_INBOUND}
-  VALUES ($1, $2, 'inbound', 'customer', $3, $4::text::jsonb, $5, 'received', $6::timestamptz)
-  ON CONFLICT (channel, direction, channel_message_id) DO NOTHING
-  RETURNING ${messageColumns('message', false)}`);
-
-// The message is only inserted when its attachment exists, so a redelivery never
-// finds a message that lost its file; the attachment is linked in the same statement.
-const insertWithFile = (alias: string): string => `${alias} AS (
-    ${INSERT_INBOUND}
-    SELECT $1, $2, 'inbound', 'customer', $3, $4::text::jsonb, $5, 'received', $6::timestamptz
-    WHERE EXISTS (SELECT 1 FROM attachment WHERE id = $7)
+/*
+ * The one statement that records inbound messages. $1: the messages as JSON,
+ * $2: their customers (distinct), $3: their files, for the indexes.
+ * - A customer who writes is reachable again (the channel just reached us from
+ *   them): folded in, as it almost never changes anything.
+ * - A message with a file is only inserted when the file exists, so a redelivery
+ *   never finds a message that lost its file; the file is linked at once.
+ * - The customers' pending messages come back with the ones just inserted (not
+ *   yet visible to the statement's own snapshot).
+ */
+const RECORD = sqlStatement('relaydesk_record_inbound', `
+  WITH input AS (
+    SELECT i.ord, i.v->>'customerId' AS customer_id, i.v->>'channel' AS channel, i.v->>'text' AS text,
+           NULLIF(i.v->'payload', 'null'::jsonb) AS payload, i.v->>'channelMessageId' AS channel_message_id,
+           (i.v->>'receivedAt')::timestamptz AS received_at, i.v->>'attachmentId' AS attachment_id
+    FROM jsonb_array_elements($1::text::jsonb) WITH ORDINALITY AS i(v, ord)
+  ), reach AS (
+    UPDATE customer SET reachable = true, updated_at = now() WHERE id = ANY($2::text[]) AND NOT reachable
+  ), files AS (
+    SELECT id FROM attachment WHERE id = ANY($3::text[])
+  ), ins AS (
+    INSERT INTO message (customer_id, channel, direction, author, text, payload, channel_message_id, delivery_state, created_at)
+    SELECT customer_id, channel, 'inbound', 'customer', text, payload, channel_message_id, 'received', received_at
+    FROM input WHERE attachment_id IS NULL OR attachment_id IN (SELECT id FROM files)
+    ORDER BY ord
     ON CONFLICT (channel, direction, channel_message_id) DO NOTHING
     RETURNING *
-  ), a AS (UPDATE attachment SET message_id = ${alias}.id FROM ${alias} WHERE attachment.id = $7)`;
-
-const RECORD_INBOUND_WITH_FILE = sqlStatement('relaydesk_record_inbound_file', `
-  WITH ${REACHABLE}, ${insertWithFile('m')}
-  SELECT ${messageColumns('m', false)} FROM m`);
+  ), linked AS (
+    UPDATE attachment SET message_id = ins.id
+    FROM ins JOIN input ON input.channel = ins.channel AND input.channel_message_id = ins.channel_message_id
+    WHERE attachment.id = ANY($3::text[]) AND attachment.id = input.attachment_id
+  )
+  SELECT ${messageColumns('m')}, false AS inserted FROM message m
+  WHERE m.customer_id = ANY($2::text[]) AND m.direction = 'inbound' AND m.processed_at IS NULL
+  UNION ALL
+  SELECT ${messageColumns('ins', false)}, true AS inserted FROM ins`);
 
 const FIND_INBOUND = sqlStatement('relaydesk_find_inbound', `
   SELECT ${messageColumns('m')} FROM message m
@@ -46,60 +63,47 @@ const LIST_UNPROCESSED = sqlStatement('relaydesk_list_unprocessed', `
   WHERE m.customer_id = $1 AND m.direction = 'inbound' AND m.processed_at IS NULL
   ORDER BY m.id`);
 
-export async function recordInbound(db: SqlQueryable, input: RecordInboundInput): Promise<{ message: StoredMessage; duplicate: boolean }> {
-  const attachmentId = input.attachmentId ?? null;
-  const params = [input.customerId, input.channel, input.text ?? null, jsonText(input.payload), input.channelMessageId, input.receivedAt];
-  const inserted = attachmentId
-    ? await run<MessageRow>(db, 'recordInbound', RECORD_INBOUND_WITH_FILE, [...params, attachmentId])
-    : await run<MessageRow>(db, 'recordInbound', RECORD_INBOUND, params);
-  const row = inserted.rows[0];
-  if (row) return { message: toMessage({ ...row, attachmentIds: attachmentId ? [attachmentId] : [] }), duplicate: false };
-  const existing = (await run<MessageRow>(db, 'recordInbound', FIND_INBOUND, [input.channel, input.channelMessageId])).rows[0];
-  if (existing) return { message: toMessage(existing), duplicate: true };
-  throw new StoreError('not_found', `attachment ${attachmentId} does not exist`);
+type RecordRow = MessageRow & { inserted: boolean };
+
+/** Records messages of distinct customers, each with its customer's pending list; a message refused is answered with its StoreError. */
+export async function recordMany(db: SqlQueryable, inputs: RecordInboundInput[]): Promise<Array<Recorded | Error>> {
+  const items = inputs.map((i) => ({
+    customerId: i.customerId, channel: i.channel, text: i.text ?? null, payload: i.payload ?? null,
+    channelMessageId: i.channelMessageId, receivedAt: i.receivedAt.toISOString(), attachmentId: i.attachmentId ?? null,
+  }));
+  const customers = [...new Set(inputs.map((i) => i.customerId))];
+  const files = inputs.flatMap((i) => i.attachmentId ?? []);
+  const { rows } = await run<RecordRow>(db, 'recordInbound', RECORD, [JSON.stringify(items), customers, files]);
+  const byCustomer = new Map<string, RecordRow[]>();
+  for (const r of rows) byCustomer.set(r.customerId, [...(byCustomer.get(r.customerId) ?? []), r]);
+  return Promise.all(inputs.map(async (input) => {
+    const own = (byCustomer.get(input.customerId) ?? []).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    const pending = own.map((r) => toMessage(r.inserted ? { ...r, attachmentIds: attachmentsOf(inputs, r) } : r));
+    const index = own.findIndex((r) => r.channel === input.channel && r.channelMessageId === input.channelMessageId);
+    if (index >= 0) return { message: pending[index]!, duplicate: !own[index]!.inserted, pending };
+    return notPending(db, input, pending).catch((error: Error) => error);
+  }));
 }
 
-// The customer's pending messages and the one just inserted (not yet visible to the
-// statement's own snapshot), oldest first.
-const pendingWith = (inserted: string): string => `
-  SELECT * FROM (
-    SELECT ${messageColumns('m')}, false AS inserted FROM message m
-    WHERE m.customer_id = $1 AND m.direction = 'inbound' AND m.processed_at IS NULL
-    UNION ALL
-    SELECT ${messageColumns(inserted, false)}, true AS inserted FROM ${inserted}
-  ) x ORDER BY x.id::bigint`;
+/** The file of a message just inserted (its row was returned before the file was linked). */
+function attachmentsOf(inputs: RecordInboundInput[], row: MessageRow): string[] {
+  const input = inputs.find((i) => i.channel === row.channel && i.channelMessageId === row.channelMessageId);
+  return input?.attachmentId ? [input.attachmentId] : [];
+}
 
-const RECORD_AND_LIST = sqlStatement('relaydesk_record_and_list', `
-  WITH ${REACHABLE}, ins AS (
-    ${INSERT_INBOUND}
-    VALUES ($1, $2, 'inbound', 'customer', $3, $4::text::jsonb, $5, 'received', $6::timestamptz)
-    ON CONFLICT (channel, direction, channel_message_id) DO NOTHING
-    RETURNING *
-  ) ${pendingWith('ins')}`);
-
-const RECORD_FILE_AND_LIST = sqlStatement('relaydesk_record_file_and_list', `
-  WITH ${REACHABLE}, ${insertWithFile('ins')}
-  ${pendingWith('ins')}`);
-
-/** recordInbound and listUnprocessedInbound in one statement (see RequestStore.recordAndListPending). */
-export async function recordAndListPending(
-  db: SqlQueryable,
-  input: RecordInboundInput,
-): Promise<{ message: StoredMessage; duplicate: boolean; pending: StoredMessage[] }> {
-  const attachmentId = input.attachmentId ?? null;
-  const params = [input.customerId, input.channel, input.text ?? null, jsonText(input.payload), input.channelMessageId, input.receivedAt];
-  const { rows } = attachmentId
-    ? await run<MessageRow & { inserted: boolean }>(db, 'recordInbound', RECORD_FILE_AND_LIST, [...params, attachmentId])
-    : await run<MessageRow & { inserted: boolean }>(db, 'recordInbound', RECORD_AND_LIST, params);
-  const pending = rows.map((r) => toMessage(r.inserted ? { ...r, attachmentIds: attachmentId ? [attachmentId] : [] } : r));
-  const index = rows.findIndex((r) => r.inserted);
-  if (index >= 0) return { message: pending[index]!, duplicate: false, pending };
-  // A redelivery: still pending (then it is in the list), or applied already.
-  const again = pending.find((m) => m.channel === input.channel && m.channelMessageId === input.channelMessageId);
-  if (again) return { message: again, duplicate: true, pending };
+/** A message not among the pending: applied already (a redelivery), or refused for its unknown file. */
+async function notPending(db: SqlQueryable, input: RecordInboundInput, pending: StoredMessage[]): Promise<Recorded> {
   const existing = (await run<MessageRow>(db, 'recordInbound', FIND_INBOUND, [input.channel, input.channelMessageId])).rows[0];
   if (existing) return { message: toMessage(existing), duplicate: true, pending };
-  throw new StoreError('not_found', `attachment ${attachmentId} does not exist`);
+  throw new StoreError('not_found', `attachment ${input.attachmentId} does not exist`);
+}
+
+/** One message with its customer's pending list: recordMany for one. */
+export async function recordAndListPending(db: SqlQueryable, input: RecordInboundInput): Promise<Recorded> {
+  const [recorded] = await recordMany(db, [input]);
+  if (!recorded) throw new StoreError('failed', 'recordInbound returned no result');
+  if (recorded instanceof Error) throw recorded;
+  return recorded;
 }
 
 export async function listUnprocessedInbound(db: SqlQueryable, customerId: string): Promise<StoredMessage[]> {

@@ -4,27 +4,24 @@
  * The transaction opens lazily, on the first statement. A step whose only writes
  * are its commit (and a request it prepared) therefore needs no BEGIN / COMMIT:
  * commitStep writes it all in one statement, atomic by itself and shared with
- * other conversations' steps (sql.batched.ts). That is nearly every step.
+ * other conversations' steps (store-batches.ts). That is nearly every step.
  */
 import type { Batcher } from '../db/batcher.js';
 import { sqlStatement, type SqlDatabase, type SqlQueryable, type SqlSession } from '../db/sql.js';
 import {
-  attachMessageToRequest,
   changeStatus,
-  createRequest,
   findRequestByNumber,
   prepareRequest,
+  reserveRequestNumbers,
   toSummary,
-  writePreparedRequest,
   type PreparedRequest,
 } from './sql.requests.js';
-import { MESSAGE_EXISTS, writeStep, type BatchedStep } from './sql.steps.js';
+import { commitStep, MESSAGE_EXISTS, writeRequest, type BatchedStep } from './sql.steps.js';
 import { enqueueOutbound } from './sql.outbox.js';
 import { driverError, run } from './sql.run.js';
 import { parseId } from './ids.js';
 import { StoreError, type RequestTx, type StepCommitted } from './request-store.port.js';
 import type { RequestStatus, RequestType } from './request.types.js';
-import { jsonText } from './sql.rows.js';
 
 const OPEN_REQUESTS = sqlStatement('relaydesk_open_requests', `
   SELECT number, type, subject, status FROM request WHERE customer_id = $1 AND status <> 'closed'
@@ -32,14 +29,6 @@ const OPEN_REQUESTS = sqlStatement('relaydesk_open_requests', `
 
 const MARK_PROCESSED = sqlStatement('relaydesk_mark_processed',
   'UPDATE message SET processed_at = $2::timestamptz WHERE id = $1::bigint AND processed_at IS NULL');
-
-// Optimistic: only the successor of the stored version may be written.
-const SAVE_CONVERSATION = sqlStatement('relaydesk_save_conversation', `
-  INSERT INTO conversation (customer_id, state, version, updated_at)
-  VALUES ($1, $2::text::jsonb, $3::int, $4::timestamptz)
-  ON CONFLICT (customer_id) DO UPDATE
-    SET state = EXCLUDED.state, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
-    WHERE conversation.version = EXCLUDED.version - 1`);
 
 const SET_LOCALE = sqlStatement('relaydesk_set_locale', 'UPDATE customer SET locale = $2, updated_at = now() WHERE id = $1');
 // A contact given again replaces the earlier one; a name always comes with it.
@@ -54,7 +43,7 @@ export interface SqlRequestTx {
   rollback(): Promise<void>;
 }
 
-/** What a store's transactions share (sql.batched.ts): the batchers of steps and of request numbers. */
+/** What a store's transactions share (store-batches.ts): the batchers of steps and of request numbers. */
 export interface SqlTxShared {
   requestPrefix: string;
   /** Takes the steps that need no transaction of their own, to write them with others'. */
@@ -81,7 +70,7 @@ export function openSqlRequestTx(db: SqlDatabase, opts: SqlTxShared): SqlRequest
     prepared = null;
     if (!pending) return s;
     try {
-      await writePreparedRequest(s, opts.requestPrefix, pending);
+      await writeRequest(s, pending);
       return s;
     } catch (error) {
       // The body sees the error; the rollback's own failure would only hide it.
@@ -105,14 +94,17 @@ export function openSqlRequestTx(db: SqlDatabase, opts: SqlTxShared): SqlRequest
   };
 
   const tx: RequestTx = {
-    createRequest: (input) => createRequest(q, opts.requestPrefix, input),
-
     async prepareRequest(input) {
-      // With a transaction open, or one request prepared already, it is simply written now.
-      if (session || prepared) return createRequest(q, opts.requestPrefix, input);
-      const seq = await opts.numbers.submit(null);
-      prepared = prepareRequest(opts.requestPrefix, input, seq);
-      return prepared.record;
+      if (!session && !prepared) {
+        prepared = prepareRequest(opts.requestPrefix, input, await opts.numbers.submit(null));
+        return prepared.record;
+      }
+      // The transaction goes on: the request is written now, its number taken inside it
+      // (on PGlite, one connection, a statement outside would wait for the transaction).
+      const [seq] = await reserveRequestNumbers(q, 1);
+      const request = prepareRequest(opts.requestPrefix, input, seq!);
+      await writeRequest(q, request);
+      return request.record;
     },
 
     findCustomerRequest: async (customerId, number) => {
@@ -128,8 +120,6 @@ export function openSqlRequestTx(db: SqlDatabase, opts: SqlTxShared): SqlRequest
 
     changeStatus: (input) => changeStatus(q, input),
 
-    attachMessageToRequest: (messageId, number, at) => attachMessageToRequest(q, messageId, number, at),
-
     enqueueOutbound: (input) => enqueueOutbound(q, input),
 
     async markProcessed(messageId, at) {
@@ -140,13 +130,6 @@ export function openSqlRequestTx(db: SqlDatabase, opts: SqlTxShared): SqlRequest
       if (exists.rowCount === 0) throw new StoreError('not_found', `message ${messageId} does not exist`);
       // Applied already, by a step that committed first: this step must not commit a second copy.
       throw new StoreError('conflict', `message ${messageId} was already applied`);
-    },
-
-    async saveConversation(customerId, state, version, at) {
-      const { rowCount } = await run(q, 'saveConversation', SAVE_CONVERSATION, [customerId, jsonText(state), version, at]);
-      if (rowCount === 0) {
-        throw new StoreError('conflict', `conversation of ${customerId} changed meanwhile (expected to write version ${version})`);
-      }
     },
 
     async setCustomerLocale(customerId, locale) {
@@ -167,7 +150,7 @@ export function openSqlRequestTx(db: SqlDatabase, opts: SqlTxShared): SqlRequest
         prepared = null;
         return opts.steps.submit({ ...step, request });
       }
-      const stored = await writeStep(q, step);
+      const stored = await commitStep(q, { ...step, request: null });
       await end(true);
       return stored;
     },

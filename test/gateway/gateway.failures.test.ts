@@ -13,7 +13,7 @@ import { createMemoryLockManager } from '../../src/gateway/memory.lock.js';
 import { createMemoryStateStore } from '../../src/gateway/memory.state-store.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createAttachmentService } from '../../src/requests/attachments.js';
-import { createPrismaRequestStore } from '../../src/requests/prisma.request-store.js';
+import { createPostgresRequestStore } from '../../src/requests/postgres.request-store.js';
 import { StoreError, type RequestStore } from '../../src/requests/request-store.port.js';
 
 let db: Database;
@@ -29,7 +29,7 @@ const unavailable = () => new StoreError('unavailable', 'connect ECONNREFUSED 12
 
 beforeAll(async () => {
   db = await openDatabase({ dataDir: 'memory://' });
-  const real = createPrismaRequestStore(db, { requestPrefix: 'SR' });
+  const real = createPostgresRequestStore(db, { requestPrefix: 'SR' });
   store = {
     ...real,
     transaction: (fn) => {

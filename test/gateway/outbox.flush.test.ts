@@ -13,7 +13,7 @@ import { GatewayEvents } from '../../src/gateway/gateway-events.js';
 import { OutboxWorker } from '../../src/gateway/outbox.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createAttachmentService } from '../../src/requests/attachments.js';
-import { createPrismaRequestStore } from '../../src/requests/prisma.request-store.js';
+import { createPostgresRequestStore } from '../../src/requests/postgres.request-store.js';
 import type { RequestStore } from '../../src/requests/request-store.port.js';
 import { createScratchDatabase, havePostgres } from '../support/services.js';
 
@@ -86,7 +86,7 @@ for (const backend of databases) {
 
     beforeAll(async () => {
       ({ db, drop } = await backend.open());
-      holding = holdingStore(createPrismaRequestStore(db, { requestPrefix: 'SR' }));
+      holding = holdingStore(createPostgresRequestStore(db, { requestPrefix: 'SR' }));
     });
     afterAll(async () => {
       await db?.close();

@@ -1,6 +1,6 @@
 /** A RequestStore contract harness over a database opened with openDatabase(). */
 import type { Database } from '../../src/db/database.js';
-import { createPrismaRequestStore } from '../../src/requests/prisma.request-store.js';
+import { createPostgresRequestStore } from '../../src/requests/postgres.request-store.js';
 import type { RequestStoreHarness } from './request-store.contract.js';
 
 let agents = 0;
@@ -8,8 +8,8 @@ let agents = 0;
 export function prismaHarness(db: Database, cleanup: () => Promise<void> = async () => {}): RequestStoreHarness {
   const { prisma } = db;
   return {
-    store: createPrismaRequestStore(db, { requestPrefix: 'SR' }),
-    withPrefix: (requestPrefix) => createPrismaRequestStore(db, { requestPrefix }),
+    store: createPostgresRequestStore(db, { requestPrefix: 'SR' }),
+    withPrefix: (requestPrefix) => createPostgresRequestStore(db, { requestPrefix }),
     reset: async () => {
       await prisma.$executeRawUnsafe(
         'TRUNCATE outbox, status_change, attachment, message, conversation, request_read, request, customer, agent_session, canned_response, agent, setting',

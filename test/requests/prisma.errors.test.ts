@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Prisma, PrismaClient } from '../../src/generated/prisma/client.js';
 import { pgSqlDatabase } from '../../src/db/sql.js';
 import { toStoreError } from '../../src/requests/prisma.errors.js';
-import { createPrismaRequestStore } from '../../src/requests/prisma.request-store.js';
+import { createPostgresRequestStore } from '../../src/requests/postgres.request-store.js';
 import { StoreError } from '../../src/requests/request-store.port.js';
 import { driverError } from '../../src/requests/sql.run.js';
 
@@ -51,7 +51,7 @@ describe('toStoreError', () => {
   it('reports an unreachable database as unavailable, through Prisma and through plain SQL', async () => {
     const pool = new pg.Pool({ connectionString: 'postgresql://postgres@127.0.0.1:9/none', connectionTimeoutMillis: 2000 });
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-    const store = createPrismaRequestStore({ prisma, sql: pgSqlDatabase(pool) }, { requestPrefix: 'SR' });
+    const store = createPostgresRequestStore({ prisma, sql: pgSqlDatabase(pool) }, { requestPrefix: 'SR' });
     try {
       const attempts = [() => store.ping(), () => store.getCustomer('x'), () => store.transaction((tx) => tx.listOpenRequests('x'))];
       for (const attempt of attempts) {

@@ -15,7 +15,11 @@ export interface Fixtures {
   attachment(customerId: string | null): Promise<AttachmentRecord>;
   inbound(c: Customer, opts?: { text?: string; attachmentId?: string; channelMessageId?: string }): Promise<StoredMessage>;
   requestInput(c: Customer, sourceMessageId: string, overrides?: Partial<CreateRequestInput>): CreateRequestInput;
-  /** Records a confirming message (unless `sourceMessageId` is given) and creates a request from it. */
+  /**
+   * Records a confirming message (unless `sourceMessageId` is given) and creates a
+   * request from it, as a conversation step does: prepared, then committed with a
+   * step that applies no message and keeps the stored snapshot.
+   */
   request(c: Customer, overrides?: Partial<CreateRequestInput>, store?: RequestStore): Promise<RequestRecord>;
   move(
     number: string,
@@ -71,7 +75,12 @@ export function makeFixtures(getStore: () => RequestStore): Fixtures {
 
     request: async (c, overrides = {}, store = getStore()) => {
       const sourceMessageId = overrides.sourceMessageId ?? (await fixtures.inbound(c, { text: 'confirm' })).id;
-      return store.transaction((tx) => tx.createRequest(fixtures.requestInput(c, sourceMessageId, overrides)));
+      const input = fixtures.requestInput(c, sourceMessageId, overrides);
+      return store.transaction(async (tx) => {
+        const request = await tx.prepareRequest(input);
+        await tx.commitStep({ customerId: c.id, channel: c.channel, at: input.at, messageId: null, replies: [], links: [], snapshot: null });
+        return request;
+      });
     },
 
     move: (number, to, actor = { kind: 'system' }, at = new Date()) =>

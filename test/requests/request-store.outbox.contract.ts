@@ -52,11 +52,11 @@ export function defineOutboxContract(ctx: () => Ctx): void {
         tx.enqueueOutbound({ customerId: c.id, requestId: r.id, channel: c.channel, author: 'bot', text: 'hi', at: new Date() }),
       );
       const [d] = await claim(T());
-      await store.completeDelivery(d!.outboxId, { channelMessageId: 'tg-77', at: new Date() });
+      expect(await store.completeDeliveries([{ outboxId: d!.outboxId, channelMessageId: 'tg-77' }], new Date())).toEqual([]);
       expect(await stateOf(r.number, m.id)).toMatchObject({ deliveryState: 'sent', channelMessageId: 'tg-77' });
       expect(await store.countOutbox()).toEqual({ pending: 0, sent: 1, failed: 0 });
       expect(await claim(T())).toEqual([]);
-      await expectStoreError(store.completeDelivery('987654321', { at: new Date() }), 'not_found');
+      expect(await store.completeDeliveries([{ outboxId: '987654321' }], new Date())).toEqual(['987654321']);
       await expectStoreError(store.failDelivery('987654321', { error: 'x', retryAt: null, at: new Date() }), 'not_found');
       // A late failure report (e.g. after the lease expired elsewhere) does not undo a delivery.
       await store.failDelivery(d!.outboxId, { error: 'late', retryAt: null, at: new Date() });
@@ -79,7 +79,7 @@ export function defineOutboxContract(ctx: () => Ctx): void {
       const first = await claim(t);
       expect(ids(first)).toEqual([a1.id, b1.id]);
       expect(await claim(t)).toEqual([]); // both customers have one in flight
-      await store.completeDelivery(first[0]!.outboxId, { at: t });
+      await store.completeDeliveries([{ outboxId: first[0]!.outboxId }], t);
       const second = await claim(t);
       expect(ids(second)).toEqual([a2.id]);
 
@@ -132,7 +132,7 @@ export function defineOutboxContract(ctx: () => Ctx): void {
         const winners = results.filter((r) => r.length > 0);
         expect(winners).toHaveLength(1);
         claimed++;
-        await ctx().store.completeDelivery(winners[0]![0]!.outboxId, { at: t });
+        await ctx().store.completeDeliveries([{ outboxId: winners[0]![0]!.outboxId }], t);
       }
       expect(claimed).toBe(30);
     });
@@ -169,7 +169,7 @@ export function defineOutboxContract(ctx: () => Ctx): void {
               inFlight.delete(d.customer.id);
               lastDelivered.set(d.customer.id, BigInt(d.message.id));
               delivered.push(d.message.id);
-              await store.completeDelivery(d.outboxId, { at: t });
+              await store.completeDeliveries([{ outboxId: d.outboxId }], t);
             }),
           );
           if ((await store.countOutbox()).pending === 0) return;

@@ -158,15 +158,16 @@ export function defineStepContract(ctx: () => Ctx): void {
       const m = await f.inbound(c, { text: 'confirm' });
       let late: unknown;
       const request = await store.transaction(async (tx) => {
-        const created = await tx.createRequest(f.requestInput(c, m.id));
+        await tx.setCustomerLocale(c.id, 'en');
+        const created = await tx.prepareRequest(f.requestInput(c, m.id));
         await tx.commitStep(step(c, m, 1, { replies: [{ requestNumber: created.number, author: 'bot', text: `created ${created.number}` }] }));
-        late = await tx.setCustomerLocale(c.id, 'en').catch((e: unknown) => e);
+        late = await tx.setCustomerLocale(c.id, 'ru').catch((e: unknown) => e);
         return created;
       });
       expect(late).toBeInstanceOf(Error);
       expect(await store.findActiveRequest(c.id)).toMatchObject({ number: request.number });
       expect(await outbound(c)).toEqual([`created ${request.number}`]);
-      expect(await store.getCustomer(c.id)).toMatchObject({ locale: 'ru' });
+      expect(await store.getCustomer(c.id)).toMatchObject({ locale: 'en' });
     });
 
     it('rolls back what the transaction wrote before a refused step', async () => {
@@ -176,12 +177,14 @@ export function defineStepContract(ctx: () => Ctx): void {
       await commit(step(c, null, 1));
       await expectStoreError(
         store.transaction(async (tx) => {
-          await tx.createRequest(f.requestInput(c, m.id));
+          await tx.setCustomerLocale(c.id, 'en');
+          await tx.prepareRequest(f.requestInput(c, m.id));
           return tx.commitStep(step(c, m, 1)); // version 1 is taken
         }),
         'conflict',
       );
       expect(await store.findActiveRequest(c.id)).toBeNull();
+      expect(await store.getCustomer(c.id)).toMatchObject({ locale: 'ru' });
       expect((await store.listUnprocessedInbound(c.id)).map((x) => x.id)).toEqual([m.id]);
     });
   });
@@ -286,6 +289,25 @@ export function defineStepContract(ctx: () => Ctx): void {
         expect(r.pending.every((m) => m.customerId === c.id)).toBe(true);
       });
       expect(results[8]).toMatchObject({ duplicate: true, message: { id: earlier[1]!.id } });
+    });
+
+    it('records concurrent messages with files, refusing only the one whose file is unknown', async () => {
+      const { store, f } = ctx();
+      const customers = await Promise.all(Array.from({ length: 4 }, () => f.customer()));
+      const files = await Promise.all(customers.map((c) => f.attachment(c.id)));
+      const unknown = '01900000-0000-7000-8000-000000000000';
+      const results = await Promise.allSettled(customers.map((c, i) => store.recordAndListPending({
+        customerId: c.id, channel: c.channel, channelMessageId: `file-${i}`, attachmentId: i === 3 ? unknown : files[i]!.id, receivedAt: at,
+      })));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+      expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ code: 'not_found' });
+      for (const i of [0, 1, 2]) {
+        const { message, pending } = (results[i] as PromiseFulfilledResult<Awaited<ReturnType<RequestStore['recordAndListPending']>>>).value;
+        expect(message).toMatchObject({ customerId: customers[i]!.id, attachmentIds: [files[i]!.id] });
+        expect(pending).toEqual([message]);
+        expect((await store.getAttachment(files[i]!.id))?.messageId).toBe(message.id);
+      }
+      expect(await store.listUnprocessedInbound(customers[3]!.id)).toEqual([]);
     });
 
     it('commits concurrent steps of several conversations, refusing only those that may not commit', async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { createAttachmentService } from '../../src/requests/attachments.js';
 import { createFsAttachmentStorage } from '../../src/requests/fs.attachment-storage.js';
-import { createPrismaRequestStore } from '../../src/requests/prisma.request-store.js';
+import { createPostgresRequestStore } from '../../src/requests/postgres.request-store.js';
 import type { RequestStore } from '../../src/requests/request-store.port.js';
 import { UploadCleaner } from '../../src/requests/upload-cleanup.js';
 import { makeTempDir } from '../support/app.js';
@@ -26,7 +26,7 @@ describe('unsent uploads', () => {
   let removeDir: () => Promise<void>;
   beforeAll(async () => {
     db = await openDatabase({ dataDir: 'memory://' });
-    store = createPrismaRequestStore(db, { requestPrefix: 'SR' });
+    store = createPostgresRequestStore(db, { requestPrefix: 'SR' });
     const tmp = await makeTempDir();
     root = tmp.dir;
     removeDir = tmp.remove;

@@ -1,26 +1,35 @@
 /**
- * Conversation steps of several conversations committed by one statement (see
- * sql.batched.ts): the step of sql.steps.ts, per input row.
+ * Committing conversation steps (see RequestTx.commitStep): the one statement
+ * that writes a step, for one step or for several conversations' steps at once
+ * (store-batches.ts shares it between concurrent conversations). All or nothing
+ * per step, without raising errors:
  * - `found`, `refs`, `filed`: the requests each step names (only its customer's,
  *   or the one it creates) and the messages it files under them; `checks`
  *   compares them with what was asked, and checks a request the step creates:
  *   its source message has none yet, its screenshot is the customer's;
- * - `pending` locks the messages still unprocessed, `go` keeps the steps whose
- *   checks pass and whose message is pending, `saved` writes their snapshots as
- *   successors of the stored versions, `ok` keeps the steps saved;
+ * - `pending` locks the messages still unprocessed (FOR UPDATE re-reads the
+ *   newest version, so a step committed meanwhile is seen), `go` keeps the steps
+ *   whose checks pass and whose message is pending, `saved` writes their
+ *   snapshots only as successors of the stored versions (an ON CONFLICT that
+ *   waits for, then sees, a concurrent writer), `ok` keeps the steps saved;
  * - only those are written: requests created (with their first status change,
  *   screenshot and intake transcript), messages marked processed and filed (one
- *   UPDATE per row), files and requests' activity, replies and outbox rows in order.
- * Array parameters keep every lookup on an index: $2 messages, $3 request numbers,
- * $4 source messages and $5 screenshots of created requests.
+ *   UPDATE per row, as a row may change once per statement), files and
+ *   requests' activity, replies and their outbox rows in order.
+ * A step refused writes nothing and leaves the others alone. Array parameters
+ * keep every lookup on an index (generic plans must never choose a scan of the
+ * message table): $2 messages, $3 request numbers, $4 source messages and $5
+ * screenshots of created requests.
  */
-import { sqlStatement, type SqlQueryable } from '../db/sql.js';
+import { sqlStatement } from '../db/sql.js';
 import { parseId } from './ids.js';
-import { StoreError, type StepCommitted } from './request-store.port.js';
-import { run } from './sql.run.js';
-import { refusal, storedReplies, type BatchedStep } from './sql.steps.js';
+import type { StepCommit } from './request-store.port.js';
+import type { PreparedRequest } from './sql.requests.js';
 
-const STEPS = sqlStatement('relaydesk_steps', `
+/** A step with the request it creates, if it prepared one (RequestTx.prepareRequest). */
+export type BatchedStep = StepCommit & { request: PreparedRequest | null };
+
+export const STEPS = sqlStatement('relaydesk_steps', `
   WITH input AS (
     SELECT s.ord, (s.v->>'messageId')::bigint AS message_id, s.v->>'customerId' AS customer_id,
            s.v->>'channel' AS channel, s.v->'state' AS state, (s.v->>'version')::int AS version,
@@ -84,7 +93,7 @@ const STEPS = sqlStatement('relaydesk_steps', `
     INSERT INTO status_change (request_id, "from", "to", actor_kind, created_at)
     SELECT request->>'id', NULL, 'new', 'customer', (request->>'at')::timestamptz FROM ok WHERE request IS NOT NULL
   ), intake AS (
-    -- What createRequest files as the intake transcript; OFFSET 0 keeps the scan on the customer's index.
+    -- The intake transcript (RequestTx.prepareRequest); OFFSET 0 keeps the scan on the customer's index.
     SELECT m.id, ok.request->>'id' AS request_id
     FROM ok CROSS JOIN LATERAL (
       SELECT id, request_id FROM message
@@ -135,7 +144,8 @@ const STEPS = sqlStatement('relaydesk_steps', `
          ARRAY(SELECT id FROM refs WHERE refs.ord = input.ord ORDER BY number) AS "requestIds"
   FROM input JOIN checks USING (ord) ORDER BY input.ord`);
 
-interface StepsRow {
+/** What STEPS answers for each step, in the order given. */
+export interface StepsRow {
   ok: boolean;
   pending: boolean;
   refsOk: boolean;
@@ -147,30 +157,8 @@ interface StepsRow {
   requestIds: string[];
 }
 
-/** Commits steps of distinct customers; a refused step is answered with its StoreError, the others are written. */
-export async function commitSteps(db: SqlQueryable, steps: BatchedStep[]): Promise<Array<StepCommitted | Error>> {
-  const items = steps.map(toItem);
-  const messageIds = [...new Set(items.flatMap((i) => [...(i.messageId === null ? [] : [i.messageId]), ...i.links.map((l) => l.messageId)]))];
-  const requests = items.flatMap((i) => (i.request ? [i.request] : []));
-  const { rows } = await run<StepsRow>(db, 'commitStep', STEPS, [
-    JSON.stringify(items), messageIds, [...new Set(items.flatMap((i) => i.numbers))],
-    requests.map((r) => r.sourceMessageId), requests.flatMap((r) => r.screenshotAttachmentId ?? []),
-  ]);
-  return Promise.all(
-    steps.map(async (step, i) => {
-      const row = rows[i];
-      if (!row) return new Error(`commitStep returned no row for step ${i}`);
-      if (!row.sourceOk) return new StoreError('conflict', `message ${step.request?.input.sourceMessageId} has a request already`);
-      if (!row.shotOk) return new StoreError('not_found', `screenshot ${step.request?.input.screenshotAttachmentId} is not the customer's`);
-      if (!row.ok) return refusal(db, step, { ...row, pending: row.pending ? 1 : 0 });
-      const requestIds = new Map(row.numbers.map((n, k) => [n, row.requestIds[k]!]));
-      return { replies: storedReplies(step, row.ids, requestIds), requestIds };
-    }),
-  );
-}
-
 /** A step as the statement reads it. The requests to look up are those it names, but the one it creates. */
-function toItem(s: BatchedStep) {
+export function toItem(s: BatchedStep) {
   // A message filed twice in one step goes to the request named last.
   const links = [...new Map(s.links.map((l) => [parseId(l.messageId, 'message'), l.requestNumber]))];
   const created = s.request?.record.number;
