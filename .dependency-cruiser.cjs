@@ -21,6 +21,14 @@ module.exports = {
       to: { pathNot: '(^|/)src/conversation/' },
     },
     {
+      name: 'channels-use-their-desk-port',
+      severity: 'error',
+      comment:
+        'Channel adapters only translate: what they need beyond handing messages over comes through ChannelDesk (src/channels/channel-desk.port.ts), never the request store, the database or Prisma.',
+      from: { path: '(^|/)src/channels/' },
+      to: { path: ['(^|/)src/(requests|db|generated)/', '(^|/)node_modules/(@prisma|prisma)/', '^@prisma/'] },
+    },
+    {
       name: 'no-unresolvable',
       severity: 'error',
       comment: 'Every import resolves to a file or a package.',

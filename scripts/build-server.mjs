@@ -3,7 +3,7 @@
 // ES module, npm packages left as imports, a source map beside it) when it is
 // missing or older than one of its inputs, and the widget and the console
 // bundles (their own build scripts, run side by side).
-// Usage: node scripts/build-server.mjs [--force]
+// Usage: node scripts/build-server.mjs [--force] [--server-only]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -46,7 +46,10 @@ async function buildServer() {
   const result = await build({
     absWorkingDir: root,
     entryPoints: ['src/main.ts'],
-    outfile: bundle,
+    outdir: dist,
+    // Channels loaded only when configured (src/main.ts) get chunks of their own, so their SDKs are too.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -62,7 +65,10 @@ async function buildServer() {
   mkdirSync(dist, { recursive: true });
   // Written beside and renamed, so a gateway starting meanwhile never reads half a file; the
   // metafile goes last, so an interrupted build is redone.
-  for (const file of result.outputFiles) {
+  // The entry last: a gateway starting meanwhile finds every chunk it names.
+  const files = [...result.outputFiles].sort((a, b) => Number(a.path.startsWith(bundle)) - Number(b.path.startsWith(bundle)));
+  for (const file of files) {
+    mkdirSync(path.dirname(file.path), { recursive: true });
     writeFileSync(`${file.path}.tmp`, file.contents);
     renameSync(`${file.path}.tmp`, file.path);
   }
@@ -73,4 +79,5 @@ async function buildServer() {
   process.stdout.write(`built ${path.relative(process.cwd(), bundle)} (${reason})\n`);
 }
 
-await Promise.all([buildServer(), runNode('widget/build.mjs'), runNode('console/build.mjs')]);
+const serverOnly = process.argv.includes('--server-only');
+await Promise.all([buildServer(), ...(serverOnly ? [] : [runNode('widget/build.mjs'), runNode('console/build.mjs')])]);

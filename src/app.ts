@@ -2,10 +2,11 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ChannelFactory, ChannelModule, ChannelPort } from './channels/channel.port.js';
+import type { ChannelContext, ChannelFactory, ChannelModule, ChannelPort } from './channels/channel.port.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { connectRedis } from './db/redis.js';
+import { createChannelDesk } from './gateway/channel-desk.js';
 import { Gateway } from './gateway/gateway.js';
 import { GatewayEvents } from './gateway/gateway-events.js';
 import { createMemoryLockManager } from './gateway/memory.lock.js';
@@ -95,7 +96,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     trustProxy: config.trustProxy, maxSocketsPerAddress: config.maxSocketsPerAddress,
     onBroadcastLost: () => metrics.broadcastsLost.inc(),
   });
-  const channelContext = { config, settings, store, attachments, logger: logger.child({ component: 'channel' }), clock, redis, io: realtime.io, events };
+  const channelContext: ChannelContext = {
+    config, logger: logger.child({ component: 'channel' }), clock, redis, io: realtime.io, events,
+    desk: (channel) => createChannelDesk(channel, { store, attachments, settings }),
+  };
   const channels = await Promise.all((options.channels ?? []).map((c) => (typeof c === 'function' ? c(channelContext) : c)));
   const ports = new Map<string, ChannelPort>(channels.map((c) => [c.port.name, c.port]));
   const outbox = new OutboxWorker({
@@ -104,7 +108,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     maxAttempts: config.outboxMaxAttempts,
     leaseMs: config.outboxLeaseMs,
   });
-  events.on('message_enqueued', () => outbox.wake());
   // Request created, status changed, delivery failed, channel state changed: one info line each (docs/operations.md#logs).
   attachBusinessLog({ events, logger, requestNumberOf: requestNumberLookup(db) });
   const channelStatus = async () => {

@@ -3,10 +3,9 @@
  * and runs them until SIGTERM or SIGINT.
  */
 import { createApp, createLogger } from './app.js';
-import { createTelegraf, telegramChannelWith } from './channels/telegram/index.js';
+import type { ChannelFactory } from './channels/channel.port.js';
 import { webchatChannel } from './channels/webchat/index.js';
-import { createWhatsappWebDriver, whatsappChannelWith } from './channels/whatsapp/index.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatabaseInUseError } from './db/pglite-lock.js';
 import { installProcessGuards } from './process-guards.js';
 
@@ -23,12 +22,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   const guards = installProcessGuards(logger);
-  // The channels' SDKs are made here: telegraf's bot, whatsapp-web.js on the system Chromium.
-  const channels = [
-    webchatChannel,
-    ...(config.telegram ? [telegramChannelWith(createTelegraf(config.telegram))] : []),
-    ...(config.whatsapp ? [whatsappChannelWith(createWhatsappWebDriver({ chromiumPath: config.whatsapp.chromiumPath }))] : []),
-  ];
+  const channels = [webchatChannel, ...(await optionalChannels(config))];
   const app = await createApp(config, { logger, channels });
   guards.countIn(app.metrics.unhandledRejections);
   // Handlers go in before start: a signal during start-up stops the app once it has started.
@@ -58,6 +52,25 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   started = app.start();
   await started;
+}
+
+/**
+ * The channels' SDKs are made here: telegraf's bot, whatsapp-web.js on the system
+ * Chromium. Each is loaded only when its channel is configured (they weigh
+ * megabytes and half a second of start-up; `npm start`'s bundle keeps them in
+ * chunks of their own).
+ */
+async function optionalChannels(config: Config): Promise<ChannelFactory[]> {
+  const channels: ChannelFactory[] = [];
+  if (config.telegram) {
+    const { createTelegraf, telegramChannelWith } = await import('./channels/telegram/index.js');
+    channels.push(telegramChannelWith(createTelegraf(config.telegram)));
+  }
+  if (config.whatsapp) {
+    const { createWhatsappWebDriver, whatsappChannelWith } = await import('./channels/whatsapp/index.js');
+    channels.push(whatsappChannelWith(createWhatsappWebDriver({ chromiumPath: config.whatsapp.chromiumPath })));
+  }
+  return channels;
 }
 
 main().catch((error: unknown) => {

@@ -40,7 +40,8 @@ describe('the gateway process', () => {
     proc.child.kill('SIGTERM');
     expect((await proc.exited).code).toBe(0);
     expect(proc.output()).toContain('"msg":"stopped"');
-  });
+    // A first start creates the embedded database: under the whole suite on 2 cores it has taken over 30 s.
+  }, 120_000);
 
   it('refuses to start with an invalid variable, naming it', async () => {
     const proc = run({ PORT: 'eighty', DATA_DIR: tmp.dir });

@@ -3,11 +3,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import type { Config } from '../config.js';
-import type { AttachmentService } from '../requests/attachments.js';
-import type { RequestStore } from '../requests/request-store.port.js';
 import type { GatewayEvents } from '../gateway/gateway-events.js';
-import type { DeskSettingsService } from '../requests/desk-settings.js';
 import type { Choice, Locale } from '../conversation/conversation.types.js';
+import type { ChannelDesk } from './channel-desk.port.js';
 
 /** Bytes a channel received from a customer, before the gateway checks and stores them. */
 export interface InboundFile {
@@ -158,10 +156,12 @@ export interface ChannelModule {
 /** What the composition root hands a channel factory. */
 export interface ChannelContext {
   config: Config;
-  /** The desk's settings, changed from the console (the web chat's pre-chat step). */
-  settings: DeskSettingsService;
-  store: RequestStore;
-  attachments: AttachmentService;
+  /**
+   * What the channel may ask of the desk beyond handing it messages (identity,
+   * history, files, a shared secret, settings), bound to the channel's name.
+   * Never the request store itself.
+   */
+  desk(channel: string): ChannelDesk;
   logger: Logger;
   clock: () => Date;
   /** Shared Redis, when several instances run; null otherwise. */

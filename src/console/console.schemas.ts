@@ -4,7 +4,7 @@
  * console.api.ts are inferred from them.
  */
 import { z } from 'zod';
-import { toStorableText } from '../requests/storable-text.js';
+import { toStorableText } from '../formats/storable-text.js';
 import { LIMITS } from './console.limits.js';
 
 const REQUEST_TYPES = ['incident', 'mass_incident', 'consultation', 'development_request'] as const;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ingestImage, readUploadedFile, sendAttachment } from '../http/attachment-http.js';
+import { readUploadedFile, refusalToHttpError, sendAttachment } from '../http/attachment-http.js';
+import { describeRefusal } from '../requests/attachments.js';
 import { HttpError } from '../http/errors.js';
 import type { RequestStatus } from '../requests/request.types.js';
 import type { ConsoleDeps } from './console.deps.js';
@@ -95,8 +96,9 @@ export async function requestsRoutes(app: FastifyInstance, deps: ConsoleDeps): P
     const found = await deps.store.getRequest(request.params.number);
     if (!found) throw new HttpError('not_found', `request ${request.params.number} does not exist`);
     const file = await readUploadedFile(request, deps.uploadMaxBytes);
-    const attachment = await ingestImage(deps.attachments, { customerId: found.customer.id, ...file });
-    return reply.status(201).send(toAttachmentView(attachment));
+    const stored = await deps.attachments.ingest({ customerId: found.customer.id, ...file });
+    if (!stored.ok) throw refusalToHttpError(describeRefusal(stored, deps.attachments.imageLimits));
+    return reply.status(201).send(toAttachmentView(stored.attachment));
   });
 
   r.post('/api/requests/:number/status', {

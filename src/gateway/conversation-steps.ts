@@ -13,6 +13,7 @@ import { ConversationStates } from './conversation-states.js';
 import type { CustomerCache } from './customer-cache.js';
 import type { GatewayDeps } from './gateway.deps.js';
 import type { GatewayEvents } from './gateway-events.js';
+import type { CheckedFile } from './inbound-record.js';
 import { GatewayError } from './gateway.errors.js';
 import { isOutage } from './outage.js';
 import { applyEvent, type PendingAnnouncement, type StepContext } from './step-effects.js';
@@ -38,9 +39,9 @@ export class ConversationSteps {
    * sets the message aside after `maxStepAttempts` tries. Rejects only when the
    * setting aside itself fails (an outage began): the message then stays pending.
    */
-  async applySafely(customer: Customer, message: StoredMessage): Promise<boolean> {
+  async applySafely(customer: Customer, message: StoredMessage, file: CheckedFile | null = null): Promise<boolean> {
     try {
-      await this.applyMessage(customer, message);
+      await this.applyMessage(customer, message, file);
       this.failures.delete(message.id);
       return true;
     } catch (error) {
@@ -84,9 +85,9 @@ export class ConversationSteps {
     this.deps.logger.error({ conversation: customer.id, message: message.id }, 'message set aside after repeated failures');
   }
 
-  private async applyMessage(customer: Customer, message: StoredMessage): Promise<void> {
+  private async applyMessage(customer: Customer, message: StoredMessage, file: CheckedFile | null): Promise<void> {
     const started = performance.now();
-    const event = await this.toMessageEvent(message);
+    const event = await this.toMessageEvent(message, file);
     await this.run(customer, message, null, async (ctx, state) => {
       let current = state;
       if (this.states.isExpired(current, event.at)) current = await applyEvent(ctx, current, { type: 'expired', at: event.at });
@@ -99,8 +100,9 @@ export class ConversationSteps {
   /**
    * One conversation step: load the state, run `body` in a transaction that ends
    * with the step's commit (its replies, the message marked processed and the new
-   * snapshot), then refresh the hot copy and announce what happened. The caller
-   * holds the conversation lock.
+   * snapshot, unless `body` returned the state it was given: an agent's reply
+   * leaves the conversation as it was), then refresh the hot copy and announce
+   * what happened. The caller holds the conversation lock.
    */
   async run<T>(
     customer: Customer,
@@ -115,9 +117,12 @@ export class ConversationSteps {
     const version = loaded.version + 1;
     const log = logger.child({ conversation: customer.id });
     let ctx!: StepContext;
+    let unchanged = false;
     const { out, committed } = await store.transaction(async (tx) => {
       ctx = { tx, customer, now, message, requestNumber: null, agentId, metrics, logger: log, replies: [], links: [], announcements: [] };
-      const result = await body(ctx, { ...loaded.state, policy: this.policyFor(customer, message) });
+      const given: ConversationState = { ...loaded.state, policy: this.policyFor(customer, message) };
+      const result = await body(ctx, given);
+      unchanged = result.state === given;
       const stored = await tx.commitStep({
         customerId: customer.id,
         channel: customer.channel,
@@ -125,13 +130,13 @@ export class ConversationSteps {
         messageId: message?.id ?? null,
         replies: ctx.replies,
         links: ctx.links,
-        snapshot: { state: result.state, version },
+        snapshot: unchanged ? null : { state: result.state, version },
       });
       return { out: result, committed: stored };
     });
     // The step changed the customer (its locale): keep the cached copy current.
     if (ctx.customer !== customer) this.customers.set(ctx.customer);
-    await this.states.saveHot(customer.id, out.state, version).catch((error: unknown) => {
+    await this.states.saveHot(customer.id, out.state, unchanged ? loaded.version : version).catch((error: unknown) => {
       log.warn({ err: error }, 'could not refresh the hot conversation state; the database copy will be used');
     });
     for (const a of ctx.announcements) announce(events, a, committed);
@@ -174,7 +179,8 @@ export class ConversationSteps {
     };
   }
 
-  private async toMessageEvent(message: StoredMessage): Promise<Extract<ConversationEvent, { type: 'message' }>> {
+  /** The engine's event for a stored message; its file is read only when the caller has not just checked it (`file`). */
+  private async toMessageEvent(message: StoredMessage, file: CheckedFile | null): Promise<Extract<ConversationEvent, { type: 'message' }>> {
     const event: Extract<ConversationEvent, { type: 'message' }> = {
       type: 'message',
       messageId: message.id,
@@ -186,7 +192,7 @@ export class ConversationSteps {
     if (rejected) event.rejectedFile = rejected;
     const attachmentId = message.attachmentIds[0];
     if (attachmentId) {
-      const attachment = await this.deps.store.getAttachment(attachmentId);
+      const attachment = file?.id === attachmentId ? file : await this.deps.store.getAttachment(attachmentId);
       if (attachment) {
         event.attachment = {
           id: attachment.id,

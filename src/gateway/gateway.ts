@@ -7,7 +7,7 @@ import { CustomerCache } from './customer-cache.js';
 import { GatewayError } from './gateway.errors.js';
 import { isOutage } from './outage.js';
 import { normalizeInbound } from './inbound-validation.js';
-import { toRecord } from './inbound-record.js';
+import { toRecord, type CheckedFile } from './inbound-record.js';
 import { ReceiveFailures } from './receive-failures.js';
 import { applyEvent } from './step-effects.js';
 import type { GatewayDeps } from './gateway.deps.js';
@@ -94,7 +94,7 @@ export class Gateway {
    * applied by `retryDeferred`.
    */
   private async receiveFrom(customer: Customer, input: InboundMessage): Promise<ReceiveResult> {
-    const record = await toRecord(customer, input, this.deps);
+    const { record, file } = await toRecord(customer, input, this.deps);
     let locked = false;
     try {
       return await this.deps.locks.withLock(lockKey(customer.id), async () => {
@@ -102,7 +102,7 @@ export class Gateway {
         const { message, duplicate, pending } = await this.deps.store.recordAndListPending(record);
         const seen = this.countIn(customer, message, duplicate);
         if (seen) return seen;
-        const applied = await this.applyAll(customer, pending);
+        const applied = await this.applyAll(customer, pending, file);
         return { status: applied ? 'applied' : 'deferred', messageId: message.id, customerId: customer.id };
       });
     } catch (error) {
@@ -155,10 +155,13 @@ export class Gateway {
     );
   }
 
-  /** Applies `pending` in order, stopping at a message that cannot be applied yet. The caller holds the lock. */
-  private async applyAll(customer: Customer, pending: StoredMessage[]): Promise<boolean> {
+  /**
+   * Applies `pending` in order, stopping at a message that cannot be applied yet.
+   * `file` is the one the message just recorded carries, if any. The caller holds the lock.
+   */
+  private async applyAll(customer: Customer, pending: StoredMessage[], file: CheckedFile | null = null): Promise<boolean> {
     for (const message of pending) {
-      if (!(await this.steps.applySafely(customer, message))) {
+      if (!(await this.steps.applySafely(customer, message, file))) {
         this.deferred.add(customer.id);
         return false;
       }

@@ -15,9 +15,16 @@ interface RecordDeps {
   clock: () => Date;
 }
 
-export async function toRecord(customer: Customer, input: InboundMessage, deps: RecordDeps): Promise<RecordInboundInput> {
-  const { attachmentId, rejectedFile } = await resolveFile(customer, input, deps);
-  return {
+/** A file the recorded message carries, as checked here: the step needs its type and need not read it again. */
+export interface CheckedFile {
+  id: string;
+  mimeType: string;
+}
+
+export async function toRecord(customer: Customer, input: InboundMessage, deps: RecordDeps): Promise<{ record: RecordInboundInput; file: CheckedFile | null }> {
+  const { file, rejectedFile } = await resolveFile(customer, input, deps);
+  const attachmentId = file?.id;
+  const record: RecordInboundInput = {
     customerId: customer.id,
     channel: input.channel,
     channelMessageId: input.channelMessageId,
@@ -26,6 +33,7 @@ export async function toRecord(customer: Customer, input: InboundMessage, deps: 
     ...(attachmentId ? { attachmentId } : {}),
     receivedAt: input.receivedAt ?? deps.clock(),
   };
+  return { record, file: file ?? null };
 }
 
 function payloadOf(input: InboundMessage, rejectedFile: RejectedFile | undefined): { payload?: MessagePayload } {
@@ -39,13 +47,13 @@ function payloadOf(input: InboundMessage, rejectedFile: RejectedFile | undefined
 }
 
 /** Checks and stores a file sent with the message, or verifies an uploaded attachment belongs to the customer. */
-async function resolveFile(customer: Customer, input: InboundMessage, deps: RecordDeps): Promise<{ attachmentId?: string; rejectedFile?: RejectedFile }> {
+async function resolveFile(customer: Customer, input: InboundMessage, deps: RecordDeps): Promise<{ file?: CheckedFile; rejectedFile?: RejectedFile }> {
   if (input.attachmentId) {
     const attachment = await deps.store.getAttachment(input.attachmentId);
     if (!attachment || attachment.customerId !== customer.id) {
       throw new GatewayError('invalid_attachment', `attachment ${input.attachmentId} does not belong to this customer`);
     }
-    return { attachmentId: attachment.id };
+    return { file: { id: attachment.id, mimeType: attachment.mimeType } };
   }
   if (input.refusedFile) return { rejectedFile: { reason: input.refusedFile.reason, limitBytes: deps.attachments.maxBytes } };
   if (!input.file) return {};
@@ -54,6 +62,6 @@ async function resolveFile(customer: Customer, input: InboundMessage, deps: Reco
     data: input.file.data,
     ...(input.file.fileName ? { fileName: input.file.fileName } : {}),
   });
-  if (result.ok) return { attachmentId: result.attachment.id };
+  if (result.ok) return { file: { id: result.attachment.id, mimeType: result.attachment.mimeType } };
   return { rejectedFile: toRejectedFile(result) };
 }

@@ -1,5 +1,5 @@
 import type { InboundMessage } from '../channels/channel.port.js';
-import { hasControlCharacters, toStorableText } from '../requests/storable-text.js';
+import { hasControlCharacters, toStorableText } from '../formats/storable-text.js';
 import { GatewayError } from './gateway.errors.js';
 
 /** Longer texts are refused outright; the conversation re-prompts for anything over its own, lower limits. */

@@ -53,15 +53,19 @@ export class OutboxWorker {
   private stopped = true;
   /** The last round failed for an outage (logged once until a round succeeds again). */
   private outage = false;
+  /** Stops listening for enqueued messages. */
+  private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly opts: OutboxWorkerOptions) {}
 
+  /** Starts delivering: at once, on every `message_enqueued`, and every `pollIntervalMs` (what another instance queued). */
   start(): void {
     this.stopped = false;
+    this.unsubscribe ??= this.opts.events.on('message_enqueued', () => this.wake());
     this.schedule(0);
   }
 
-  /** Look for due deliveries now (called after a step enqueued messages). */
+  /** Look for due deliveries now (a message was just queued). */
   wake(): void {
     if (this.stopped) return;
     if (this.running) {
@@ -74,6 +78,8 @@ export class OutboxWorker {
   /** Stops claiming new deliveries and waits for the ones in flight. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;

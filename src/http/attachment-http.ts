@@ -1,10 +1,9 @@
 /**
  * Files over HTTP, shared by the web chat's and the agents' routes: reading
- * an upload, storing it as an image checked by content, and sending one back.
+ * an upload, answering a refused one, and sending a stored one back.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ACCEPTED_IMAGE_TYPES, describeDimensions, formatMegapixels, type AttachmentService } from '../requests/attachments.js';
-import type { AttachmentRecord } from '../requests/request.types.js';
+import { formatSize } from '../formats/size.js';
 import { HttpError } from './errors.js';
 
 /** The one file of a multipart/form-data request, in a field named `file` (needs @fastify/multipart). */
@@ -19,30 +18,9 @@ export async function readUploadedFile(request: FastifyRequest, maxBytes: number
   return { data, fileName: file.filename };
 }
 
-/**
- * Stores an uploaded image for a customer, or throws the HTTP error that says
- * why not: 413 for a file or an image too large (the widget tells the visitor
- * "the file is too large" for any 413), 415 for anything but an image.
- */
-export async function ingestImage(
-  attachments: AttachmentService,
-  input: { customerId: string; data: Buffer; fileName: string },
-): Promise<AttachmentRecord> {
-  const result = await attachments.ingest(input);
-  if (result.ok) return result.attachment;
-  if (result.reason === 'too_large') throw tooLarge(result.limitBytes);
-  if (result.reason === 'too_many_pixels' && result.dimensions) {
-    const { maxPixels, maxSide } = attachments.imageLimits;
-    throw new HttpError(
-      'payload_too_large',
-      `the image is ${describeDimensions(result.dimensions)}: images may have at most ${formatMegapixels(maxPixels)} megapixels and ${maxSide} pixels on a side`,
-    );
-  }
-  if (result.detectedType && ACCEPTED_IMAGE_TYPES.includes(result.detectedType)) {
-    throw new HttpError('unsupported_media_type', `the file looks like ${result.detectedType} but its dimensions cannot be read`);
-  }
-  const seen = result.detectedType ? ` (it looks like ${result.detectedType})` : '';
-  throw new HttpError('unsupported_media_type', `only PNG, JPEG, WebP or GIF images are accepted${seen}`);
+/** The HTTP answer to a refused file: 413 when too large (the widget says "the file is too large" for any 413), else 415. */
+export function refusalToHttpError(refusal: { reason: 'too_large' | 'unsupported_type'; message: string }): HttpError {
+  return new HttpError(refusal.reason === 'too_large' ? 'payload_too_large' : 'unsupported_media_type', refusal.message);
 }
 
 /**
@@ -65,11 +43,4 @@ export function sendAttachment(reply: FastifyReply, mimeType: string, data: Buff
 
 function tooLarge(limit: number): HttpError {
   return new HttpError('payload_too_large', `the file is larger than ${formatSize(limit)}`);
-}
-
-/** `10 MB`, `1.5 MB`, `64 KB`. */
-export function formatSize(bytes: number): string {
-  const mb = bytes / 1048576;
-  if (mb >= 1) return `${Number(mb.toFixed(1))} MB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
 import type { RejectedFile } from '../conversation/conversation.types.js';
+import { formatSize } from '../formats/size.js';
 import type { AttachmentStorage } from './attachment-storage.port.js';
 import type { RequestStore } from './request-store.port.js';
 import type { AttachmentRecord } from './request.types.js';
@@ -98,6 +99,27 @@ export function toRejectedFile(result: Extract<IngestResult, { ok: false }>): Re
     return { reason: 'too_many_pixels', ...result.dimensions, ...result.imageLimits, limitBytes: result.limitBytes };
   }
   return { reason: result.reason === 'too_large' ? 'too_large' : 'unsupported_type', limitBytes: result.limitBytes };
+}
+
+/** Why a file was refused, in words its sender can act on: too large (an HTTP answer's 413) or not an image (415). */
+export interface FileRefusal {
+  reason: 'too_large' | 'unsupported_type';
+  message: string;
+}
+
+/** The refusal an answer states for a file `ingest` refused. */
+export function describeRefusal(result: Extract<IngestResult, { ok: false }>, imageLimits: Readonly<ImageLimits>): FileRefusal {
+  if (result.reason === 'too_large') return { reason: 'too_large', message: `the file is larger than ${formatSize(result.limitBytes)}` };
+  if (result.reason === 'too_many_pixels' && result.dimensions) {
+    const { maxPixels, maxSide } = imageLimits;
+    const message = `the image is ${describeDimensions(result.dimensions)}: images may have at most ${formatMegapixels(maxPixels)} megapixels and ${maxSide} pixels on a side`;
+    return { reason: 'too_large', message };
+  }
+  if (result.detectedType && ACCEPTED_IMAGE_TYPES.includes(result.detectedType)) {
+    return { reason: 'unsupported_type', message: `the file looks like ${result.detectedType} but its dimensions cannot be read` };
+  }
+  const seen = result.detectedType ? ` (it looks like ${result.detectedType})` : '';
+  return { reason: 'unsupported_type', message: `only PNG, JPEG, WebP or GIF images are accepted${seen}` };
 }
 
 /** `20000×20000 pixels (400 megapixels)`: how an answer names an image's size. */

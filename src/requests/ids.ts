@@ -1,5 +1,6 @@
 /** Ids of the request store's rows, as the application sees them. */
 import { randomBytes } from 'node:crypto';
+import { readId } from '../formats/message-id.js';
 import { StoreError } from './request-store.port.js';
 
 /**
@@ -15,13 +16,7 @@ export function uuidv7(nowMs: number = Date.now()): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-const MAX_BIGINT = 2n ** 63n - 1n;
-
-/** Reads a bigint id given as a decimal string, or null when it cannot name a row. */
-export function readId(id: string): bigint | null {
-  const value = /^\d{1,19}$/.test(id) ? BigInt(id) : null;
-  return value === null || value > MAX_BIGINT ? null : value;
-}
+export { readId };
 
 /** Parses a bigint id (as a canonical decimal string for a `$n::bigint` parameter); anything else cannot name a row. */
 export function parseId(id: string, what: string): string {

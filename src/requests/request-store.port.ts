@@ -132,7 +132,12 @@ export interface DeliveryResult {
 
 export interface ListCustomerMessagesOptions {
   limit: number;
-  /** Only messages after this id (what is new since), oldest first. */
+  /**
+   * What a client that has seen this message may have missed, oldest first: the
+   * messages after it, and the older ones delivered since it was written (an id
+   * is taken before its transaction commits, so a message can go out after a
+   * newer one; a client that was offline then would never see it otherwise).
+   */
   afterId?: string;
   /** Only messages before this id (earlier history). */
   beforeId?: string;

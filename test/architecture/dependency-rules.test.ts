@@ -18,11 +18,16 @@ async function violations(path: string): Promise<Array<{ rule: string; from: str
 }
 
 describe('dependency rules', () => {
-  it('report an impure conversation engine and an import cycle, type-only imports included', async () => {
+  it('report an impure conversation engine, a channel reaching the store, database or Prisma, and an import cycle, type-only imports included', async () => {
     const found = await violations('test/fixtures/architecture');
     const rules = (name: string) => found.filter((v) => v.rule === name);
     expect(rules('conversation-is-pure').map((v) => v.to)).toEqual(expect.arrayContaining([expect.stringContaining('zod'), 'test/fixtures/architecture/src/outside.ts']));
     expect(rules('no-circular').map((v) => v.from)).toContain('test/fixtures/architecture/src/conversation/impure.ts');
+    expect(rules('channels-use-their-desk-port').map((v) => v.to).sort()).toEqual([
+      expect.stringMatching(/@prisma\/adapter-pg/),
+      'test/fixtures/architecture/src/db/database.ts',
+      'test/fixtures/architecture/src/requests/store.ts',
+    ].sort());
   }, 60_000);
 
   it('find nothing in the sources', async () => {

@@ -24,6 +24,8 @@ export class ChaosVisitor {
   readonly acked = new Map<string, string>();
   token: string | null = null;
   visitorId: string | null = null;
+  /** What happened to the connection, with times: read when a reply was never seen. */
+  readonly journal: string[] = [];
   private readonly socket: Socket;
   private closed = false;
 
@@ -34,6 +36,12 @@ export class ChaosVisitor {
       reconnectionDelayMax: 1000,
       auth: (cb) => cb({ ...(this.token ? { token: this.token } : {}), ...(this.lastSeenId() ? { lastSeenId: this.lastSeenId() } : {}) }),
     });
+    const note = (what: string) => this.journal.push(`${new Date().toISOString().slice(11, 23)} ${what}`);
+    this.socket.on('connect', () => note(`connect lastSeenId=${this.lastSeenId()}`));
+    this.socket.on('disconnect', (reason) => note(`disconnect ${reason}`));
+    this.socket.on('connect_error', (e) => note(`connect_error ${e.message}`));
+    this.socket.on('history', (h: { messages: ServerMessage[] }) => note(`history ${h.messages.map((m) => m.id).join(',')}`));
+    this.socket.on('message', (m: ServerMessage) => note(`message ${m.id}`));
     this.socket.on('session', (s: { token: string; visitorId: string }) => {
       this.token = s.token;
       this.visitorId = s.visitorId;
@@ -90,7 +98,7 @@ export class ChaosVisitor {
   }
 
   /** Waits (on the messages as they come) until `check` holds. */
-  async until<T>(check: () => T | null | undefined | false, what: string, timeoutMs = 60_000): Promise<T> {
+  async until<T>(check: () => T | null | undefined | false, what: string, timeoutMs = 120_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = check();

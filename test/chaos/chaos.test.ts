@@ -9,9 +9,11 @@
  * exactly once, every confirmed intake has exactly one request, every bot and
  * agent reply was delivered and no outbox row is left behind.
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBotApi } from '../fakes/telegram/fake-bot-api.js';
@@ -22,6 +24,7 @@ import { createScratchDatabase, havePostgres, haveRedis, redisUrl } from '../sup
 import { startTcpProxy, targetOf, type TcpProxy } from '../support/tcp-proxy.js';
 import { ChaosAgent, ChaosVisitor, type ClientStats } from './chaos-clients.js';
 
+const run = promisify(execFile);
 const VISITORS = 50;
 const TELEGRAM_USERS = 10;
 const ADMIN = { email: 'chaos@example.com', password: 'chaos-password-1' };
@@ -30,8 +33,16 @@ const REQUEST_NUMBER = /SR-\d+/;
 mkdirSync(new URL('../artifacts/', import.meta.url), { recursive: true });
 
 
+/**
+ * How long a customer waits for an answer before the test calls it lost: a
+ * message sent just before the cuts is answered only after the Redis cut (5 s),
+ * the PostgreSQL cut (8 s) and the restart after the kill, which on a loaded
+ * 2-core CI machine (tsx compiling the sources) has taken over 30 s.
+ */
+const PATIENCE_MS = 120_000;
+
 /** Polls `read` until `ok`, recording nothing else; fails after `timeoutMs`. */
-async function waitFor<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+async function waitFor<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = PATIENCE_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -53,9 +64,9 @@ describe.runIf(havePostgres() && haveRedis())('chaos: outages and a kill under l
   const visitors: ChaosVisitor[] = [];
   const processes: GatewayProcess[] = [];
 
-  /** Starts the gateway and waits until it answers (LOG_LEVEL=warn keeps the listening line out of its output). */
+  /** Starts the gateway as `npm start` runs it (the bundle) and waits until it answers (LOG_LEVEL=warn keeps the listening line out of its output). */
   const start = async (): Promise<GatewayProcess> => {
-    const proc = spawnGateway(process.execPath, ['--import', 'tsx', 'src/main.ts'], env, root);
+    const proc = spawnGateway(process.execPath, ['dist/main.js'], env, root);
     processes.push(proc);
     let exit: string | null = null;
     void proc.exited.then((e) => (exit = describeExit(e)));
@@ -66,6 +77,7 @@ describe.runIf(havePostgres() && haveRedis())('chaos: outages and a kill under l
   const ready = () => fetch(`${base}/ready`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => 0);
 
   beforeAll(async () => {
+    await run(process.execPath, ['scripts/build-server.mjs', '--server-only'], { cwd: root });
     db = await createScratchDatabase();
     tmp = await makeTempDir();
     pgProxy = await startTcpProxy(targetOf(db.url, 5432));
@@ -274,11 +286,18 @@ describe.runIf(havePostgres() && haveRedis())('chaos: outages and a kill under l
          WHERE m.channel = 'webchat' AND m.direction = 'outbound' AND m.delivery_state <> 'internal'`,
       );
       const byVisitor = new Map(visitors.map((v) => [v.visitorId, v]));
-      await waitFor(
-        () => outbound.rows.filter((r) => !byVisitor.get(r.external_id)?.messages.has(r.id)).map((r) => r.id),
-        (missing) => missing.length === 0,
-        'web chat replies never seen by their visitor',
-      );
+      const unseen = () => outbound.rows.filter((r) => !byVisitor.get(r.external_id)?.messages.has(r.id));
+      await waitFor(() => unseen().map((r) => r.id), (missing) => missing.length === 0, 'web chat replies never seen by their visitor', 30_000).catch(async (error: unknown) => {
+        // What each missing reply was, when it was stored and sent, and what its visitor's connection did.
+        const ids = unseen().map((r) => r.id);
+        const rows = await sql.query(
+          `SELECT m.id::text, c.external_id, m.created_at, left(m.text, 60) AS text, o.status, o.attempts, o.updated_at AS outbox_at
+           FROM message m JOIN customer c ON c.id = m.customer_id LEFT JOIN outbox o ON o.message_id = m.id WHERE m.id = ANY($1::bigint[])`,
+          [ids],
+        );
+        const journals = [...new Set(rows.rows.map((r: { external_id: string }) => r.external_id))].map((id) => `${id}:\n  ${byVisitor.get(id)?.journal.join('\n  ')}`);
+        throw new Error(`${(error as Error).message}\n${JSON.stringify(rows.rows, null, 1)}\n${journals.join('\n')}`);
+      });
       // And every Telegram reply went out to its chat: the fake got at least as many sends as there are replies.
       const tgOutbound = await sql.query<{ external_id: string; n: number }>(
         `SELECT c.external_id, count(*)::int AS n FROM message m JOIN customer c ON c.id = m.customer_id
@@ -303,5 +322,5 @@ describe.runIf(havePostgres() && haveRedis())('chaos: outages and a kill under l
     } finally {
       await sql.end();
     }
-  }, 360_000);
+  }, 480_000);
 });

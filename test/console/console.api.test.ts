@@ -198,8 +198,12 @@ for (const backend of BACKENDS) {
         const note = await admin.post(`/api/requests/${number}/messages`, { text: 'Looks like the DHCP lease issue again', internal: true });
         expect(note.status).toBe(201);
         expect(note.body).toMatchObject({ author: 'agent', internal: true, deliveryState: 'internal', agent: { id: admin.agentId } });
+        const customerId = (await app.store.getRequest(number))!.customer.id;
+        const conversation = await app.store.loadConversation(customerId);
         const reply = await admin.post(`/api/requests/${number}/messages`, { text: 'Please restart the VPN client and tell me if it helps.' });
         expect(reply.status).toBe(201);
+        // A reply leaves the conversation where it was: its snapshot is not written again.
+        expect(await app.store.loadConversation(customerId)).toEqual(conversation);
         expect(reply.body).toMatchObject({ author: 'agent', internal: false, deliveryState: 'pending' });
         const delivered = await channel.waitFor(who, sent + 1);
         expect(delivered.at(-1)!.message).toMatchObject({ author: 'agent', text: 'Please restart the VPN client and tell me if it helps.' });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REQUEST_STATUSES, allowedTransitions, canTransition } from '../../src/requests/request-status.js';
 import { StoreError, type RequestStore } from '../../src/requests/request-store.port.js';
 import type { Customer } from '../../src/requests/request.types.js';
+import { defineHistoryContract } from './request-store.history.contract.js';
 import { defineOutboxContract } from './request-store.outbox.contract.js';
 import { defineStepContract } from './request-store.steps.contract.js';
 import { defineVisitorContract } from './request-store.visitors.contract.js';
@@ -400,6 +401,7 @@ export function runRequestStoreContract(name: string, factory: () => Promise<Req
     defineOutboxContract(() => ({ h, store, f }));
     defineStepContract(() => ({ h, store, f }));
     defineVisitorContract(() => ({ h, store, f }));
+    defineHistoryContract(() => ({ store, f }));
   });
 }
 

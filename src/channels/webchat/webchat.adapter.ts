@@ -5,7 +5,7 @@ import { openingPrompt } from '../../conversation/index.js';
 import { compileTrust } from '../../http/client-address.js';
 import { authenticate, HandshakeError, type VisitorSession } from './webchat.handshake.js';
 import { createLimiter, type Limiter } from './webchat.limits.js';
-import { mapOutbound, mapStoredMessage, type LinkFor } from './webchat.mapper.js';
+import { mapOutbound, mapHistoryMessage, type LinkFor } from './webchat.mapper.js';
 import { asksContact, handleClientMessage } from './webchat.messages.js';
 import {
   HISTORY_PAGE,
@@ -98,7 +98,7 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
     await socket.join(roomOf(session.visitorId));
     socket.emit('session', { visitorId: session.visitorId, token: session.token, locale: session.locale });
     const page = session.customerId
-      ? await deps.store.listCustomerMessages(session.customerId, {
+      ? await deps.desk.history(session.customerId, {
           limit: session.lastSeenId ? 100 : HISTORY_PAGE,
           ...(session.lastSeenId ? { afterId: session.lastSeenId } : {}),
         })
@@ -109,7 +109,7 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
       return;
     }
     const links = linkFor(session.visitorId);
-    socket.emit('history', { messages: page.messages.map((m) => mapStoredMessage(m, m.attachments, links)), hasMore: page.hasMore });
+    socket.emit('history', { messages: page.messages.map((m) => mapHistoryMessage(m, links)), hasMore: page.hasMore });
   }
 
   /**
@@ -152,15 +152,15 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
     const { customerId, visitorId } = socket.data;
     if (!customerId) return reply({ ok: true, messages: [], hasMore: false });
     const { beforeId, limit } = parsed.data;
-    const page = await deps.store.listCustomerMessages(customerId, { limit: limit ?? HISTORY_PAGE, ...(beforeId ? { beforeId } : {}) });
+    const page = await deps.desk.history(customerId, { limit: limit ?? HISTORY_PAGE, ...(beforeId ? { beforeId } : {}) });
     const links = linkFor(visitorId);
-    reply({ ok: true, messages: page.messages.map((m) => mapStoredMessage(m, m.attachments, links)), hasMore: page.hasMore });
+    reply({ ok: true, messages: page.messages.map((m) => mapHistoryMessage(m, links)), hasMore: page.hasMore });
   }
 
   async function routes(app: FastifyInstance): Promise<void> {
     const namespace = deps.io.of(WEBCHAT_NAMESPACE) as unknown as WebchatNamespace;
     nsp = namespace;
-    const handshake = { options, store: deps.store, limits, originAllowed, trust, clock: deps.clock };
+    const handshake = { options, desk: deps.desk, limits, originAllowed, trust, clock: deps.clock };
     namespace.use((socket, next) => {
       authenticate(socket as unknown as WebchatSocket, handshake)
         .then(() => next())

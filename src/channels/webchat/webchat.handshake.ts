@@ -1,10 +1,10 @@
 import type { Socket } from 'socket.io';
 import type { Locale } from '../../conversation/conversation.types.js';
 import { clientAddress, type TrustFn } from '../../http/client-address.js';
-import type { RequestStore } from '../../requests/request-store.port.js';
+import type { ChannelDesk } from '../channel-desk.port.js';
 import type { WebchatOptions } from './webchat.types.js';
 import type { Limiter } from './webchat.limits.js';
-import { identitySchema, messageIdSchema, WEBCHAT_CHANNEL } from './webchat.protocol.js';
+import { identitySchema, messageIdSchema } from './webchat.protocol.js';
 import { identityVisitorId, isIdentityVisitor, issueVisitorToken, newVisitorId, verifyIdentityHash, verifyVisitorToken } from './visitor-token.js';
 
 /** What a connected socket knows about its visitor (socket.data). */
@@ -46,7 +46,7 @@ export class HandshakeError extends Error {
 
 export interface HandshakeContext {
   options: WebchatOptions;
-  store: RequestStore;
+  desk: Pick<ChannelDesk, 'findCustomer'>;
   limits: { newVisitors: Limiter; returningVisitors: Limiter };
   originAllowed: (origin: string | undefined) => boolean;
   trust: TrustFn;
@@ -85,7 +85,7 @@ export async function authenticate(socket: Socket, ctx: HandshakeContext): Promi
   const visitor = resolveVisitor(auth, ctx.options, now);
   const wait = visitor.returning ? await ctx.limits.returningVisitors.take(visitor.visitorId) : await ctx.limits.newVisitors.take(address);
   if (wait !== null) throw new HandshakeError('rate_limited', 'too many connections, try again later', wait);
-  const customer = visitor.returning ? await ctx.store.findCustomer(WEBCHAT_CHANNEL, visitor.visitorId) : null;
+  const customer = visitor.returning ? await ctx.desk.findCustomer(visitor.visitorId) : null;
   if (visitor.tokenIssuedAt !== undefined && customer?.tokensValidAfter && visitor.tokenIssuedAt < customer.tokensValidAfter.getTime()) {
     throw new HandshakeError('invalid_token', 'the visitor token was revoked; connect without it');
   }

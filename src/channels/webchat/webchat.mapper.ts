@@ -3,7 +3,7 @@
  */
 import type { InboundMessage, OutboundMessage } from '../channel.port.js';
 import type { Locale } from '../../conversation/conversation.types.js';
-import type { AttachmentRecord, StoredMessage } from '../../requests/request.types.js';
+import type { DeskFile, HistoryMessage } from '../channel-desk.port.js';
 import { WEBCHAT_CHANNEL, type ClientMessage, type ServerAttachment, type ServerMessage } from './webchat.protocol.js';
 
 /** Builds the signed download URL of an attachment for the visitor. */
@@ -34,16 +34,16 @@ export function mapClientMessage(
   };
 }
 
-function mapAttachment(a: Pick<AttachmentRecord, 'id' | 'mimeType' | 'fileName'>, linkFor: LinkFor): ServerAttachment {
+function mapAttachment(a: Pick<DeskFile, 'id' | 'mimeType' | 'fileName'>, linkFor: LinkFor): ServerAttachment {
   return { id: a.id, mimeType: a.mimeType, fileName: a.fileName, url: linkFor(a.id) };
 }
 
 /** A stored message of the conversation, as the visitor sees it in the history. */
-export function mapStoredMessage(message: StoredMessage, attachments: AttachmentRecord[], linkFor: LinkFor): ServerMessage {
+export function mapHistoryMessage(message: HistoryMessage, linkFor: LinkFor): ServerMessage {
   const from = message.author === 'customer' ? 'customer' : message.author === 'agent' ? 'agent' : 'bot';
   const result: ServerMessage = { id: message.id, from, text: message.text, at: message.createdAt.toISOString() };
-  if (message.payload?.choices?.length) result.choices = message.payload.choices;
-  if (attachments.length > 0) result.attachments = attachments.map((a) => mapAttachment(a, linkFor));
+  if (message.choices?.length) result.choices = message.choices;
+  if (message.files.length > 0) result.attachments = message.files.map((a) => mapAttachment(a, linkFor));
   if (from === 'customer' && message.channelMessageId) {
     const clientId = message.channelMessageId.slice(message.channelMessageId.indexOf(':') + 1);
     if (clientId) result.clientId = clientId;

@@ -1,7 +1,7 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { ReceiveFn } from '../channel.port.js';
 import { GatewayError } from '../../gateway/gateway.errors.js';
-import { toStorableText } from '../../requests/storable-text.js';
+import { toStorableText } from '../../formats/storable-text.js';
 import type { WebchatDeps, WebchatLimits } from './webchat.types.js';
 import type { VisitorSession } from './webchat.handshake.js';
 import { mapClientMessage, type LinkFor } from './webchat.mapper.js';
@@ -62,11 +62,10 @@ export async function handleClientMessage(ctx: MessageContext): Promise<void> {
  * the console, and the site did not identify them. The desk setting is read from
  * a cache; when it cannot be read, the step is skipped rather than the message lost.
  */
-export async function asksContact(session: VisitorSession, deps: Pick<WebchatDeps, 'settings'>): Promise<boolean> {
+export async function asksContact(session: VisitorSession, deps: Pick<WebchatDeps, 'desk'>): Promise<boolean> {
   if (session.identified) return false;
   if (session.prechat) return true;
-  const settings = await deps.settings?.get().catch(() => null);
-  return settings?.prechat ?? false;
+  return deps.desk.asksContact().catch(() => false);
 }
 
 /** Both limits must allow the message; the longer wait is the answer. */
@@ -81,10 +80,10 @@ async function echo(ctx: MessageContext, session: VisitorSession, data: ClientMe
   const text = data.text === undefined ? null : toStorableText(data.text);
   const message: ServerMessage = { id, from: 'customer', text, at: at.toISOString(), clientId: data.clientId };
   if (data.attachmentId) {
-    const attachment = await ctx.deps.store.getAttachment(data.attachmentId).catch(() => null);
-    if (attachment) {
-      const url = ctx.linkFor(session.visitorId)(attachment.id);
-      message.attachments = [{ id: attachment.id, mimeType: attachment.mimeType, fileName: attachment.fileName, url }];
+    const file = await ctx.deps.desk.openFile(data.attachmentId).catch(() => null);
+    if (file) {
+      const url = ctx.linkFor(session.visitorId)(file.id);
+      message.attachments = [{ id: file.id, mimeType: file.mimeType, fileName: file.fileName, url }];
     }
   }
   ctx.nsp.to(`visitor:${session.visitorId}`).emit('message', message);

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Choice, Locale } from '../../conversation/conversation.types.js';
-import { readId } from '../../requests/ids.js';
+import { readId } from '../../formats/message-id.js';
 
 export const WEBCHAT_NAMESPACE = '/webchat';
 export const WEBCHAT_CHANNEL = 'webchat';

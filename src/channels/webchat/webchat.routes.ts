@@ -1,11 +1,11 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { handleError, HttpError } from '../../http/errors.js';
-import { StoreError } from '../../requests/request-store.port.js';
-import { formatSize, ingestImage, readUploadedFile, sendAttachment } from '../../http/attachment-http.js';
+import { formatSize } from '../../formats/size.js';
+import { readUploadedFile, refusalToHttpError, sendAttachment } from '../../http/attachment-http.js';
+import { ChannelError } from '../channel.port.js';
 import type { WebchatDeps, WebchatLimits, WebchatOptions } from './webchat.types.js';
 import type { LinkFor } from './webchat.mapper.js';
-import { WEBCHAT_CHANNEL } from './webchat.protocol.js';
 import { verifyAttachmentLink, verifyVisitorToken, type VerifiedToken } from './visitor-token.js';
 
 interface RoutesOptions {
@@ -57,33 +57,31 @@ export async function webchatRoutes(app: FastifyInstance, opts: RoutesOptions): 
     }
     const customerId = await uploaderOf(token);
     const file = await readUploadedFile(request, options.uploadMaxBytes);
-    const unsent = await deps.store.unsentUploadBytes(customerId);
+    const unsent = await deps.desk.unsentFileBytes(customerId);
     if (unsent + file.data.length > options.unsentUploadsMaxBytes) {
       throw new HttpError('payload_too_large', `files uploaded and not sent yet would exceed ${formatSize(options.unsentUploadsMaxBytes)}: send or drop them first`);
     }
-    const a = await ingestImage(deps.attachments, { customerId, ...file });
+    const stored = await deps.desk.storeFile(customerId, file);
+    if (!stored.ok) throw refusalToHttpError(stored.refusal);
+    const a = stored.file;
     return reply.status(201).send({ id: a.id, mimeType: a.mimeType, size: a.size, fileName: a.fileName, url: opts.linkFor(visitorId)(a.id) });
   });
 
   /** The uploading visitor's customer (an upload makes a visitor one), unless their tokens were revoked. */
   async function uploaderOf(token: VerifiedToken): Promise<string> {
-    const found = await deps.store.findCustomer(WEBCHAT_CHANNEL, token.visitorId);
-    if (found?.tokensValidAfter && token.issuedAt < found.tokensValidAfter.getTime()) {
+    const customer = await deps.desk.ensureCustomer(token.visitorId, options.defaultLocale);
+    if (customer.tokensValidAfter && token.issuedAt < customer.tokensValidAfter.getTime()) {
       throw new HttpError('unauthorized', 'the visitor token was revoked');
     }
-    if (found) return found.id;
-    return (await deps.store.upsertCustomer({ channel: WEBCHAT_CHANNEL, externalId: token.visitorId, locale: options.defaultLocale })).id;
+    return customer.id;
   }
 
   app.get<{ Params: { id: string }; Querystring: Record<string, string> }>('/webchat/attachments/:id', async (request, reply) => {
     const visitorId = verifyAttachmentLink(options.secret, request.params.id, request.query, deps.clock().getTime());
     if (!visitorId) throw new HttpError('forbidden', 'this link is not valid or has expired');
-    const attachment = await deps.store.getAttachment(request.params.id);
-    const owner = attachment?.customerId ? await deps.store.getCustomer(attachment.customerId) : null;
-    if (!attachment || !owner || owner.channel !== WEBCHAT_CHANNEL || owner.externalId !== visitorId) {
-      throw new HttpError('not_found', 'no such attachment');
-    }
-    return sendAttachment(reply, attachment.mimeType, await deps.attachments.read(attachment));
+    const file = await deps.desk.openFile(request.params.id);
+    if (!file || file.ownerExternalId !== visitorId) throw new HttpError('not_found', 'no such attachment');
+    return sendAttachment(reply, file.mimeType, await file.read());
   });
 }
 
@@ -95,10 +93,9 @@ function verifiedToken(request: FastifyRequest, options: WebchatOptions, now: nu
   return verified;
 }
 
-/** A store failure in words a visitor's client can act on; the details go to the log with the cause. */
+/** A desk failure in words a visitor's client can act on; the details go to the log with the cause. */
 function toHttpError(error: Error): HttpError | null {
-  if (!(error instanceof StoreError)) return null;
-  if (error.code === 'unavailable') return new HttpError('unavailable', 'the chat cannot take files right now; try again shortly', { cause: error });
-  if (error.code === 'invalid_input') return new HttpError('unprocessable', 'the file cannot be stored', { cause: error });
-  return null;
+  if (!(error instanceof ChannelError)) return null;
+  if (error.retryable) return new HttpError('unavailable', 'the chat cannot take files right now; try again shortly', { cause: error });
+  return new HttpError('unprocessable', 'the file cannot be stored', { cause: error });
 }

@@ -4,8 +4,8 @@
  * and not on the adapter that uses them.
  */
 import type { ChannelContext } from '../channel.port.js';
+import type { ChannelDesk } from '../channel-desk.port.js';
 import type { Locale } from '../../conversation/conversation.types.js';
-import type { DeskSettingsService } from '../../requests/desk-settings.js';
 import type { TrustProxySetting } from '../../http/client-address.js';
 import type { Rate } from '../../config.js';
 import type { Limiter } from './webchat.limits.js';
@@ -35,9 +35,9 @@ export interface WebchatOptions {
 }
 
 /** The application's parts the channel uses (see ChannelContext); it adds `/webchat` to `io`. */
-export interface WebchatDeps extends Pick<ChannelContext, 'store' | 'attachments' | 'logger' | 'clock' | 'redis' | 'io'> {
-  /** The desk's settings (the pre-chat step); without them, only `auth.prechat` turns it on. */
-  settings?: Pick<DeskSettingsService, 'get'>;
+export interface WebchatDeps extends Pick<ChannelContext, 'logger' | 'clock' | 'redis' | 'io'> {
+  /** Visitors' customers, their history and files, the pre-chat setting: the web chat's desk (ChannelContext.desk). */
+  desk: ChannelDesk;
   /** Called when a visitor who is a customer starts or stops typing (the agent console listens). */
   onVisitorTyping?: (customerId: string, typing: boolean) => void;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasControlCharacters, toStorableText } from '../../src/requests/storable-text.js';
+import { hasControlCharacters, toStorableText } from '../../src/formats/storable-text.js';
 
 describe('text the store can keep', () => {
   it.each([
