@@ -9,11 +9,12 @@
  */
 import type { PGlite, Results, Transaction as PGliteTransaction } from '@electric-sql/pglite';
 import type pg from 'pg';
+import { queryPrepared } from './pglite-statements.js';
 
 /**
  * A parameterised statement with a stable name: on PostgreSQL each connection
  * parses and plans it once (a named prepared statement) and only binds it
- * afterwards. Define statements once, at module level: a name must always
+ * afterwards; on PGlite the instance does (pglite-statements.ts). Define statements once, at module level: a name must always
  * carry the same text.
  */
 export interface SqlStatement {
@@ -131,7 +132,8 @@ export function pgliteSqlDatabase(db: PGlite): SqlDatabase {
   return {
     kind: 'pglite',
     async query<Row>(statement: SqlStatement | string, params: readonly unknown[] = []) {
-      return pgliteResult(await db.query<Row>(textOf(statement), params as unknown[]));
+      if (typeof statement !== 'string') return pgliteResult(await queryPrepared<Row>(db, statement, params, false));
+      return pgliteResult(await db.query<Row>(statement, params as unknown[]));
     },
     begin: () => pgliteSession(db),
   };
@@ -153,7 +155,9 @@ function pgliteSession(db: PGlite): Promise<SqlSession> {
     });
     const session = (tx: PGliteTransaction): SqlSession => ({
       async query<Row>(statement: SqlStatement | string, params: readonly unknown[] = []) {
-        return pgliteResult(await tx.query<Row>(textOf(statement), params as unknown[]));
+        if (tx.closed) throw new Error('Transaction is closed'); // as PGlite's own tx.query
+        if (typeof statement !== 'string') return pgliteResult(await queryPrepared<Row>(db, statement, params, true));
+        return pgliteResult(await tx.query<Row>(statement, params as unknown[]));
       },
       async commit() {
         end(true);
@@ -170,8 +174,4 @@ function pgliteSession(db: PGlite): Promise<SqlSession> {
 // PGlite reports 0 affected rows for a SELECT: the rows returned count then.
 function pgliteResult<Row>(result: Results<Row>): SqlResult<Row> {
   return { rows: result.rows, rowCount: Math.max(result.rows.length, result.affectedRows ?? 0) };
-}
-
-function textOf(statement: SqlStatement | string): string {
-  return typeof statement === 'string' ? statement : statement.text;
 }
