@@ -7,6 +7,15 @@
  * waits; under heavy load one statement (one round trip, one commit) carries
  * many calls.
  *
+ * That needs batches that take a while, as a round trip to PostgreSQL does.
+ * PGlite runs in process: its statement finishes before the next socket's
+ * message is even read, so no call ever found another one queued (issue 12).
+ * So when a batch finishes within the event-loop turn that started it, the
+ * next ones start only after the turn (setImmediate), with every call made by
+ * the turn's other callbacks (the other sockets' messages read with it). On
+ * PostgreSQL that wait was measured to cost more than it gathers, so batches
+ * that span turns keep starting at once.
+ *
  * `runBatch` answers every item of a batch, in order, with a value or an Error.
  * If it throws, every item of the batch is retried alone through `runOne`, so
  * one bad item never fails the others and each caller sees its own outcome.
@@ -28,6 +37,8 @@ export class Batcher<In, Out> {
   private queue: Array<Waiting<In, Out>> = [];
   private inFlight = 0;
   private scheduled = false;
+  /** Whether the last batch finished in the turn it started in (see above); until one has, assume so. */
+  private quick = true;
   private readonly maxSize: number;
   private readonly maxInFlight: number;
 
@@ -43,22 +54,26 @@ export class Batcher<In, Out> {
     });
   }
 
-  // Starting on the next microtask lets calls made in the same tick share a batch.
+  // The next microtask lets calls made in the same tick share a batch; setImmediate, calls made in the same turn.
   private schedule(): void {
     if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
     this.scheduled = true;
-    queueMicrotask(() => {
+    const start = () => {
       this.scheduled = false;
       this.startBatch();
-    });
+    };
+    if (this.quick) setImmediate(start);
+    else queueMicrotask(start);
   }
 
   private startBatch(): void {
     if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
     const batch = this.queue.splice(0, this.maxSize);
     this.inFlight++;
+    const startedIn = currentTurn();
     void this.run(batch).finally(() => {
       this.inFlight--;
+      this.quick = currentTurn() === startedIn;
       this.schedule();
     });
     this.schedule();
@@ -88,4 +103,19 @@ async function settle<In, Out>(w: Waiting<In, Out>, fn: () => Promise<Out>): Pro
   } catch (error) {
     w.reject(error);
   }
+}
+
+// Event-loop turns, counted lazily: a turn ends at its check phase, where setImmediate callbacks run.
+let turn = 0;
+let counting = false;
+
+function currentTurn(): number {
+  if (!counting) {
+    counting = true;
+    setImmediate(() => {
+      turn++;
+      counting = false;
+    });
+  }
+  return turn;
 }

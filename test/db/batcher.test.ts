@@ -35,6 +35,32 @@ describe('Batcher', () => {
     expect(batches).toEqual([[1, 2, 3]]);
   });
 
+  it('gathers calls made by separate callbacks of one event-loop turn into one batch', async () => {
+    // As messages read from several sockets at once are: each arrives in a callback of its own, and a
+    // statement that finishes at once (PGlite, in process) must still not leave each of them alone.
+    const { batcher, batches, singles } = makeBatcher();
+    const results = await new Promise<string[]>((resolve) => {
+      const calls: Array<Promise<string>> = [];
+      for (const n of [1, 2, 3]) setImmediate(() => calls.push(batcher.submit(n)));
+      setImmediate(() => resolve(Promise.all(calls)));
+    });
+    expect(results).toEqual(['b1', 'b2', 'b3']);
+    expect(batches).toEqual([[1, 2, 3]]);
+    expect(singles).toEqual([]);
+  });
+
+  it('starts at once again when batches span turns, as a round trip to PostgreSQL does', async () => {
+    const { batcher, batches, singles } = makeBatcher({ gate: () => new Promise((r) => setTimeout(r, 1)) });
+    await Promise.all([1, 2].map((n) => batcher.submit(n)));
+    await new Promise<string[]>((resolve) => {
+      const calls: Array<Promise<string>> = [];
+      for (const n of [3, 4]) setImmediate(() => calls.push(batcher.submit(n)));
+      setImmediate(() => resolve(Promise.all(calls)));
+    });
+    expect(batches).toEqual([[1, 2]]);
+    expect(singles).toEqual([3, 4]);
+  });
+
   it('runs a lone call alone', async () => {
     const { batcher, batches, singles } = makeBatcher();
     expect(await batcher.submit(7)).toBe('one7');
