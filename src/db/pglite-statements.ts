@@ -15,7 +15,7 @@
  * PGlite's wire protocol API: https://pglite.dev/docs/api#execprotocol
  */
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
-import type { SqlStatement } from './sql.js';
+import type { SqlStatement } from './sql-statement.js';
 
 interface Prepared {
   /** Parameter type oids, as PostgreSQL inferred them for the statement. */

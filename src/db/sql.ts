@@ -10,21 +10,9 @@
 import type { PGlite, Results, Transaction as PGliteTransaction } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { queryPrepared } from './pglite-statements.js';
+import type { SqlStatement } from './sql-statement.js';
 
-/**
- * A parameterised statement with a stable name: on PostgreSQL each connection
- * parses and plans it once (a named prepared statement) and only binds it
- * afterwards; on PGlite the instance does (pglite-statements.ts). Define statements once, at module level: a name must always
- * carry the same text.
- */
-export interface SqlStatement {
-  readonly name: string;
-  readonly text: string;
-}
-
-export function sqlStatement(name: string, text: string): SqlStatement {
-  return { name, text };
-}
+export { sqlStatement, type SqlStatement } from './sql-statement.js';
 
 export interface SqlResult<Row> {
   rows: Row[];
