@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.js';
+import { MEMORY_DATA_DIR, openDatabase } from '../../src/db/database.js';
 import { defaultMigrationsDir, MigrationError } from '../../src/db/migrate.js';
 import { createScratchDatabase, havePostgres } from '../support/services.js';
 import { startTcpProxy, targetOf } from '../support/tcp-proxy.js';
@@ -32,6 +32,16 @@ describe('openDatabase with PGlite', () => {
       }
     } finally {
       await tmp.remove();
+    }
+  });
+
+  it('plans the prepared hot statements once: generic plans on the embedded database', async () => {
+    const db = await openDatabase({ dataDir: MEMORY_DATA_DIR });
+    try {
+      const { rows } = await db.sql.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
+      expect(rows).toEqual([{ plan_cache_mode: 'force_generic_plan' }]);
+    } finally {
+      await db.close();
     }
   });
 
