@@ -39,10 +39,12 @@ if (!js || !css) throw new Error(`esbuild produced ${outputs.join(', ')}: expect
 const html = readFileSync(here('./index.html'), 'utf8')
   .replace('/console/assets/console.js', `/console/assets/${js}`)
   .replace('/console/assets/console.css', `/console/assets/${css}`);
-writeFileSync(path.join(dist, 'index.html.tmp'), html);
-renameSync(path.join(dist, 'index.html.tmp'), path.join(dist, 'index.html'));
+// A name of this process's own: instances started together from one folder build side by side.
+const tmp = path.join(dist, `index.html.${process.pid}.tmp`);
+writeFileSync(tmp, html);
+renameSync(tmp, path.join(dist, 'index.html'));
 
 for (const file of readdirSync(dist)) {
-  if (file !== 'index.html' && !outputs.includes(file)) rmSync(path.join(dist, file), { force: true });
+  if (file !== 'index.html' && !outputs.includes(file) && !file.endsWith('.tmp')) rmSync(path.join(dist, file), { force: true });
 }
 process.stdout.write(`built ${path.relative(process.cwd(), dist)}/{index.html,${js},${css}}\n`);

@@ -69,13 +69,14 @@ async function buildServer() {
   const files = [...result.outputFiles].sort((a, b) => Number(a.path.startsWith(bundle)) - Number(b.path.startsWith(bundle)));
   for (const file of files) {
     mkdirSync(path.dirname(file.path), { recursive: true });
-    writeFileSync(`${file.path}.tmp`, file.contents);
-    renameSync(`${file.path}.tmp`, file.path);
+    // Names of this process's own: instances started together from one folder build side by side.
+    writeFileSync(`${file.path}.${process.pid}.tmp`, file.contents);
+    renameSync(`${file.path}.${process.pid}.tmp`, file.path);
   }
   // Dated when the build began: a source saved while it ran counts as newer.
   utimesSync(bundle, started, started);
-  writeFileSync(`${meta}.tmp`, JSON.stringify(result.metafile));
-  renameSync(`${meta}.tmp`, meta);
+  writeFileSync(`${meta}.${process.pid}.tmp`, JSON.stringify(result.metafile));
+  renameSync(`${meta}.${process.pid}.tmp`, meta);
   process.stdout.write(`built ${path.relative(process.cwd(), bundle)} (${reason})\n`);
 }
 

@@ -1,6 +1,7 @@
 // Bundles widget/src into one minified IIFE, widget/dist/widget.js (or --outfile PATH).
 // Usage: node widget/build.mjs [--outfile PATH]
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
@@ -10,9 +11,10 @@ const pkg = JSON.parse(readFileSync(here('../package.json'), 'utf8'));
 const at = process.argv.indexOf('--outfile');
 const outfile = at > 0 && process.argv[at + 1] ? process.argv[at + 1] : here('./dist/widget.js');
 
-await build({
+const result = await build({
   entryPoints: [here('./src/main.ts')],
   outfile,
+  write: false,
   bundle: true,
   minify: true,
   format: 'iife',
@@ -24,4 +26,11 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+// Written beside and renamed, under a name of this process's own: a gateway serving it never reads
+// half a file, and instances started together from one folder build side by side.
+mkdirSync(path.dirname(outfile), { recursive: true });
+for (const file of result.outputFiles) {
+  writeFileSync(`${file.path}.${process.pid}.tmp`, file.contents);
+  renameSync(`${file.path}.${process.pid}.tmp`, file.path);
+}
 process.stdout.write(`built ${outfile}\n`);
