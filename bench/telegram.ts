@@ -16,14 +16,20 @@
  *   npm run bench:telegram -- --chats 100 --updates 10 --backend embedded
  *   DATABASE_URL=… REDIS_URL=… npm run bench:telegram -- --backend postgres   # scratch database, created and dropped
  *
- * The gateway sends within Telegram's limits (src/channels/telegram/telegram.outbound.ts:
- * about 1 message/s per chat, 30/s in all); the echo bot has no pacing.
+ * In production the gateway sends within Telegram's limits (TELEGRAM_PACE in
+ * src/channels/telegram/telegram.outbound.ts: about 1 message/s per chat, 30/s in
+ * all), which would cap this bench at 30 updates/s whatever the gateway does; the
+ * fake has no limits and neither has the echo bot. `--pace none` (the default)
+ * lifts the gateway's pacing to measure the gateway itself; `--pace telegram`
+ * keeps it.
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Telegraf } from 'telegraf';
 import type { App } from '../src/app.js';
-import { telegramChannel } from '../src/channels/telegram/index.js';
+import type { ChannelFactory } from '../src/channels/channel.port.js';
+import { createTelegraf, createTelegramChannel } from '../src/channels/telegram/index.js';
+import { TELEGRAM_PACE } from '../src/channels/telegram/telegram.outbound.js';
 import { makeTempDir, startTestApp } from '../test/support/app.js';
 import { createScratchDatabase } from '../test/support/services.js';
 import { FakeBotApi, type RecordedCall } from '../test/fakes/telegram/fake-bot-api.js';
@@ -38,8 +44,20 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '10' },
     // A reply not seen this long after its update counts as unanswered and ends that chat.
     'reply-timeout': { type: 'string', default: '60000' },
+    pace: { type: 'string', default: 'none' },
   },
 });
+if (!['none', 'telegram'].includes(args.pace)) throw new Error('--pace is none or telegram');
+const UNPACED = { perChat: { points: 1e9, durationMs: 1000 }, overall: { points: 1e9, durationMs: 1000 }, maxWaitMs: 0 };
+
+/** The Telegram channel on a bot pointed at `fake`, paced as --pace says. */
+function telegramOn(fake: FakeBotApi): ChannelFactory {
+  return (ctx) =>
+    createTelegramChannel(
+      { webhookUrl: null, webhookSecret: '', maxBytes: ctx.config.uploadMaxBytes, defaultLocale: ctx.config.defaultLocale, pace: args.pace === 'none' ? UNPACED : TELEGRAM_PACE },
+      { bot: createTelegraf({ token: fake.token, apiRoot: fake.url }), logger: ctx.logger, redis: ctx.redis },
+    );
+}
 const CHATS = Number(args.chats);
 const UPDATES = Number(args.updates);
 const WARMUP = Number(args.warmup);
@@ -187,7 +205,7 @@ async function measureGateway(name: string, env: { databaseUrl: string | null; r
   try {
     app = await startTestApp({
       ...env,
-      channels: [telegramChannel],
+      channels: [telegramOn(fake)],
       // The production outbox poll interval; the bench runs one instance.
       env: { OUTBOX_POLL_INTERVAL: '1s', WEBCHAT_SECRET: 'bench-only-secret-0123456789', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url },
     });

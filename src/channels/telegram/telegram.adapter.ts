@@ -10,6 +10,7 @@ import { botIdentity, registerCommands } from './telegram.bot.js';
 import { UpdateFailures, type UpdateFailuresOptions } from './telegram.failures.js';
 import { TelegramInbound } from './telegram.inbound.js';
 import { TELEGRAM_CHANNEL } from './telegram.mapper.js';
+import type { PacerOptions } from '../send-pacer.js';
 import { createTelegramPort } from './telegram.outbound.js';
 import { pollUpdates } from './telegram.polling.js';
 import { webhookRoute } from './telegram.webhook.js';
@@ -22,6 +23,12 @@ export interface TelegramOptions {
   defaultLocale: Locale;
   /** How failing updates are retried and when they are set aside (tests shorten the waits). */
   retries?: UpdateFailuresOptions;
+  /**
+   * How sends are paced: Telegram's limits (TELEGRAM_PACE) unless given. Only
+   * `bench/telegram.ts` lifts them, to measure the gateway itself against a fake
+   * Bot API that has no limits.
+   */
+  pace?: PacerOptions;
 }
 
 export interface TelegramDeps {
@@ -69,7 +76,7 @@ export function createTelegramChannel(options: TelegramOptions, deps: TelegramDe
   });
 
   return {
-    port: createTelegramPort(bot.telegram, deps.redis, log),
+    port: createTelegramPort(bot.telegram, deps.redis, log, options.pace),
     async routes(app) {
       if (options.webhookUrl) serveWebhook(app, flow, { url: options.webhookUrl, secret: options.webhookSecret }, () => receive !== null);
     },

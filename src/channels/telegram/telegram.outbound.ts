@@ -11,15 +11,15 @@ import { toChannelError } from './telegram.errors.js';
 import { planTelegramSends, TELEGRAM_CHANNEL, type TelegramSend } from './telegram.mapper.js';
 
 /** Telegram's limits: about one message a second per chat, 30 a second in all (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this). */
-const TELEGRAM_PACE: PacerOptions = {
+export const TELEGRAM_PACE: PacerOptions = {
   perChat: { points: 3, durationMs: 3000 },
   overall: { points: 30, durationMs: 1000 },
   maxWaitMs: 3000,
 };
 
-/** The channel's port: `send` and `setTyping` through the given bot's Bot API client. */
-export function createTelegramPort(telegram: Telegram, redis: Redis | null, log: Logger): ChannelPort {
-  const sender = new TelegramSender(telegram, new SendPacer(TELEGRAM_CHANNEL, TELEGRAM_PACE, redis));
+/** The channel's port: `send` and `setTyping` through the given bot's Bot API client, paced by `pace`. */
+export function createTelegramPort(telegram: Telegram, redis: Redis | null, log: Logger, pace: PacerOptions = TELEGRAM_PACE): ChannelPort {
+  const sender = new TelegramSender(telegram, new SendPacer(TELEGRAM_CHANNEL, pace, redis));
   return {
     name: TELEGRAM_CHANNEL,
     send: (externalId, message) => sender.send(externalId, message),
