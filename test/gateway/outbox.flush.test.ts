@@ -5,14 +5,12 @@
  * Such a delivery is leased, so flush's own round finds nothing due: returning
  * then left the message `pending` for whoever looked next.
  */
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelPort } from '../../src/channels/channel.port.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { GatewayEvents } from '../../src/gateway/gateway-events.js';
-import { OutboxWorker } from '../../src/gateway/outbox.js';
-import { createMetrics } from '../../src/observability/metrics.js';
-import { createAttachmentService } from '../../src/requests/attachments.js';
+import type { OutboxWorker } from '../../src/gateway/outbox.js';
+import { testOutboxWorker } from './outbox-worker.js';
 import { createPostgresRequestStore } from '../../src/requests/postgres.request-store.js';
 import type { RequestStore } from '../../src/requests/request-store.port.js';
 import { createScratchDatabase, havePostgres } from '../support/services.js';
@@ -106,18 +104,7 @@ for (const backend of databases) {
           return { channelMessageId: `out-${sent.length}-${externalId}` };
         },
       };
-      const worker = new OutboxWorker({
-        store,
-        channels: new Map([[port.name, port]]),
-        attachments: createAttachmentService({ store, storage: { put: async () => 'x', get: async () => Buffer.alloc(0) }, maxBytes: 1024 }),
-        events,
-        metrics: createMetrics({ defaultMetrics: false }),
-        logger: pino({ level: 'silent' }),
-        clock: () => new Date(),
-        // Only the first tick of start() runs during a test.
-        pollIntervalMs: 3_600_000,
-        maxAttempts: 3,
-      });
+      const worker = testOutboxWorker(store, port, events);
       return { worker, events, sent };
     }
 

@@ -3,14 +3,11 @@
  * (nothing in the wiring has to): a queued message goes out at once, not at the
  * next poll (an hour here).
  */
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelPort } from '../../src/channels/channel.port.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { GatewayEvents } from '../../src/gateway/gateway-events.js';
-import { OutboxWorker } from '../../src/gateway/outbox.js';
-import { createMetrics } from '../../src/observability/metrics.js';
-import { createAttachmentService } from '../../src/requests/attachments.js';
+import { testOutboxWorker } from './outbox-worker.js';
 import { createPostgresRequestStore } from '../../src/requests/postgres.request-store.js';
 import type { RequestStore } from '../../src/requests/request-store.port.js';
 
@@ -48,17 +45,7 @@ describe('OutboxWorker woken by a queued message', () => {
         return claimed;
       },
     };
-    const worker = new OutboxWorker({
-      store: watched,
-      channels: new Map([[port.name, port]]),
-      attachments: createAttachmentService({ store, storage: { put: async () => 'x', get: async () => Buffer.alloc(0) }, maxBytes: 1024 }),
-      events,
-      metrics: createMetrics({ defaultMetrics: false }),
-      logger: pino({ level: 'silent' }),
-      clock: () => new Date(),
-      pollIntervalMs: 3_600_000,
-      maxAttempts: 3,
-    });
+    const worker = testOutboxWorker(watched, port, events);
     const customer = await store.upsertCustomer({ channel: 'test', externalId: 'wake-1', locale: 'en' });
     const enqueue = (text: string) =>
       store.transaction((tx) => tx.enqueueOutbound({ customerId: customer.id, requestId: null, channel: 'test', author: 'bot', text, at: new Date() }));
