@@ -6,6 +6,7 @@ import { formatText } from './conversation.copy.js';
 import { cancelIntake, startIntake } from './conversation.intake.js';
 import { helpReply } from './conversation.menu.js';
 import { promptEffects, reply } from './conversation.prompts.js';
+import { parseRequestNumber, spellRequestNumber } from './conversation.request-number.js';
 import { assertNever, isIntakeStep } from './conversation.state.js';
 import type { Command, ConversationState, Locale, TransitionResult } from './conversation.types.js';
 
@@ -23,22 +24,10 @@ const LANGUAGE_NAMES: Readonly<Record<string, Locale>> = {
   en: 'en', eng: 'en', english: 'en', 'английский': 'en', 'англ': 'en',
 };
 
-/**
- * A request number as the store keeps it: letters, a hyphen, digits ("sr 1042",
- * "SR1042", "sr-1042" → "SR-1042"). Bare digits ("1042") are passed on as typed,
- * since the prefix is the store's business; anything else is not a number (null).
- */
-export function normaliseRequestNumber(text: string): string | null {
-  const compact = text.toUpperCase().replace(/\s+/g, '');
-  const prefixed = /^([A-Z]{1,10})[-_]?(\d{1,12})$/.exec(compact);
-  if (prefixed) return `${prefixed[1]}-${prefixed[2]}`;
-  return /^\d{1,12}$/.test(compact) ? compact : null;
-}
-
 function parseStatus(args: string): Command {
   if (!args) return { kind: 'status', number: null };
-  const number = normaliseRequestNumber(args);
-  return number === null ? { kind: 'usage', command: 'status' } : { kind: 'status', number };
+  const parsed = parseRequestNumber(args);
+  return parsed === null ? { kind: 'usage', command: 'status' } : { kind: 'status', number: spellRequestNumber(parsed) };
 }
 
 function parseLang(args: string): Command {

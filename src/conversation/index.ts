@@ -14,7 +14,9 @@ export {
   feedbackChoices,
 } from './conversation.choices.js';
 export type { TypedChoice, SummaryAction, EditTarget, Feedback } from './conversation.choices.js';
-export { parseCommand, normaliseRequestNumber } from './conversation.commands.js';
+export { parseCommand } from './conversation.commands.js';
+export { parseRequestNumber, spellRequestNumber } from './conversation.request-number.js';
+export type { ParsedRequestNumber } from './conversation.request-number.js';
 export type { Command } from './conversation.commands.js';
 export { copy, formatText, typeLabel, statusLabel, DEFAULT_LOCALE } from './conversation.copy.js';
 export type { CopyKey, CopyParams } from './conversation.copy.js';

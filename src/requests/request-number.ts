@@ -1,27 +1,19 @@
 /**
- * Finding a request by the number people type: the one reader of request
- * numbers, used by every lookup (findByNumber: the store, the gateway, the
- * agent API's routes) and by the agent API's search. Numbers are
- * `<prefix>-<counter>` and the counter alone is unique (it comes from one
- * database sequence), so a lookup goes through the unique `seq` index and then
- * checks the prefix, if one was typed, case-insensitively. No pattern matching on user text: `%` or `_` can never
+ * Finding a request by the number people type, used by every lookup
+ * (findByNumber: the store, the gateway, the agent API's routes) and by the
+ * agent API's search. The reader itself, parseRequestNumber, is the
+ * conversation engine's, the one the customer's /status uses: one parser
+ * everywhere. Numbers are `<prefix>-<counter>` and the counter alone is unique
+ * (it comes from one database sequence), so a lookup goes through the unique
+ * `seq` index and then checks the prefix, if one was typed,
+ * case-insensitively. No pattern matching on user text: `%` or `_` can never
  * widen a lookup.
  */
 
-export interface ParsedRequestNumber {
-  /** The prefix as typed (any case), or null for a bare counter. */
-  prefix: string | null;
-  counter: number;
-}
+import { parseRequestNumber, type ParsedRequestNumber } from '../conversation/index.js';
 
-// The prefix is matched lazily so that `SR1042` reads as SR + 1042. Nine digits fit `seq` (INTEGER).
-const NUMBER_PATTERN = /^#?\s*(?:([a-z][a-z0-9]*?)\s*[-\s]?\s*)?(\d{1,9})$/i;
-
-/** Reads `SR-1042`, `sr-1042`, `SR 1042`, `SR1042`, `#1042` or `1042`; null when it cannot be a request number. */
-export function parseRequestNumber(input: string): ParsedRequestNumber | null {
-  const m = NUMBER_PATTERN.exec(input.trim());
-  return m ? { prefix: m[1] ?? null, counter: Number(m[2]) } : null;
-}
+// One reader for the customer's /status and every lookup here (issue 11, item 10): it lives in the pure engine.
+export { parseRequestNumber, type ParsedRequestNumber };
 
 /** The number as stored, `<prefix>-<counter>`, in the case it was typed; null for a bare counter. */
 export function spelledNumber(parsed: ParsedRequestNumber): string | null {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { normaliseRequestNumber, parseCommand, REQUEST_TYPES, transition } from '../../src/conversation/index.js';
+import { parseCommand, parseRequestNumber, REQUEST_TYPES, transition } from '../../src/conversation/index.js';
 import type { Command, ConversationState } from '../../src/conversation/index.js';
+import { ACCEPTED_NUMBERS, REFUSED_NUMBERS } from '../support/request-number-forms.js';
 import type { Case } from './conversation.fixtures.js';
 import { checkCase, FULL_DRAFT, lastChoiceIds, press, replies, say, stateAt } from './conversation.fixtures.js';
 
@@ -22,6 +23,8 @@ describe('parseCommand', () => {
     ['/status   sr 1042 ', { kind: 'status', number: 'SR-1042' }],
     ['/status SR1042', { kind: 'status', number: 'SR-1042' }],
     ['/status 1042', { kind: 'status', number: '1042' }],
+    ['/status #1042', { kind: 'status', number: '1042' }],
+    ['/status SR_1042', { kind: 'usage', command: 'status' }],
     ['/status моя заявка', { kind: 'usage', command: 'status' }],
     ['/status SR-1 SR-2', { kind: 'usage', command: 'status' }],
     ['/lang ru', { kind: 'lang', locale: 'ru' }],
@@ -44,17 +47,22 @@ describe('parseCommand', () => {
   );
 });
 
-describe('normaliseRequestNumber', () => {
-  it.each<[string, string | null]>([
-    ['SR-1042', 'SR-1042'],
-    [' sr_1042 ', 'SR-1042'],
-    ['Sr 10 42', 'SR-1042'],
-    ['1042', '1042'],
-    ['SR-', null],
-    ['#1042', null],
-    ['SR-10x', null],
-  ])('%j → %j', (text, expected) => {
-    expect(normaliseRequestNumber(text)).toBe(expected);
+/**
+ * /status takes exactly the numbers the agent API takes: the same table as
+ * test/requests/request-number.test.ts. What it passes on reads back, through
+ * the store's reader, to the number typed.
+ */
+describe('/status <number>, read as the agent API reads numbers', () => {
+  it.each(ACCEPTED_NUMBERS)('takes %j', (typed, prefix, counter) => {
+    const command = parseCommand(`/status ${typed}`);
+    expect(command).toMatchObject({ kind: 'status' });
+    const number = (command as Extract<Command, { kind: 'status' }>).number!;
+    expect(number).toBe(prefix === null ? String(counter) : `${prefix.toUpperCase()}-${counter}`);
+    expect(parseRequestNumber(number)).toEqual({ prefix: prefix?.toUpperCase() ?? null, counter });
+  });
+
+  it.each(REFUSED_NUMBERS)('refuses %j with its usage', (typed) => {
+    expect(parseCommand(`/status ${typed}`)).toEqual({ kind: 'usage', command: 'status' });
   });
 });
 

@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { parseRequestNumber as conversationReader } from '../../src/conversation/index.js';
 import { matchesPrefix, parseRequestNumber, spelledNumber } from '../../src/requests/request-number.js';
+import { ACCEPTED_NUMBERS, REFUSED_NUMBERS } from '../support/request-number-forms.js';
 
 describe('parseRequestNumber, the one reader of request numbers', () => {
+  it("is the conversation engine's reader, the one /status uses", () => {
+    expect(parseRequestNumber).toBe(conversationReader);
+  });
+
+  it.each(ACCEPTED_NUMBERS)('reads %j (the shared table)', (typed, prefix, counter) => {
+    expect(parseRequestNumber(typed)).toEqual({ prefix, counter });
+  });
+
+  it.each(['', ...REFUSED_NUMBERS])('refuses %j (the shared table)', (typed) => {
+    expect(parseRequestNumber(typed)).toBeNull();
+  });
+
   it.each(['SR-1042', 'sr-1042', 'SR 1042', 'SR1042', ' Sr - 1042 ', '#SR-1042'])('reads %j as SR + 1042', (typed) => {
     const parsed = parseRequestNumber(typed);
     expect(parsed?.counter).toBe(1042);
