@@ -89,6 +89,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     closedFollowUpMs: config.closedFollowUpMs,
     // Channels are built below, before any message arrives.
     menuOf: (channel) => ports.get(channel)?.menu,
+    sendAtOnce: {
+      accepts: (channel) => ports.get(channel)?.sendsAtOnce === true,
+      send: (customer, message) => outbox.sendNow(customer, message),
+    },
   });
   const settings = createDeskSettings(store);
   const realtime = createRealtime({
@@ -154,7 +158,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       });
       logger.info(`RelayDesk listening on ${address} (database: ${backend}; state: ${redis ? 'Redis' : 'in-memory'})`);
       outbox.start();
-      for (const c of channels) await c.start?.((message) => gateway.receive(message));
+      for (const c of channels) await c.start?.((message, onStored) => gateway.receive(message, onStored));
       const recovered = await gateway.recover();
       if (recovered > 0) logger.info({ conversations: recovered }, 'applied messages left pending by the last run');
       // retryDeferred never rejects: each conversation's failure is caught and logged inside.

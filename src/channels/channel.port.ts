@@ -97,6 +97,17 @@ export interface ChannelPort {
    * and WhatsApp users know (the default), or buttons (the web chat).
    */
   readonly menu?: 'commands' | 'buttons';
+  /**
+   * Whether `send` only hands the message to a broadcast that cannot refuse it,
+   * and the customer's client fetches what it missed when it reconnects (the
+   * web chat: its history resumes after the last message seen). The bot's
+   * replies on such a channel are then written as sent with the step that makes
+   * them and sent as soon as it commits, without the outbox's claim and
+   * completion, unless an earlier message to the customer is still queued. A
+   * crash between the commit and the send loses nothing: the reply is in the
+   * history the client reads on reconnecting. Default: false.
+   */
+  readonly sendsAtOnce?: boolean;
   send(externalId: string, message: OutboundMessage): Promise<DeliveryReceipt>;
   /** Shows the customer that an agent is typing, where the channel can; best effort, never throws. */
   setTyping?(externalId: string, typing: boolean): void;
@@ -134,8 +145,25 @@ export class ChannelError extends Error {
   }
 }
 
-/** What a channel may do with an inbound message: hand it to the gateway. */
-export type ReceiveFn = (message: InboundMessage) => Promise<{ status: 'applied' | 'duplicate' | 'deferred'; messageId: string; customerId: string }>;
+/** A message the gateway has stored: its id, its customer, and whether it was stored before (a redelivery). */
+export interface StoredReceipt {
+  messageId: string;
+  customerId: string;
+  duplicate: boolean;
+}
+
+/**
+ * What a channel may do with an inbound message: hand it to the gateway.
+ * `onStored`, if given, is called once the message is stored and before its
+ * step runs, so before any reply to it goes out: a channel that acknowledges
+ * there shows the customer their message before the bot's answer (the web chat,
+ * whose replies are sent at once). It is awaited under the conversation's lock,
+ * so keep it short; what it throws is logged and does not stop the step.
+ */
+export type ReceiveFn = (
+  message: InboundMessage,
+  onStored?: (stored: StoredReceipt) => void | Promise<void>,
+) => Promise<{ status: 'applied' | 'duplicate' | 'deferred'; messageId: string; customerId: string }>;
 
 /**
  * A channel as the composition root sees it: its sending port, the routes it

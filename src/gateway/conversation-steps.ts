@@ -129,6 +129,7 @@ export class ConversationSteps {
         at: now,
         messageId: message?.id ?? null,
         replies: ctx.replies,
+        sentAtOnce: this.deps.sendAtOnce?.accepts(customer.channel) ?? false,
         links: ctx.links,
         snapshot: unchanged ? null : { state: result.state, version },
       });
@@ -140,6 +141,8 @@ export class ConversationSteps {
       log.warn({ err: error }, 'could not refresh the hot conversation state; the database copy will be used');
     });
     for (const a of ctx.announcements) announce(events, a, committed);
+    // Written as sent: sent now, in order, after their announcement (agents see the reply, then nothing more).
+    for (const reply of committed.replies) if (reply.deliveryState === 'sent') this.deps.sendAtOnce?.send(ctx.customer, reply);
     if (isIntakeStep(loaded.state.step) || isIntakeStep(out.state.step)) events.emit('intake_changed', { customerId: customer.id });
     return out.result;
   }

@@ -4,6 +4,7 @@ import type { Locale } from '../conversation/conversation.types.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { AttachmentService } from '../requests/attachments.js';
 import type { RequestStore } from '../requests/request-store.port.js';
+import type { Customer, StoredMessage } from '../requests/request.types.js';
 import type { GatewayEvents } from './gateway-events.js';
 import type { LockManager, StateStore } from './state-store.port.js';
 
@@ -24,4 +25,14 @@ export interface GatewayDeps {
   closedFollowUpMs?: number;
   /** How a channel offers actions (ChannelPort.menu); commands when unknown. */
   menuOf?: (channel: string) => 'commands' | 'buttons' | undefined;
+  /** Replies on channels that send at once (ChannelPort.sendsAtOnce) go out right after their step commits. */
+  sendAtOnce?: SendAtOnce;
+}
+
+/** Sends the bot's replies a step wrote as sent (StepCommit.sentAtOnce), bypassing the outbox's claim and completion. */
+export interface SendAtOnce {
+  /** Whether the channel's replies are to be written as sent and sent after the commit. */
+  accepts(channel: string): boolean;
+  /** Sends one such reply. Never rejects: a failure is logged, and the customer's client reads the reply from its history. */
+  send(customer: Customer, message: StoredMessage): void;
 }

@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../channels/channel.port.js';
+import type { InboundMessage, ReceiveFn } from '../channels/channel.port.js';
 import type { ConversationEvent } from '../conversation/conversation.types.js';
 import { StoreError } from '../requests/request-store.port.js';
 import type { Actor, Customer, RequestDetail, RequestRecord, RequestStatus, StoredMessage } from '../requests/request.types.js';
@@ -14,6 +14,8 @@ import type { GatewayDeps } from './gateway.deps.js';
 
 export type { GatewayDeps };
 
+
+type OnStored = Parameters<ReceiveFn>[1];
 
 export interface ReceiveResult {
   /** `applied`: the conversation moved on; `duplicate`: seen before; `deferred`: stored, to be applied on retry. */
@@ -54,11 +56,11 @@ export class Gateway {
    * message again can succeed (see gateway.errors.ts); an acknowledged message
    * (resolved) is stored.
    */
-  async receive(input: InboundMessage): Promise<ReceiveResult> {
+  async receive(input: InboundMessage, onStored?: OnStored): Promise<ReceiveResult> {
     if (!this.accepting) throw new GatewayError('shutting_down', 'the gateway is shutting down');
     const message = normalizeInbound(input);
     try {
-      const result = await this.take(message);
+      const result = await this.take(message, onStored);
       this.failures.succeeded(message);
       return result;
     } catch (error) {
@@ -74,16 +76,16 @@ export class Gateway {
     }
   }
 
-  private async take(input: InboundMessage): Promise<ReceiveResult> {
+  private async take(input: InboundMessage, onStored: OnStored | undefined): Promise<ReceiveResult> {
     const cached = this.cachedCustomer(input);
-    if (!cached) return this.receiveFrom(await this.identify(input), input);
+    if (!cached) return this.receiveFrom(await this.identify(input), input, onStored);
     try {
-      return await this.receiveFrom(cached, input);
+      return await this.receiveFrom(cached, input, onStored);
     } catch (error) {
       // A customer removed since it was cached: look it up again, once.
       if (!(error instanceof StoreError && error.code === 'not_found')) throw error;
       this.customers.forget(cached);
-      return this.receiveFrom(await this.identify(input), input);
+      return this.receiveFrom(await this.identify(input), input, onStored);
     }
   }
 
@@ -93,13 +95,14 @@ export class Gateway {
    * unreachable, or held too long), the message is recorded all the same and
    * applied by `retryDeferred`.
    */
-  private async receiveFrom(customer: Customer, input: InboundMessage): Promise<ReceiveResult> {
+  private async receiveFrom(customer: Customer, input: InboundMessage, onStored: OnStored | undefined): Promise<ReceiveResult> {
     const { record, file } = await toRecord(customer, input, this.deps);
     let locked = false;
     try {
       return await this.deps.locks.withLock(lockKey(customer.id), async () => {
         locked = true;
         const { message, duplicate, pending } = await this.deps.store.recordAndListPending(record);
+        await this.stored(onStored, customer, message, duplicate);
         const seen = this.countIn(customer, message, duplicate);
         if (seen) return seen;
         const applied = await this.applyAll(customer, pending, file);
@@ -109,10 +112,21 @@ export class Gateway {
       if (locked) throw error;
       this.deps.logger.warn({ err: error, conversation: customer.id }, 'no conversation lock: message recorded, to be applied later');
       const { message, duplicate } = await this.deps.store.recordInbound(record);
+      await this.stored(onStored, customer, message, duplicate);
       const seen = this.countIn(customer, message, duplicate);
       if (seen) return seen;
       this.deferred.add(customer.id);
       return { status: 'deferred', messageId: message.id, customerId: customer.id };
+    }
+  }
+
+  /** Tells the channel its message is stored (ReceiveFn's onStored); what the channel throws is only logged. */
+  private async stored(onStored: OnStored | undefined, customer: Customer, message: StoredMessage, duplicate: boolean): Promise<void> {
+    if (!onStored) return;
+    try {
+      await onStored({ messageId: message.id, customerId: customer.id, duplicate });
+    } catch (error) {
+      this.deps.logger.error({ err: error, conversation: customer.id, message: message.id }, 'the channel failed on a stored message');
     }
   }
 

@@ -5,7 +5,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { AttachmentService } from '../requests/attachments.js';
 import type { RequestStore } from '../requests/request-store.port.js';
 import { DEFAULT_DESK_SETTINGS, type DeskSettingsService } from '../requests/desk-settings.js';
-import type { Delivery } from '../requests/request.types.js';
+import type { Customer, Delivery, StoredMessage } from '../requests/request.types.js';
 import type { GatewayEvents } from './gateway-events.js';
 import { isOutage } from './outage.js';
 
@@ -61,7 +61,10 @@ export class OutboxWorker {
   /** Starts delivering: at once, on every `message_enqueued`, and every `pollIntervalMs` (what another instance queued). */
   start(): void {
     this.stopped = false;
-    this.unsubscribe ??= this.opts.events.on('message_enqueued', () => this.wake());
+    // A reply written as sent went out with its step (sendNow): nothing to claim.
+    this.unsubscribe ??= this.opts.events.on('message_enqueued', ({ message }) => {
+      if (message.deliveryState !== 'sent') this.wake();
+    });
     this.schedule(0);
   }
 
@@ -180,6 +183,28 @@ export class OutboxWorker {
   }
 
   /**
+   * Sends a reply that its step wrote as sent (ChannelPort.sendsAtOnce), with no
+   * claim or completion: the conversation's lock is still held, so its replies go
+   * out in order. Never rejects: a failure is logged, and the customer's client
+   * reads the reply from the history when it reconnects.
+   */
+  sendNow(customer: Customer, message: StoredMessage): void {
+    const port = this.opts.channels.get(message.channel);
+    const log = () => this.opts.logger.child({ conversation: customer.id, message: message.id });
+    if (!port) return log().error('a reply written as sent has no channel on this instance');
+    let sending: Promise<unknown>;
+    try {
+      sending = port.send(customer.externalId, this.toOutbound({ message, customer, attachments: [], agentName: null }, false));
+    } catch (error) {
+      sending = Promise.reject(error);
+    }
+    sending.then(
+      () => this.opts.metrics.messagesOut.inc({ channel: message.channel }),
+      (error: unknown) => log().warn({ err: error }, 'a reply written as sent could not be sent; the client reads it from its history'),
+    );
+  }
+
+  /**
    * Marks a round's accepted deliveries sent, in one statement. If that fails, they
    * stay leased and are sent again once the lease expires (delivery is at least once).
    */
@@ -235,7 +260,7 @@ export class OutboxWorker {
     events.emit('delivery_failed', { message: { ...delivery.message, deliveryState: 'failed' }, error: text });
   }
 
-  private toOutbound(delivery: Delivery, withAgentName: boolean): OutboundMessage {
+  private toOutbound(delivery: Pick<Delivery, 'message' | 'customer' | 'attachments' | 'agentName'>, withAgentName: boolean): OutboundMessage {
     const { message, customer, attachments, agentName } = delivery;
     return {
       messageId: message.id,

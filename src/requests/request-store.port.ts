@@ -109,6 +109,13 @@ export interface StepCommit {
   messageId: string | null;
   /** Queued for delivery in this order, each with its outbox row. */
   replies: StepReply[];
+  /**
+   * The channel sends at once (ChannelPort.sendsAtOnce): the replies and their
+   * outbox rows are written as sent, for the caller to send after the commit,
+   * unless an earlier message to the customer is still queued (then they are
+   * queued behind it). StepCommitted.replies carry the state written.
+   */
+  sentAtOnce?: boolean;
   links: StepLink[];
   /**
    * The new conversation snapshot, written as `version`, which must follow the stored

@@ -15,7 +15,9 @@
  * - only those are written: requests created (with their first status change,
  *   screenshot and intake transcript), messages marked processed and filed (one
  *   UPDATE per row, as a row may change once per statement), files and
- *   requests' activity, replies and their outbox rows in order.
+ *   requests' activity, replies and their outbox rows in order (`sends`: as
+ *   sent when the step asks it and no earlier message of its customer is
+ *   queued, see StepCommit.sentAtOnce).
  * A step refused writes nothing and leaves the others alone. Array parameters
  * keep every lookup on an index (generic plans must never choose a scan of the
  * message table): $2 messages, $3 request numbers, $4 source messages and $5
@@ -34,7 +36,8 @@ export const STEPS = sqlStatement('relaydesk_steps', `
     SELECT s.ord, (s.v->>'messageId')::bigint AS message_id, s.v->>'customerId' AS customer_id,
            s.v->>'channel' AS channel, s.v->'state' AS state, (s.v->>'version')::int AS version,
            (s.v->>'at')::timestamptz AS at, s.v->'replies' AS replies, s.v->'links' AS links,
-           s.v->'numbers' AS numbers, NULLIF(s.v->'request', 'null'::jsonb) AS request
+           s.v->'numbers' AS numbers, NULLIF(s.v->'request', 'null'::jsonb) AS request,
+           COALESCE((s.v->>'sentAtOnce')::boolean, false) AS sent_at_once
     FROM jsonb_array_elements($1::text::jsonb) WITH ORDINALITY AS s(v, ord)
   ), requests AS (
     SELECT id, number, customer_id FROM request WHERE number = ANY($3::text[])
@@ -82,6 +85,11 @@ export const STEPS = sqlStatement('relaydesk_steps', `
     RETURNING customer_id
   ), ok AS (
     SELECT * FROM go WHERE version IS NULL OR customer_id IN (SELECT customer_id FROM saved)
+  ), sends AS (
+    -- Replies written as sent (StepCommit.sentAtOnce), unless the customer has a message still queued: order first.
+    SELECT ok.ord, ok.sent_at_once AND NOT EXISTS (
+      SELECT 1 FROM outbox WHERE outbox.customer_id = ok.customer_id AND outbox.status = 'pending') AS sent
+    FROM ok
   ), created AS (
     INSERT INTO request (id, seq, number, type, subject, description, status, channel, customer_id,
                          source_message_id, created_at, updated_at, last_activity_at)
@@ -128,16 +136,20 @@ export const STEPS = sqlStatement('relaydesk_steps', `
     INSERT INTO message (customer_id, request_id, channel, direction, author, text, payload, delivery_state, created_at)
     SELECT ok.customer_id, (SELECT refs.id FROM refs WHERE refs.ord = ok.ord AND refs.number = r.v->>'requestNumber'),
            ok.channel, 'outbound', (r.v->>'author')::"AuthorKind", r.v->>'text',
-           NULLIF(r.v->'payload', 'null'::jsonb), 'pending', ok.at
-    FROM ok CROSS JOIN LATERAL jsonb_array_elements(ok.replies) WITH ORDINALITY AS r(v, rord)
+           NULLIF(r.v->'payload', 'null'::jsonb),
+           (CASE WHEN sends.sent THEN 'sent' ELSE 'pending' END)::"DeliveryState", ok.at
+    FROM ok JOIN sends USING (ord) CROSS JOIN LATERAL jsonb_array_elements(ok.replies) WITH ORDINALITY AS r(v, rord)
     ORDER BY ok.ord, r.rord
-    RETURNING id, customer_id, channel, created_at
+    RETURNING id, customer_id, channel, delivery_state, created_at
   ), queued AS (
     INSERT INTO outbox (message_id, customer_id, channel, status, attempts, next_attempt_at, created_at, updated_at)
-    SELECT id, customer_id, channel, 'pending', 0, created_at, created_at, created_at FROM replies ORDER BY id
+    SELECT id, customer_id, channel, (CASE WHEN delivery_state = 'sent' THEN 'sent' ELSE 'pending' END)::"OutboxStatus",
+           0, created_at, created_at, created_at
+    FROM replies ORDER BY id
   )
   SELECT input.ord::int AS ord, EXISTS (SELECT 1 FROM ok WHERE ok.ord = input.ord) AS ok,
          EXISTS (SELECT 1 FROM pending WHERE pending.id = input.message_id) AS pending,
+         COALESCE((SELECT sent FROM sends WHERE sends.ord = input.ord), false) AS sent,
          checks.refs_ok AS "refsOk", checks.links_ok AS "linksOk", checks.source_ok AS "sourceOk", checks.shot_ok AS "shotOk",
          ARRAY(SELECT id::text FROM replies WHERE replies.customer_id = input.customer_id ORDER BY id) AS ids,
          ARRAY(SELECT number FROM refs WHERE refs.ord = input.ord ORDER BY number) AS numbers,
@@ -147,6 +159,8 @@ export const STEPS = sqlStatement('relaydesk_steps', `
 /** What STEPS answers for each step, in the order given. */
 export interface StepsRow {
   ok: boolean;
+  /** Its replies were written as sent (StepCommit.sentAtOnce). */
+  sent: boolean;
   pending: boolean;
   refsOk: boolean;
   linksOk: boolean;
@@ -169,7 +183,7 @@ export function toItem(s: BatchedStep) {
   };
   return {
     messageId: s.messageId === null ? null : parseId(s.messageId, 'message'),
-    customerId: s.customerId, channel: s.channel, state: s.snapshot?.state ?? null, version: s.snapshot?.version ?? null,
+    customerId: s.customerId, channel: s.channel, sentAtOnce: s.sentAtOnce ?? false, state: s.snapshot?.state ?? null, version: s.snapshot?.version ?? null,
     at: s.at.toISOString(),
     replies: s.replies.map((r) => ({ requestNumber: r.requestNumber, author: r.author, text: r.text, payload: r.payload ?? null })),
     links: links.map(([messageId, requestNumber]) => ({ messageId, requestNumber })),

@@ -28,7 +28,7 @@ export async function commitSteps(db: SqlQueryable, steps: BatchedStep[]): Promi
       if (!row.shotOk) return new StoreError('not_found', `screenshot ${step.request?.input.screenshotAttachmentId} is not the customer's`);
       if (!row.ok) return refusal(db, step, row);
       const requestIds = new Map(row.numbers.map((n, k) => [n, row.requestIds[k]!]));
-      return { replies: storedReplies(step, row.ids, requestIds), requestIds };
+      return { replies: storedReplies(step, row.ids, requestIds, row.sent), requestIds };
     }),
   );
 }
@@ -48,7 +48,7 @@ export async function writeRequest(db: SqlQueryable, request: PreparedRequest): 
 }
 
 /** The step's replies as stored under `ids`, filed under the requests the numbers name. */
-function storedReplies(step: StepCommit, ids: string[], requestIds: ReadonlyMap<string, string>): StoredMessage[] {
+function storedReplies(step: StepCommit, ids: string[], requestIds: ReadonlyMap<string, string>, sent: boolean): StoredMessage[] {
   return ids.map((id, i) => {
     const reply = step.replies[i]!;
     return {
@@ -62,7 +62,7 @@ function storedReplies(step: StepCommit, ids: string[], requestIds: ReadonlyMap<
       text: reply.text,
       payload: reply.payload ?? null,
       channelMessageId: null,
-      deliveryState: 'pending',
+      deliveryState: sent ? 'sent' : 'pending',
       processedAt: null,
       createdAt: step.at,
       attachmentIds: [],

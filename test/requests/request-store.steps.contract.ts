@@ -99,6 +99,26 @@ export function defineStepContract(ctx: () => Ctx): void {
       expect(await outbound(c)).toEqual(['one']); // one at a time, in order
     });
 
+    it('writes replies as sent when the channel sends at once, unless an earlier message is still queued', async () => {
+      const { store, f } = ctx();
+      const c = await f.customer();
+      const m1 = await f.inbound(c);
+      const reply = (text: string) => [{ requestNumber: null, author: 'bot' as const, text }];
+      const first = await commit(step(c, m1, 1, { replies: reply('at once'), sentAtOnce: true }));
+      expect(first.replies).toMatchObject([{ text: 'at once', deliveryState: 'sent' }]);
+      expect(await store.countOutbox()).toEqual({ pending: 0, sent: 1, failed: 0 });
+      expect(await outbound(c)).toEqual([]);
+      const history = await store.listCustomerMessages(c.id, { limit: 10 });
+      expect(history.messages.find((m) => m.id === first.replies[0]!.id)?.deliveryState).toBe('sent');
+      // An agent's reply still queued: the bot's next reply waits behind it, in order.
+      await f.outbound(c, 'queued earlier');
+      const m2 = await f.inbound(c);
+      const second = await commit(step(c, m2, 2, { replies: reply('behind it'), sentAtOnce: true }));
+      expect(second.replies).toMatchObject([{ text: 'behind it', deliveryState: 'pending' }]);
+      expect(await store.countOutbox()).toEqual({ pending: 2, sent: 1, failed: 0 });
+      expect(await outbound(c)).toEqual(['queued earlier']);
+    });
+
     it('writes nothing when the message was applied already or the version is taken', async () => {
       const { store, f } = ctx();
       const c = await f.customer();

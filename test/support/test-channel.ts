@@ -20,8 +20,9 @@ export class TestChannel implements ChannelModule {
   private waiters: Array<() => void> = [];
   readonly port: ChannelPort;
 
-  constructor(readonly name = 'test') {
-    this.port = { name, send: (externalId, message) => this.deliver(externalId, message) };
+  /** `sendsAtOnce`: the port says it sends at once, as the web chat does (ChannelPort.sendsAtOnce). */
+  constructor(readonly name = 'test', opts: { sendsAtOnce?: boolean } = {}) {
+    this.port = { name, send: (externalId, message) => this.deliver(externalId, message), ...(opts.sendsAtOnce ? { sendsAtOnce: true } : {}) };
   }
 
   private async deliver(externalId: string, message: OutboundMessage) {

@@ -183,6 +183,8 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
     port: {
       name: WEBCHAT_CHANNEL,
       menu: 'buttons',
+      // An emit to the visitor's room; a visitor not connected reads it from the history on return.
+      sendsAtOnce: true,
       async send(externalId, message) {
         if (!nsp) throw new Error('web chat is not running');
         nsp.to(roomOf(externalId)).emit('message', mapOutbound(message, linkFor(externalId), deps.clock()));

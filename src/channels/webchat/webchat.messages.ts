@@ -23,7 +23,8 @@ interface MessageContext {
 /**
  * A visitor's `message` event: validated, rate-limited (per visitor and per
  * client address), handed to the gateway (which stores it once per clientId),
- * acknowledged with the stored id, and echoed to the visitor's other tabs.
+ * acknowledged with the stored id and echoed to the visitor's other tabs as
+ * soon as it is stored, before the bot's answer.
  * Every failure is acknowledged with a code that says whether resending can
  * help; the connection stays open. Rejects only if the ack itself throws.
  */
@@ -35,25 +36,29 @@ export async function handleClientMessage(ctx: MessageContext): Promise<void> {
   if (!parsed.success) return fail({ code: 'invalid_message', message: describeIssue(parsed.error) });
   if (!ctx.receive) return fail({ code: 'unavailable', message: 'the gateway is not taking messages right now' });
   const receivedAt = ctx.deps.clock();
+  let acked = false;
   try {
     const wait = await takeBoth(ctx, session);
     if (wait !== null) return fail({ code: 'rate_limited', message: 'too many messages, slow down', retryAfterMs: wait });
     const answersOpening = session.awaitingOpening;
-    const result = await ctx.receive(
-      mapClientMessage(session.visitorId, parsed.data, {
-        ...(session.requestedLocale ? { locale: session.requestedLocale } : {}),
-        ...(session.displayName ? { displayName: session.displayName } : {}),
-        askContact: await asksContact(session, ctx.deps),
-        answersOpening,
-        receivedAt,
-      }),
-    );
-    session.awaitingOpening = false;
-    session.customerId = result.customerId;
-    reply({ ok: true, id: result.messageId, duplicate: result.status === 'duplicate' });
-    if (result.status !== 'duplicate') await echo(ctx, session, parsed.data, result.messageId, receivedAt);
+    const message = mapClientMessage(session.visitorId, parsed.data, {
+      ...(session.requestedLocale ? { locale: session.requestedLocale } : {}),
+      ...(session.displayName ? { displayName: session.displayName } : {}),
+      askContact: await asksContact(session, ctx.deps),
+      answersOpening,
+      receivedAt,
+    });
+    // Acknowledged and echoed once stored, before the step: the visitor sees their message, then the bot's answer.
+    await ctx.receive(message, async ({ messageId, customerId, duplicate }) => {
+      session.awaitingOpening = false;
+      session.customerId = customerId;
+      acked = true;
+      reply({ ok: true, id: messageId, duplicate });
+      if (!duplicate) await echo(ctx, session, parsed.data, messageId, receivedAt);
+    });
   } catch (error) {
-    fail(toProtocolError(error, ctx, session));
+    // Stored and acknowledged already: the gateway applies it later (and has logged why not now).
+    if (!acked) fail(toProtocolError(error, ctx, session));
   }
 }
 
