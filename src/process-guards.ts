@@ -1,6 +1,7 @@
 /**
  * The last owner of every promise: a rejection nothing else caught is logged
- * with its stack and counted (relaydesk_unhandled_rejections_total), and the
+ * with its stack (or the value rejected with, when it is not an Error), how many
+ * there have been and the process's uptime, and counted (relaydesk_unhandled_rejections_total), and the
  * process goes on, as Node would not by default. Every such rejection is a bug
  * to fix where it started; the metric makes it visible. An uncaught exception
  * is logged before Node ends the process (its state can no longer be trusted).
@@ -19,8 +20,15 @@ export interface ProcessGuards {
 export function installProcessGuards(logger: Logger, proc: NodeJS.Process = process): ProcessGuards {
   let counter: { inc(): void } | null = null;
   let seenBeforeCounting = 0;
+  let seen = 0;
   const onRejection = (reason: unknown) => {
-    logger.error({ err: reason }, 'unhandled promise rejection (a bug): logged and counted, the process goes on');
+    seen++;
+    // An Error with its stack and causes; anything else (a string, an object) as it is, which has no stack to show.
+    const what = reason instanceof Error ? { err: reason } : { reason: describe(reason), reasonType: typeof reason };
+    logger.error(
+      { ...what, unhandledRejections: seen, uptimeSeconds: Math.round(process.uptime()) },
+      'unhandled promise rejection (a bug): logged and counted, the process goes on',
+    );
     if (counter) counter.inc();
     else seenBeforeCounting++;
   };
@@ -39,4 +47,15 @@ export function installProcessGuards(logger: Logger, proc: NodeJS.Process = proc
       proc.off('uncaughtExceptionMonitor', onException);
     },
   };
+}
+
+/** A value that is not an Error, readable in a log line (and bounded). */
+function describe(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
 }

@@ -27,6 +27,9 @@ describe('process guards', () => {
       expect.objectContaining({ msg: expect.stringContaining('unhandled promise rejection'), err: expect.objectContaining({ message: 'early bird' }) }),
       expect.objectContaining({ err: expect.objectContaining({ message: 'boom' }) }),
     ]);
+    proc.emit('unhandledRejection', { code: 'E_PLAIN' }, Promise.resolve());
+    expect(JSON.parse(lines[2]!)).toMatchObject({ reason: '{"code":"E_PLAIN"}', reasonType: 'object', unhandledRejections: 3 });
+    expect(JSON.parse(lines[1]!)).toMatchObject({ unhandledRejections: 2, uptimeSeconds: expect.any(Number) });
     guards.uninstall();
     expect((proc as unknown as EventEmitter).listenerCount('unhandledRejection')).toBe(0);
   });
