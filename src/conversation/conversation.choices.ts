@@ -32,6 +32,15 @@ export function skipChoices(locale: Locale): TypedChoice<'skip'>[] {
   return [{ id: 'skip', label: formatText(locale, 'choice.skip') }];
 }
 
+/**
+ * The switch to the other language, as the web chat's menu offers it
+ * (`menu:lang:<locale>`, see menu.ts), labelled in that language.
+ */
+export function languageChoices(locale: Locale): Choice[] {
+  const other: Locale = locale === 'ru' ? 'en' : 'ru';
+  return [{ id: `menu:lang:${other}`, label: formatText(locale, 'menu.lang') }];
+}
+
 /** Offered after a message filed under a request closed a moment ago. */
 export function reopenChoices(locale: Locale): TypedChoice<'reopen'>[] {
   return [{ id: 'reopen', label: formatText(locale, 'choice.reopen') }];

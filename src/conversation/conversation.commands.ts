@@ -3,11 +3,12 @@
  * the draft; the others answer and then repeat the current step's prompt.
  */
 import { formatText } from './conversation.copy.js';
+import { recentlyClosed } from './conversation.follow.js';
 import { cancelIntake, startIntake } from './conversation.intake.js';
-import { helpReply } from './conversation.menu.js';
+import { menuAnswer, withOffer } from './conversation.menu.js';
 import { promptEffects, reply } from './conversation.prompts.js';
 import { parseRequestNumber, spellRequestNumber } from './conversation.request-number.js';
-import { assertNever, isIntakeStep } from './conversation.state.js';
+import { assertNever, isIntakeStep, policyOf } from './conversation.state.js';
 import type { Command, ConversationState, Locale, TransitionResult } from './conversation.types.js';
 
 export type { Command } from './conversation.types.js';
@@ -74,11 +75,21 @@ function cancel(state: ConversationState): TransitionResult {
 }
 
 function switchLocale(state: ConversationState, locale: Locale): TransitionResult {
-  const next: ConversationState = { ...state, locale };
-  return {
-    state: next,
-    effects: [{ type: 'set_locale', locale }, reply(formatText(locale, 'langSet')), ...promptEffects(next)],
-  };
+  const next = afterLanguage({ ...state, locale }, formatText(locale, 'langSet'));
+  return { state: next.state, effects: [{ type: 'set_locale', locale }, ...next.effects] };
+}
+
+/**
+ * Says the language changed, then what to do next in it: the step's prompt
+ * again. On a channel of buttons outside an intake there is none, so a visitor
+ * with nothing going on (most likely on the greeting) is taken to the intake's
+ * first question, and one following a request gets the menu.
+ */
+function afterLanguage(state: ConversationState, text: string): TransitionResult {
+  if (policyOf(state).menu !== 'buttons' || isIntakeStep(state.step)) return { state, effects: [reply(text), ...promptEffects(state)] };
+  const nothingGoingOn = state.activeRequest === null && recentlyClosed(state, state.updatedAt) === null;
+  if (!nothingGoingOn) return { state, effects: [withOffer(state, text)] };
+  return startIntake(state, { greet: false, notes: [text] });
 }
 
 /**
@@ -94,7 +105,7 @@ export function runCommand(state: ConversationState, command: Command): Transiti
     case 'cancel':
       return cancel(state);
     case 'help':
-      return { state, effects: [helpReply(state), ...promptEffects(state)] };
+      return { state, effects: menuAnswer(state, { kind: 'help' }) };
     case 'status':
       return { state, effects: [{ type: 'query_status', number: command.number }] };
     case 'lang':
@@ -102,7 +113,7 @@ export function runCommand(state: ConversationState, command: Command): Transiti
     case 'usage':
       return answer(state, formatText(locale, command.command === 'status' ? 'statusUsage' : 'langUsage'));
     case 'unknown':
-      return answer(state, formatText(locale, 'unknownCommand', { command: command.name }));
+      return { state, effects: menuAnswer(state, { kind: 'unknown', command: command.name }) };
     default:
       return assertNever(command);
   }

@@ -69,6 +69,7 @@ export const EN: Record<keyof typeof RU, string> = {
     '/start — start over\n' +
     '/help — this help',
   unknownCommand: "I don't know the command {command}. Send /help for the list of commands.",
+  unknownCommandButtons: "I don't know the command {command}. Here, everything is done with the buttons.",
   langSet: "Done, I'll speak English from now on.",
   hintNew: 'To file a new request, send /new.',
   menuIntro: 'How can I help? You can file a new request, see your requests or change the language.',

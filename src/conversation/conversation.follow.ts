@@ -9,7 +9,7 @@ import type { Feedback } from './conversation.choices.js';
 import { feedbackChoices, reopenChoices, resolveChoice } from './conversation.choices.js';
 import { formatText } from './conversation.copy.js';
 import { startIntakeFrom } from './conversation.intake.js';
-import { menuChoices } from './conversation.menu.js';
+import { offeredChoices } from './conversation.menu.js';
 import { reply } from './conversation.prompts.js';
 import { assertNever, policyOf } from './conversation.state.js';
 import type { ConversationState, Effect, MessageEvent, TransitionResult } from './conversation.types.js';
@@ -42,7 +42,7 @@ export function onIdleMessage(state: ConversationState, msg: MessageEvent): Tran
 }
 
 /** The request closed within Policy.closedFollowUpMs before `at`, if any. */
-function recentlyClosed(state: ConversationState, at: number): string | null {
+export function recentlyClosed(state: ConversationState, at: number): string | null {
   const closed = state.recentlyClosed;
   const window = policyOf(state).closedFollowUpMs;
   if (!closed || window <= 0) return null;
@@ -67,7 +67,7 @@ function afterClosing(state: ConversationState, msg: MessageEvent, number: strin
     };
   }
   if (state.recentlyClosed?.acked) return { state, effects: [forward(number, msg)] };
-  const choices = [...reopenChoices(locale), ...menuChoices(locale, ['new'])];
+  const choices = [...reopenChoices(locale), ...offeredChoices(state, ['new'])];
   return {
     state: { ...state, recentlyClosed: state.recentlyClosed ? { ...state.recentlyClosed, acked: true } : null },
     effects: [forward(number, msg), reply(formatText(locale, 'closedFollowUp', { number }), choices)],

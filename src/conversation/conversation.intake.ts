@@ -10,7 +10,7 @@
  * and also when the text itself is rejected, so the rule has no exceptions.
  */
 import type { EditTarget } from './conversation.choices.js';
-import { fieldChoices, resolveChoice, skipChoices, summaryChoices, typeChoices } from './conversation.choices.js';
+import { fieldChoices, languageChoices, resolveChoice, skipChoices, summaryChoices, typeChoices } from './conversation.choices.js';
 import { formatText } from './conversation.copy.js';
 import { advance, promptWith } from './conversation.prompts.js';
 
@@ -85,11 +85,13 @@ export function startIntakeFrom(state: ConversationState, msg: MessageEvent): Tr
  * What a channel that opens the conversation itself (Policy.greetsOnOpen: the web
  * chat) shows before anything is stored: the greeting and the intake's first
  * question, the name when the pre-chat step is on, the request type otherwise.
+ * The language comes with it as a button, which the widget sets apart: a web
+ * visitor has no /lang to type, and the types stay the choice that matters.
  */
-export function openingPrompt(locale: Locale, opts: { askContact: boolean }): { text: string; choices?: Choice[] } {
+export function openingPrompt(locale: Locale, opts: { askContact: boolean }): { text: string; choices: Choice[] } {
   const greeting = formatText(locale, 'greeting');
-  if (opts.askContact) return { text: `${greeting}\n\n${formatText(locale, 'askName')}` };
-  return { text: `${greeting}\n\n${formatText(locale, 'askType')}`, choices: typeChoices(locale) };
+  if (opts.askContact) return { text: `${greeting}\n\n${formatText(locale, 'askName')}`, choices: languageChoices(locale) };
+  return { text: `${greeting}\n\n${formatText(locale, 'askType')}`, choices: [...typeChoices(locale), ...languageChoices(locale)] };
 }
 
 /** Drops the draft and returns to idle (following the active request, if any). */

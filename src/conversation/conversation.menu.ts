@@ -5,8 +5,9 @@
  * commands), or as buttons (the web chat). A pressed menu button runs the same
  * command as its slash form, at any step.
  */
+import { languageChoices } from './conversation.choices.js';
 import { formatText } from './conversation.copy.js';
-import { reply, type ReplyEffect } from './conversation.prompts.js';
+import { reply, stepPrompt, type ReplyEffect } from './conversation.prompts.js';
 import { policyOf } from './conversation.state.js';
 import type { Choice, Command, ConversationState, Locale } from './conversation.types.js';
 
@@ -14,14 +15,10 @@ export type MenuItem = 'new' | 'status' | 'lang';
 
 const PREFIX = 'menu:';
 
-function otherLocale(locale: Locale): Locale {
-  return locale === 'ru' ? 'en' : 'ru';
-}
-
 /** The buttons for `items`, in the customer's language. */
 export function menuChoices(locale: Locale, items: readonly MenuItem[]): Choice[] {
   return items.map((item) => {
-    if (item === 'lang') return { id: `${PREFIX}lang:${otherLocale(locale)}`, label: formatText(locale, 'menu.lang') };
+    if (item === 'lang') return languageChoices(locale)[0]!;
     return { id: `${PREFIX}${item}`, label: formatText(locale, item === 'new' ? 'menu.new' : 'menu.status') };
   });
 }
@@ -38,15 +35,46 @@ export function menuCommand(choiceId: string | undefined): Command | null {
 
 /**
  * `text`, then how to file a new request (and see the others): a hint naming /new
- * for a channel of commands, buttons for a channel of buttons.
+ * for a channel of commands; for a channel of buttons the buttons, and always the
+ * language with them, since a web visitor has no /lang to type.
  */
 export function withOffer(state: ConversationState, text: string, items: readonly MenuItem[] = ['new', 'status']): ReplyEffect {
-  if (policyOf(state).menu === 'buttons') return reply(text, menuChoices(state.locale, items));
+  if (policyOf(state).menu === 'buttons') return reply(text, offeredChoices(state, items));
   return reply(`${text}\n${formatText(state.locale, 'hintNew')}`);
 }
 
-/** What /help answers: the commands, or on a channel of buttons the buttons. */
-export function helpReply(state: ConversationState): ReplyEffect {
-  if (policyOf(state).menu === 'buttons') return reply(formatText(state.locale, 'menuIntro'), menuChoices(state.locale, ['new', 'status', 'lang']));
-  return reply(formatText(state.locale, 'help'));
+/** The buttons for `items`, with the language's added on a channel of buttons (see withOffer). */
+export function offeredChoices(state: ConversationState, items: readonly MenuItem[]): Choice[] {
+  const withLanguage = policyOf(state).menu === 'buttons' && !items.includes('lang') ? [...items, 'lang' as const] : items;
+  return menuChoices(state.locale, withLanguage);
+}
+
+/**
+ * `text` with the whole menu as buttons, on a channel of buttons. During an
+ * intake the step's prompt joins the same message, its own choices first: only
+ * the newest message's buttons can be pressed in the web chat, so a separate
+ * prompt after the menu would switch the menu off at once.
+ */
+export function withMenu(state: ConversationState, text: string): ReplyEffect {
+  const menu = menuChoices(state.locale, ['new', 'status', 'lang']);
+  const prompt = stepPrompt(state);
+  if (!prompt) return reply(text, menu);
+  // The step's own choices, then the menu; the language once, last, where the widget draws it apart.
+  const own = (prompt.choices ?? []).filter((c) => !menu.some((m) => m.id === c.id));
+  return reply(`${text}\n\n${prompt.text}`, [...own, ...menu]);
+}
+
+/**
+ * What /help and an unknown command answer, with the step's prompt after it:
+ * the commands on a channel of commands; the buttons on a channel of buttons,
+ * where commands are never named (a web page has no command menu).
+ */
+export function menuAnswer(state: ConversationState, about: { kind: 'help' } | { kind: 'unknown'; command: string }): ReplyEffect[] {
+  const { locale } = state;
+  if (policyOf(state).menu === 'buttons') {
+    return [withMenu(state, about.kind === 'help' ? formatText(locale, 'menuIntro') : formatText(locale, 'unknownCommandButtons', { command: about.command }))];
+  }
+  const text = about.kind === 'help' ? formatText(locale, 'help') : formatText(locale, 'unknownCommand', { command: about.command });
+  const prompt = stepPrompt(state);
+  return prompt ? [reply(text), prompt] : [reply(text)];
 }

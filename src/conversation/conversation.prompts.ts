@@ -1,6 +1,6 @@
-import { fieldChoices, skipChoices, summaryChoices, typeChoices } from './conversation.choices.js';
+import { fieldChoices, languageChoices, skipChoices, summaryChoices, typeChoices } from './conversation.choices.js';
 import { formatText, typeLabel } from './conversation.copy.js';
-import { assertNever, firstMissingStep } from './conversation.state.js';
+import { assertNever, firstMissingStep, policyOf } from './conversation.state.js';
 import { DESCRIPTION_LIMITS, SUBJECT_LIMITS } from './conversation.text-input.js';
 import type { Choice, ConversationState, Draft, Effect, Locale, TransitionResult } from './conversation.types.js';
 
@@ -44,7 +44,8 @@ export function stepPrompt(state: ConversationState): ReplyEffect | null {
     case 'contact_info':
       return reply(formatText(locale, 'askContact'));
     case 'choose_type':
-      return reply(formatText(locale, 'askType'), typeChoices(locale));
+      // On the web, the language comes with the first question, as on the opening prompt (see openingPrompt).
+      return reply(formatText(locale, 'askType'), policyOf(state).menu === 'buttons' ? [...typeChoices(locale), ...languageChoices(locale)] : typeChoices(locale));
     case 'subject':
       return reply(formatText(locale, 'askSubject', SUBJECT_LIMITS));
     case 'description':

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { openingPrompt, parseContact, transition, typeChoices } from '../../src/conversation/index.js';
 import type { ConversationState, Policy } from '../../src/conversation/index.js';
 import { problemOf } from '../../src/conversation/conversation.problem.js';
-import { AT, checkCase, DESCRIPTION, FULL_DRAFT, IMAGE, message, press, replyText, run, say, send, stateAt, type Case } from './conversation.fixtures.js';
+import { AT, checkCase, DESCRIPTION, FULL_DRAFT, IMAGE, lastChoiceIds, message, press, replies, replyText, run, say, send, stateAt, type Case } from './conversation.fixtures.js';
 
 const TYPES = ['incident', 'mass_incident', 'consultation', 'development_request'];
 const DAY = 86_400_000;
@@ -100,8 +100,9 @@ describe('the first message of a conversation', () => {
   });
 
   it('shows the opening prompt a channel greets with: the types, or the name when the pre-chat step is on', () => {
-    expect(openingPrompt('ru', { askContact: false })).toEqual({ text: expect.stringMatching(/^Здравствуйте! Я бот[\s\S]*Выберите тип заявки/), choices: typeChoices('ru') });
-    expect(openingPrompt('en', { askContact: true })).toEqual({ text: expect.stringMatching(/How should we address you/) });
+    const language = { id: 'menu:lang:en', label: 'English' };
+    expect(openingPrompt('ru', { askContact: false })).toEqual({ text: expect.stringMatching(/^Здравствуйте! Я бот[\s\S]*Выберите тип заявки/), choices: [...typeChoices('ru'), language] });
+    expect(openingPrompt('en', { askContact: true })).toEqual({ text: expect.stringMatching(/How should we address you/), choices: [{ id: 'menu:lang:ru', label: 'Русский' }] });
   });
 });
 
@@ -146,7 +147,7 @@ describe('buttons on the web, commands elsewhere', () => {
     expect(replyText(commands)).toContain('/new');
     const buttons = created({ menu: 'buttons' });
     expect(replyText(buttons)).not.toContain('/new');
-    expect(buttons.effects.at(-1)).toMatchObject({ choices: [{ id: 'menu:new' }, { id: 'menu:status' }] });
+    expect(buttons.effects.at(-1)).toMatchObject({ choices: [{ id: 'menu:new' }, { id: 'menu:status' }, { id: 'menu:lang:en' }] });
   });
 
   it('runs a pressed menu button like its command', () => {
@@ -164,6 +165,80 @@ describe('buttons on the web, commands elsewhere', () => {
   });
 });
 
+/**
+ * Item 3: a web visitor reaches a new request, their requests and the language
+ * by buttons, wherever the web offers the menu; a command typed there is
+ * answered with the buttons, never with another command to type.
+ */
+describe('the menu on the web: a new request, my requests, the language', () => {
+  const web = (kind: Parameters<typeof stateAt>[0] = 'idle', options: Parameters<typeof stateAt>[1] = {}) =>
+    withPolicy(stateAt(kind, options), { menu: 'buttons', greetsOnOpen: true });
+  const MENU = ['menu:new', 'menu:status', 'menu:lang:en'];
+
+  it('offers the language with New request and My requests: after a cancel, and when nothing is open', () => {
+    expect(lastChoiceIds(transition(web('summary', { draft: FULL_DRAFT }), say('/cancel')))).toEqual(MENU);
+    const none = transition(web(), { type: 'status_result', at: AT + 1, query: null, requests: [] });
+    expect(lastChoiceIds(none)).toEqual(['menu:new', 'menu:lang:en']);
+    // Telegram and WhatsApp keep the command hint.
+    const telegram = transition(stateAt('summary', { draft: FULL_DRAFT }), say('/cancel'));
+    expect(lastChoiceIds(telegram)).toEqual([]);
+    expect(replyText(telegram)).toContain('/new');
+  });
+
+  it('answers an unknown command with the buttons, never "send /help"', () => {
+    const idle = transition(web(), say('/x'));
+    expect(replies(idle)).toHaveLength(1);
+    expect(replyText(idle)).toBe('Не знаю команду /x. Здесь всё делается кнопками.');
+    expect(lastChoiceIds(idle)).toEqual(MENU);
+    // Mid-intake the step's question and choices come in the same message, the menu after them.
+    const summary = transition(web('summary', { draft: FULL_DRAFT }), say('/x'));
+    expect(replies(summary)).toHaveLength(1);
+    expect(replyText(summary)).toMatch(/^Не знаю команду \/x\.[\s\S]*Проверьте заявку:/);
+    expect(lastChoiceIds(summary)).toEqual(['confirm', 'edit', 'cancel', ...MENU]);
+    expect(summary.state).toEqual({ ...web('summary', { draft: FULL_DRAFT }), updatedAt: AT + 1 });
+    expect(replyText(transition(web('idle', { locale: 'en' }), say('/foo')))).not.toContain('/help');
+    // Telegram keeps its commands.
+    expect(replyText(transition(stateAt('idle'), say('/x')))).toContain('/help');
+  });
+
+  it('keeps the menu pressable mid-intake: /help on the web is one message with the step', () => {
+    const help = transition(web('subject', { draft: { type: 'incident' } }), say('/help'));
+    expect(replies(help)).toHaveLength(1);
+    expect(replyText(help)).toContain('Коротко сформулируйте тему');
+    expect(lastChoiceIds(help)).toEqual(MENU);
+  });
+
+  it('switches the language from the greeting and asks the first question in it', () => {
+    const english = transition(web(), press('menu:lang:en', 'English'));
+    expect(english.effects[0]).toEqual({ type: 'set_locale', locale: 'en' });
+    expect(replies(english)).toHaveLength(1);
+    expect(replyText(english)).toMatch(/^Done, I'll speak English from now on\.\n\nChoose the request type/);
+    expect(lastChoiceIds(english)).toEqual([...TYPES, 'menu:lang:ru']);
+    expect(english.state).toMatchObject({ locale: 'en', step: { kind: 'choose_type' }, draft: {} });
+    // What the visitor writes next is the intake's: a type, or the problem, kept.
+    const typed = transition(english.state, press('incident', 'Incident'));
+    expect(typed.state.step.kind).toBe('subject');
+    expect(replyText(typed)).not.toContain('Hello');
+    const problem = transition(english.state, say('The invoices page stays blank'));
+    expect(problem.state.draft).toMatchObject({ subject: 'The invoices page stays blank' });
+    // With the pre-chat step on, the name is asked first.
+    expect(transition(withPolicy(stateAt('idle'), { menu: 'buttons', askContact: true }), press('menu:lang:en')).state.step.kind).toBe('contact_name');
+  });
+
+  it('offers the language with the type question on the web only', () => {
+    expect(lastChoiceIds(transition(web(), say('/new')))).toEqual([...TYPES, 'menu:lang:en']);
+    expect(lastChoiceIds(transition(stateAt('idle'), say('/new')))).toEqual(TYPES);
+    // Offered once when the menu joins the type question.
+    expect(lastChoiceIds(transition(web('choose_type'), say('/help')))).toEqual([...TYPES, 'menu:new', 'menu:status', 'menu:lang:en']);
+  });
+
+  it('offers the menu, in the new language, to a visitor following a request', () => {
+    const following = transition(web('idle', { active: { number: 'SR-7', status: 'in_progress' } }), press('menu:lang:en', 'English'));
+    expect(replyText(following)).toBe("Done, I'll speak English from now on.");
+    expect(lastChoiceIds(following)).toEqual(['menu:new', 'menu:status', 'menu:lang:ru']);
+  });
+});
+
 describe('a message soon after closing', () => {
   const closedAt = AT + 10;
   const justClosed = (closedFollowUpMs = DAY): ConversationState =>
@@ -176,6 +251,9 @@ describe('a message soon after closing', () => {
     expect(thanks.effects[0]).toEqual({ type: 'forward_to_request', number: 'SR-7', messageId: 'm-9' });
     expect(replyText(thanks)).toContain('Заявка SR-7 закрыта. Ваше сообщение добавлено к ней');
     expect(thanks.effects.at(-1)).toMatchObject({ choices: [{ id: 'reopen' }, { id: 'menu:new' }] });
+    // The language too on the web; Telegram keeps the two.
+    expect(lastChoiceIds(transition(withPolicy(justClosed(), { closedFollowUpMs: DAY, menu: 'buttons' }), message({ at: closedAt + 1, text: 'Спасибо!' })))).toEqual(['reopen', 'menu:new', 'menu:lang:en']);
+    expect(lastChoiceIds(thanks)).toEqual(['reopen', 'menu:new']);
     expect(thanks.state.step.kind).toBe('idle');
     const again = transition(thanks.state, message({ messageId: 'm-10', at: closedAt + 120_000, text: 'И ещё' }));
     expect(again.effects).toEqual([{ type: 'forward_to_request', number: 'SR-7', messageId: 'm-10' }]);

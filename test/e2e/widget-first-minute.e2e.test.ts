@@ -230,10 +230,12 @@ describe.skipIf(!haveChromium())("the customer's first minute in the widget, aga
       await watchArrivals(page);
       await ui(page).launcher.click();
       await page.locator('[role="log"]:not([aria-busy="true"])').waitFor({ state: 'attached' });
-      // The opening asks the name, with no buttons.
+      // The opening asks the name; its only button is the language.
       await expect.poll(() => incoming(page).count()).toBe(1);
       expect(await incoming(page).first().textContent()).toMatch(locale === 'ru' ? /зовут|обращаться|имя/i : /name/i);
-      expect(await page.locator('[role="log"] .choice').count()).toBe(0);
+      expect(await page.locator('[role="log"] .choice').evaluateAll((els) => els.map((el) => (el as unknown as { dataset: { choice: string } }).dataset.choice))).toEqual([
+        locale === 'ru' ? 'menu:lang:en' : 'menu:lang:ru',
+      ]);
       await step('01-name');
       await say(page, locale === 'ru' ? 'Ольга' : 'Olga', locale === 'ru' ? /e-mail|телефон/i : /e-mail|phone/i);
       await step('02-contact');

@@ -73,6 +73,7 @@ async function botMessages(chatId: number, count: number): Promise<AnyMessage[]>
 /** The request the Telegram customer filed in the first test. */
 let telegramRequest: { number: string; chatId: number };
 const choiceIds = (m: { choices?: Array<{ id: string }> }) => (m.choices ?? []).map((c) => c.id);
+const TYPES = ['incident', 'mass_incident', 'consultation', 'development_request'];
 const buttonData = (m: AnyMessage) => (m.reply_markup?.inline_keyboard.flat() ?? []).map((b: { callback_data?: string }) => b.callback_data);
 
 describe("the customer's first minute", () => {
@@ -105,13 +106,13 @@ describe("the customer's first minute", () => {
   it('greets a web visitor at once without storing anything, and keeps the first message they write instead', async () => {
     const v = await visitor({ locale: 'en' });
     expect(v.opening).toMatchObject({ id: '0', from: 'bot' });
-    expect(choiceIds(v.opening!)).toEqual(['incident', 'mass_incident', 'consultation', 'development_request']);
+    expect(choiceIds(v.opening!)).toEqual([...TYPES, 'menu:lang:ru']);
     expect(await app.store.findCustomer('webchat', v.session!.visitorId)).toBeNull();
 
     await v.say('The invoices page stays blank after login since this morning, on every browser.');
     const askType = await v.waitForBot(1);
     expect(askType.text).not.toContain('Hello'); // the greeting is not said twice
-    expect(choiceIds(askType)).toEqual(['incident', 'mass_incident', 'consultation', 'development_request']);
+    expect(choiceIds(askType)).toEqual([...TYPES, 'menu:lang:ru']);
     await v.press('consultation');
     await v.waitForBot(2); // its subject: the description is known already
     await v.say('Blank invoices page');
@@ -135,10 +136,58 @@ describe("the customer's first minute", () => {
     expect((await v.waitForBot(2)).text).toMatch(/English/);
   });
 
+  it('offers web visitors the language as a button on the greeting, and answers a typed command with buttons (item 3)', async () => {
+    const v = await visitor({ locale: 'ru' });
+    expect(choiceIds(v.opening!)).toEqual([...TYPES, 'menu:lang:en']);
+    await v.press('menu:lang:en');
+    const english = await v.waitForBot(1);
+    expect(english.text).toMatch(/^Done, I'll speak English from now on\.\n\nChoose the request type/);
+    expect(choiceIds(english)).toEqual([...TYPES, 'menu:lang:ru']);
+    expect(await app.store.findCustomer('webchat', v.session!.visitorId)).toMatchObject({ locale: 'en' });
+
+    await v.say('/x');
+    const unknown = await v.waitForBot(2);
+    expect(unknown.text).toMatch(/^I don't know the command \/x\. Here, everything is done with the buttons\./);
+    expect(unknown.text).not.toMatch(/\/help|\/new/);
+    expect(choiceIds(unknown)).toEqual([...TYPES, 'menu:new', 'menu:status', 'menu:lang:ru']);
+
+    // Telegram keeps its commands: an unknown one points to /help.
+    const from = user({ id: 7102, first_name: 'Oleg', language_code: 'ru' });
+    fake.userSends(textMessage({ from, text: '/x' }));
+    expect((await botMessages(from.id, 1))[0]!.text).toContain('/help');
+  });
+
+  it('keeps text typed at the screenshot step: added to the description, said so, in the summary and the request (item 5)', async () => {
+    const v = await visitor({ locale: 'en' });
+    await v.press('incident');
+    await v.say('Invoice PDF export fails');
+    await v.say('Pressing Export PDF on an invoice shows a spinner and no file.');
+    expect(choiceIds(await v.waitForBot(3))).toEqual(['skip']);
+    await v.say('It started after the update to 5.2');
+    const kept = await v.waitForBot(4);
+    expect(kept.text).toMatch(/^Added to the description: “It started after the update to 5\.2”\.\n\nAttach a screenshot/);
+    expect(choiceIds(kept)).toEqual(['skip']);
+    await v.press('skip');
+    const summary = await v.waitForBot(5);
+    expect(summary.text).toContain('Description: Pressing Export PDF on an invoice shows a spinner and no file.\n\nIt started after the update to 5.2');
+    await v.press('confirm');
+    const number = /SR-\d+/.exec((await v.waitForBot(6)).text ?? '')![0];
+    expect((await app.store.getRequest(number))!.description).toBe('Pressing Export PDF on an invoice shows a spinner and no file.\n\nIt started after the update to 5.2');
+
+    // /status reads the number as the agent API does (item 10): #1042 and "sr 1042" find it, SR_1042 is no number.
+    const counter = number.split('-')[1]!;
+    await v.say(`/status #${counter}`);
+    expect((await v.waitForBot(7)).text).toContain(`${number} — Invoice PDF export fails`);
+    await v.say(`/status sr ${counter}`);
+    expect((await v.waitForBot(8)).text).toContain(`${number} — Invoice PDF export fails`);
+    await v.say(`/status SR_${counter}`);
+    expect((await v.waitForBot(9)).text).toMatch(/^Usage: \/status/);
+  });
+
   it("asks for a name and an e-mail or phone when the page asks, and agents see and find them", async () => {
     const v = await visitor({ locale: 'en', prechat: true });
     expect(v.opening!.text).toMatch(/your name/i);
-    expect(v.opening!.choices).toBeUndefined();
+    expect(choiceIds(v.opening!)).toEqual(['menu:lang:ru']);
     expect(await app.store.findCustomer('webchat', v.session!.visitorId)).toBeNull();
 
     await v.say('Anna Smirnova');
@@ -147,7 +196,7 @@ describe("the customer's first minute", () => {
     expect((await v.waitForBot(2)).text).toMatch(/doesn't look like an e-mail/);
     await v.say('Anna.Smirnova@Example.com');
     const askType = await v.waitForBot(3);
-    expect(choiceIds(askType)).toEqual(['incident', 'mass_incident', 'consultation', 'development_request']);
+    expect(choiceIds(askType)).toEqual([...TYPES, 'menu:lang:ru']);
     const customer = await app.store.findCustomer('webchat', v.session!.visitorId);
     expect(customer).toMatchObject({ displayName: 'Anna Smirnova', email: 'anna.smirnova@example.com', phone: null });
 
@@ -165,7 +214,7 @@ describe("the customer's first minute", () => {
 
   it('skips the pre-chat step for a visitor the site identified', async () => {
     const v = await visitor({ locale: 'en', prechat: true, identity: { externalId: 'crm-77', name: 'Pavel', hash: identityHash(IDENTITY_SECRET, 'crm-77') } });
-    expect(choiceIds(v.opening!)).toEqual(['incident', 'mass_incident', 'consultation', 'development_request']);
+    expect(choiceIds(v.opening!)).toEqual([...TYPES, 'menu:lang:ru']);
     await v.press('incident');
     expect((await v.waitForBot(1)).text).toMatch(/subject/i);
   });
@@ -229,7 +278,7 @@ describe("the customer's first minute", () => {
     await v.say('Thanks!');
     const answer = await v.waitForBot(7);
     expect(answer.text).toContain(number);
-    expect(choiceIds(answer)).toEqual(['reopen', 'menu:new']);
+    expect(choiceIds(answer)).toEqual(['reopen', 'menu:new', 'menu:lang:ru']);
     const request = (await admin.get(`/api/requests/${number}`)).body;
     expect(request.status).toBe('closed');
     expect(request.messages.map((m: { text: string | null }) => m.text)).toContain('Thanks!');
@@ -238,6 +287,6 @@ describe("the customer's first minute", () => {
     await v.say('Hello again, the reports page is slow.');
     const next = await v.waitForBot(8);
     expect(next.text).not.toContain(number);
-    expect(choiceIds(next)).toEqual(['incident', 'mass_incident', 'consultation', 'development_request']);
+    expect(choiceIds(next)).toEqual([...TYPES, 'menu:lang:ru']);
   });
 });

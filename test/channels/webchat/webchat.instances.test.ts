@@ -26,7 +26,8 @@ describe.skipIf(!productionBackend.enabled)('web chat across two instances', () 
     await b.outbox.stop();
     const v = await new Visitor(baseOf(b), { locale: 'en' }).ready();
     await v.say('Hello');
-    expect((await v.waitForBot(1)).choices).toHaveLength(4);
+    // The four types, and the language (the web chat's menu).
+    expect((await v.waitForBot(1)).choices).toHaveLength(5);
     await v.press('consultation');
     await v.waitForBot(2);
 

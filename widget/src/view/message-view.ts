@@ -70,12 +70,21 @@ function renderAttachment(a: Entry['attachments'][number], ctx: RenderContext): 
 /** Choices that go ahead with what the message proposes (the summary's "Submit"), drawn as the main action. */
 const PRIMARY_CHOICES = new Set(['confirm']);
 
+/**
+ * The class of a choice: the main action stands out; the language switch
+ * (`menu:lang:<locale>`, a setting rather than an answer) is drawn small, at the
+ * end of the row, so it never reads as one of the request types beside it.
+ */
+function choiceClass(id: string): string {
+  if (PRIMARY_CHOICES.has(id)) return 'choice primary';
+  return id.startsWith('menu:lang:') ? 'choice lang' : 'choice';
+}
+
 function renderChoices(choices: Choice[], ctx: RenderContext): HTMLElement | null {
   if (!choices.length) return null;
   const group = h('div', { class: 'choices', role: 'group' });
   for (const c of choices) {
-    const cls = PRIMARY_CHOICES.has(c.id) ? 'choice primary' : 'choice';
-    group.append(h('button', { type: 'button', class: cls, 'data-choice': c.id, onclick: () => ctx.choose(c) }, c.label));
+    group.append(h('button', { type: 'button', class: choiceClass(c.id), 'data-choice': c.id, onclick: () => ctx.choose(c) }, c.label));
   }
   return group;
 }

@@ -52,6 +52,7 @@ h2{margin:0;font-size:16px;font-weight:600;white-space:nowrap;overflow:hidden;te
 .choice:hover:not(:disabled){background:var(--a);color:#fff}
 .choice.primary{background:var(--a);color:#fff;font-weight:600}
 .choice.primary:hover:not(:disabled){filter:brightness(1.1)}
+.choice.lang{margin-left:auto;border-color:#d5d9e0;color:#5d6575;font-size:12px;padding:4px 10px}
 .choice:disabled{cursor:default;padding:2px 10px;font-size:12px;font-weight:400;border-color:#d5d9e0;background:transparent;color:#7a8190}
 .pill{position:absolute;bottom:10px;left:50%;transform:translateX(-50%);border:0;border-radius:16px;padding:6px 14px;background:var(--a);color:#fff;font-size:13px;font-weight:600;white-space:nowrap;box-shadow:0 2px 8px rgba(0,0,0,.25)}
 .typing{margin-top:8px;font-size:12px;color:#5d6575;font-style:italic}
