@@ -74,16 +74,21 @@ describe('WhatsApp through the fake client', () => {
     say('С утра принтер в бухгалтерии выдаёт ошибку E-42.');
     await botSaid(customer, 4);
     say('Вот, пожалуйста');
-    await botSaid(customer, 5); // text where a screenshot was asked: asked again
+    // Text where a screenshot was asked is kept: added to the description, said so, and the screenshot asked again.
+    const kept = (await botSaid(customer, 5)).at(-1)!;
+    expect(kept).toMatch(/^Добавил к описанию: «Вот, пожалуйста»\.\n\nПриложите скриншот/);
+    // The image's caption is added too.
     fake.userSendsImage({ from: customer, bytes: png, mimetype: 'image/png', caption: 'ошибка', notifyName: 'Иван' });
     const summary = (await botSaid(customer, 6)).at(-1)!;
-    expect(summary).toContain('Скриншот: приложен');
+    const description = 'С утра принтер в бухгалтерии выдаёт ошибку E-42.\n\nВот, пожалуйста\n\nошибка';
+    expect(summary).toContain(`Описание: ${description}\nСкриншот: приложен`);
     expect(summary).toMatch(/1\. Отправить\n2\. Изменить\n3\. Отменить/);
     say('1');
     const created = (await botSaid(customer, 7)).at(-1)!;
     const number = /SR-\d+/.exec(created)![0];
     const request = await app.store.getRequest(number);
     expect(request).toMatchObject({ channel: 'whatsapp', type: 'incident', customer: { externalId: customer, displayName: 'Иван' } });
+    expect(request!.description).toBe(description);
     expect(request!.attachments.map((a) => a.mimeType)).toEqual(['image/png']);
     expect(await app.attachments.read(request!.attachments[0]!)).toEqual(png);
   });
@@ -110,6 +115,32 @@ describe('WhatsApp through the fake client', () => {
     fake.userSends({ from: customer, body: '1', notifyName: 'Иван' });
     await botSaid(customer, ++n);
     await waitUntil(async () => (await agent.get(`/api/requests/${number}`)).body.status, (s) => s === 'closed', 'request status');
+  });
+
+  it("keeps a customer's first message as the problem: in the summary and the request (issue 11, item 2)", async () => {
+    const who = '79005550011@c.us';
+    const say = (body: string) => fake.userSends({ from: who, body, notifyName: 'Ирина' });
+    say('Здравствуйте, не выгружается счёт в PDF');
+    const [first] = await botSaid(who, 1);
+    expect(first).toContain('Записал: «не выгружается счёт в PDF». Это войдёт в заявку.');
+    expect(first).toContain('1. Инцидент');
+    say('1');
+    // Subject and description are known: the next question is the screenshot.
+    const asked = (await botSaid(who, 2)).at(-1)!;
+    expect(asked).toMatch(/^Приложите скриншот[\s\S]*1\. Пропустить/);
+    say('1');
+    const summary = (await botSaid(who, 3)).at(-1)!;
+    expect(summary).toContain('Тема: Не выгружается счёт в PDF\nОписание: Не выгружается счёт в PDF\nСкриншот: нет');
+    say('1');
+    const number = /SR-\d+/.exec((await botSaid(who, 4)).at(-1)!)![0];
+    expect(await app.store.getRequest(number)).toMatchObject({
+      channel: 'whatsapp',
+      type: 'incident',
+      subject: 'Не выгружается счёт в PDF',
+      description: 'Не выгружается счёт в PDF',
+      customer: { externalId: who, displayName: 'Ирина' },
+    });
+    expect(fake.sent(who).map((m) => m.body).join('\n')).not.toMatch(/Коротко сформулируйте тему|Опишите проблему/);
   });
 
   it('applies a duplicate message once and ignores groups, statuses and its own messages', async () => {
