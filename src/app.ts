@@ -58,6 +58,8 @@ export interface App {
 
 /** How often to retry conversations whose step failed (e.g. while the database was unreachable). */
 const RETRY_INTERVAL_MS = 5_000;
+/** Pending connections the kernel may queue for us (capped by net.core.somaxconn, 4096 on current Linux). */
+const LISTEN_BACKLOG = 4096;
 
 export { createLogger };
 
@@ -153,7 +155,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // Fastify logs one line per interface; say where we listen once, with the back ends.
       const level = server.log.level;
       server.log.level = 'warn';
-      const address = await server.listen({ port: config.port, host: config.host }).finally(() => {
+      // A deep accept queue: after a restart every open widget reconnects at once, and while the
+      // event loop is busy (the embedded database computes in it) Node's default of 511 overflows:
+      // the kernel then drops connections the client believes open, and their handshakes fail.
+      const address = await server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }).finally(() => {
         server.log.level = level;
       });
       logger.info(`RelayDesk listening on ${address} (database: ${backend}; state: ${redis ? 'Redis' : 'in-memory'})`);
