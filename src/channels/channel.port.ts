@@ -152,6 +152,9 @@ export interface StoredReceipt {
   duplicate: boolean;
 }
 
+/** Called with a message once it is stored (see ReceiveFn). */
+export type OnStored = (stored: StoredReceipt) => void | Promise<void>;
+
 /**
  * What a channel may do with an inbound message: hand it to the gateway.
  * `onStored`, if given, is called once the message is stored and before its
@@ -162,7 +165,7 @@ export interface StoredReceipt {
  */
 export type ReceiveFn = (
   message: InboundMessage,
-  onStored?: (stored: StoredReceipt) => void | Promise<void>,
+  onStored?: OnStored,
 ) => Promise<{ status: 'applied' | 'duplicate' | 'deferred'; messageId: string; customerId: string }>;
 
 /**

@@ -36,9 +36,9 @@ export function skipChoices(locale: Locale): TypedChoice<'skip'>[] {
  * The switch to the other language, as the web chat's menu offers it
  * (`menu:lang:<locale>`, see menu.ts), labelled in that language.
  */
-export function languageChoices(locale: Locale): Choice[] {
+export function languageChoice(locale: Locale): Choice {
   const other: Locale = locale === 'ru' ? 'en' : 'ru';
-  return [{ id: `menu:lang:${other}`, label: formatText(locale, 'menu.lang') }];
+  return { id: `menu:lang:${other}`, label: formatText(locale, 'menu.lang') };
 }
 
 /** Offered after a message filed under a request closed a moment ago. */

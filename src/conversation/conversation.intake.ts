@@ -10,7 +10,7 @@
  * and also when the text itself is rejected, so the rule has no exceptions.
  */
 import type { EditTarget } from './conversation.choices.js';
-import { fieldChoices, languageChoices, resolveChoice, skipChoices, summaryChoices, typeChoices } from './conversation.choices.js';
+import { fieldChoices, languageChoice, resolveChoice, skipChoices, summaryChoices, typeChoices } from './conversation.choices.js';
 import { formatText } from './conversation.copy.js';
 import { advance, promptWith } from './conversation.prompts.js';
 
@@ -90,8 +90,8 @@ export function startIntakeFrom(state: ConversationState, msg: MessageEvent): Tr
  */
 export function openingPrompt(locale: Locale, opts: { askContact: boolean }): { text: string; choices: Choice[] } {
   const greeting = formatText(locale, 'greeting');
-  if (opts.askContact) return { text: `${greeting}\n\n${formatText(locale, 'askName')}`, choices: languageChoices(locale) };
-  return { text: `${greeting}\n\n${formatText(locale, 'askType')}`, choices: [...typeChoices(locale), ...languageChoices(locale)] };
+  if (opts.askContact) return { text: `${greeting}\n\n${formatText(locale, 'askName')}`, choices: [languageChoice(locale)] };
+  return { text: `${greeting}\n\n${formatText(locale, 'askType')}`, choices: [...typeChoices(locale), languageChoice(locale)] };
 }
 
 /** Drops the draft and returns to idle (following the active request, if any). */

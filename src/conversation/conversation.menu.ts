@@ -5,7 +5,7 @@
  * commands), or as buttons (the web chat). A pressed menu button runs the same
  * command as its slash form, at any step.
  */
-import { languageChoices } from './conversation.choices.js';
+import { languageChoice } from './conversation.choices.js';
 import { formatText } from './conversation.copy.js';
 import { reply, stepPrompt, type ReplyEffect } from './conversation.prompts.js';
 import { policyOf } from './conversation.state.js';
@@ -18,7 +18,7 @@ const PREFIX = 'menu:';
 /** The buttons for `items`, in the customer's language. */
 export function menuChoices(locale: Locale, items: readonly MenuItem[]): Choice[] {
   return items.map((item) => {
-    if (item === 'lang') return languageChoices(locale)[0]!;
+    if (item === 'lang') return languageChoice(locale);
     return { id: `${PREFIX}${item}`, label: formatText(locale, item === 'new' ? 'menu.new' : 'menu.status') };
   });
 }

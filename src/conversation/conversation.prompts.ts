@@ -1,4 +1,4 @@
-import { fieldChoices, languageChoices, skipChoices, summaryChoices, typeChoices } from './conversation.choices.js';
+import { fieldChoices, languageChoice, skipChoices, summaryChoices, typeChoices } from './conversation.choices.js';
 import { formatText, typeLabel } from './conversation.copy.js';
 import { assertNever, firstMissingStep, policyOf } from './conversation.state.js';
 import { DESCRIPTION_LIMITS, SUBJECT_LIMITS } from './conversation.text-input.js';
@@ -45,7 +45,7 @@ export function stepPrompt(state: ConversationState): ReplyEffect | null {
       return reply(formatText(locale, 'askContact'));
     case 'choose_type':
       // On the web, the language comes with the first question, as on the opening prompt (see openingPrompt).
-      return reply(formatText(locale, 'askType'), policyOf(state).menu === 'buttons' ? [...typeChoices(locale), ...languageChoices(locale)] : typeChoices(locale));
+      return reply(formatText(locale, 'askType'), policyOf(state).menu === 'buttons' ? [...typeChoices(locale), languageChoice(locale)] : typeChoices(locale));
     case 'subject':
       return reply(formatText(locale, 'askSubject', SUBJECT_LIMITS));
     case 'description':

@@ -1,4 +1,4 @@
-import type { InboundMessage, ReceiveFn } from '../channels/channel.port.js';
+import type { InboundMessage, OnStored } from '../channels/channel.port.js';
 import type { ConversationEvent } from '../conversation/conversation.types.js';
 import { StoreError } from '../requests/request-store.port.js';
 import type { Actor, Customer, RequestDetail, RequestRecord, RequestStatus, StoredMessage } from '../requests/request.types.js';
@@ -14,8 +14,6 @@ import type { GatewayDeps } from './gateway.deps.js';
 
 export type { GatewayDeps };
 
-
-type OnStored = Parameters<ReceiveFn>[1];
 
 export interface ReceiveResult {
   /** `applied`: the conversation moved on; `duplicate`: seen before; `deferred`: stored, to be applied on retry. */
