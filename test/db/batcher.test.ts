@@ -50,7 +50,8 @@ describe('Batcher', () => {
   });
 
   it('starts at once again when batches span turns, as a round trip to PostgreSQL does', async () => {
-    const { batcher, batches, singles } = makeBatcher({ gate: () => new Promise((r) => setTimeout(r, 1)) });
+    // Finishes after the turn's check phase for sure (a 1 ms timer could fire before it on a slow machine).
+    const { batcher, batches, singles } = makeBatcher({ gate: () => new Promise((r) => setImmediate(() => setImmediate(r))) });
     await Promise.all([1, 2].map((n) => batcher.submit(n)));
     await new Promise<string[]>((resolve) => {
       const calls: Array<Promise<string>> = [];
