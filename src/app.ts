@@ -20,6 +20,10 @@ import { buildServer } from './http/server.js';
 import { createRealtime } from './http/realtime.js';
 import { createReadiness, type ReadinessCheck } from './http/routes/health.routes.js';
 import { createLogger } from './observability/logger.js';
+import { createSqlIncidentStore } from './incidents/sql.incidents.js';
+import { IncidentDirectory } from './incidents/incident-directory.js';
+import { IncidentWorker } from './incidents/incident-worker.js';
+import { IncidentService } from './incidents/incidents.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createAttachmentService, type AttachmentService } from './requests/attachments.js';
 import { createFsAttachmentStorage } from './requests/fs.attachment-storage.js';
@@ -50,6 +54,9 @@ export interface App {
   metrics: Metrics;
   server: FastifyInstance;
   console: ConsoleModule;
+  /** Mass incidents: what agents do to them, and the background fan-outs and cascades. */
+  incidents: IncidentService;
+  incidentWorker: IncidentWorker;
   /** Listens, starts the outbox worker and the channels, applies messages a crash left pending. Returns the address. */
   start(): Promise<string>;
   /** Graceful shutdown: stop input, finish in-flight requests, drain the outbox round, close connections. */
@@ -84,8 +91,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const attachments = createAttachmentService({ store, storage, maxBytes: config.uploadMaxBytes, imageLimits: { maxPixels: config.uploadMaxPixels } });
   const metrics = createMetrics();
   const events = new GatewayEvents((error, event) => logger.error({ err: error, event }, 'gateway event listener failed'));
+  const incidentStore = createSqlIncidentStore(db.sql, { requestPrefix: config.requestPrefix });
+  const incidentDirectory = new IncidentDirectory(incidentStore, logger.child({ component: 'incidents' }));
   const gateway = new Gateway({
     store, states, locks, attachments, events, metrics, logger, clock,
+    knownIncidents: () => incidentDirectory.list(),
     intakeTtlMs: config.intakeTtlMs,
     defaultLocale: config.defaultLocale,
     closedFollowUpMs: config.closedFollowUpMs,
@@ -114,6 +124,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     maxAttempts: config.outboxMaxAttempts,
     leaseMs: config.outboxLeaseMs,
   });
+  const incidentWorker = new IncidentWorker({
+    store: incidentStore, gateway, events, clock, logger: logger.child({ component: 'incidents' }),
+    wakeOutbox: () => outbox.wake(),
+  });
+  const incidents = new IncidentService({ store: incidentStore, directory: incidentDirectory, events, clock, kick: () => incidentWorker.kick() });
   // Request created, status changed, delivery failed, channel state changed: one info line each (docs/operations.md#logs).
   attachBusinessLog({ events, logger, requestNumberOf: requestNumberLookup(db) });
   const channelStatus = async () => {
@@ -126,7 +141,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // One readiness for the public /ready and the admins' GET /api/system/status; it logs each check's changes.
   const readiness = createReadiness({ checks, isAccepting: () => accepting, channels: channelStatus, logger: logger.child({ component: 'readiness' }), clock });
   const agentConsole = createConsole({
-    config, settings, db, store, gateway, events, attachments, io: realtime.io, redis, ports, clock, channelStatus, readiness,
+    config, settings, db, store, gateway, events, attachments, io: realtime.io, redis, ports, clock, channelStatus, readiness, incidents,
     logger: logger.child({ component: 'console' }),
   });
   const server = await buildServer({
@@ -139,6 +154,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       beforeScrape: async () => {
         const counts = await store.countOutbox();
         for (const [status, n] of Object.entries(counts) as [string, number][]) metrics.outboxRows.set({ status }, n);
+        const incidentCounts = await incidentStore.counts();
+        metrics.incidentsOpen.set(incidentCounts.open);
+        metrics.incidentLinkedRequests.set(incidentCounts.linked);
+        for (const [state, n] of Object.entries(incidentCounts.deliveries)) metrics.incidentDeliveries.set({ state }, n);
       },
     },
     plugins: [...channels.flatMap((c) => (c.routes ? [c.routes] : [])), agentConsole.routes],
@@ -149,7 +168,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const backend = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`;
 
   return {
-    config, logger, db, redis, store, attachments, gateway, outbox, events, metrics, server, console: agentConsole,
+    config, logger, db, redis, store, attachments, gateway, outbox, events, metrics, server, console: agentConsole, incidents, incidentWorker,
     async start() {
       await agentConsole.start();
       // Fastify logs one line per interface; say where we listen once, with the back ends.
@@ -163,6 +182,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       });
       logger.info(`RelayDesk listening on ${address} (database: ${backend}; state: ${redis ? 'Redis' : 'in-memory'})`);
       outbox.start();
+      incidentWorker.start();
       for (const c of channels) await c.start?.((message, onStored) => gateway.receive(message, onStored));
       const recovered = await gateway.recover();
       if (recovered > 0) logger.info({ conversations: recovered }, 'applied messages left pending by the last run');
@@ -179,6 +199,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       for (const c of channels) await c.stop?.().catch((e: unknown) => logger.error({ err: e, channel: c.port.name }, 'channel stop failed'));
       gateway.stopAccepting();
       await agentConsole.stop();
+      await incidentWorker.stop();
       await uploadCleaner.stop();
       await server.close();
       await outbox.stop();

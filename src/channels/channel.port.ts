@@ -79,6 +79,11 @@ export interface OutboundMessage {
    * (see agentSignature), so that a customer tells a person from the bot.
    */
   agentName?: string;
+  /**
+   * A mass incident's update, one of many sent at once: a channel that paces its
+   * sends gives these only part of its rate, so that ordinary replies keep theirs.
+   */
+  bulk?: true;
 }
 
 export interface DeliveryReceipt {

@@ -21,9 +21,15 @@ export interface PacerOptions {
   maxWaitMs: number;
 }
 
+/** The share of the overall rate a mass incident's fan-out may take: the rest stays for ordinary replies. */
+export const BULK_SHARE = 2 / 3;
+
 export class SendPacer {
   private readonly perChat: RateLimiterAbstract;
   private readonly overall: RateLimiterAbstract;
+  /** Bulk sends (OutboundMessage.bulk) take from this as well as from `overall`. */
+  private readonly bulk: RateLimiterAbstract;
+  private readonly bulkRate: Rate;
 
   constructor(
     name: string,
@@ -33,16 +39,25 @@ export class SendPacer {
   ) {
     this.perChat = limiter(`relaydesk:pace:${name}:chat`, opts.perChat, redis);
     this.overall = limiter(`relaydesk:pace:${name}:all`, opts.overall, redis);
+    this.bulkRate = { points: Math.max(1, Math.floor(opts.overall.points * BULK_SHARE)), durationMs: opts.overall.durationMs };
+    this.bulk = limiter(`relaydesk:pace:${name}:bulk`, this.bulkRate, redis);
   }
 
   /**
    * Resolves when a message of `parts` sends (a long text split, an image and
    * its text) may go to `chatId` now, all of them: a message is never cut in
-   * the middle by its pacing.
+   * the middle by its pacing. A bulk send (a mass incident's fan-out) first waits
+   * for the bulk share of the overall rate (BULK_SHARE), so that fan-outs never
+   * take the whole rate: ordinary replies keep at least the rest.
    */
-  async wait(chatId: string, parts = 1): Promise<void> {
+  async wait(chatId: string, parts = 1, opts: { bulk?: boolean } = {}): Promise<void> {
     let waited = 0;
-    for (const [key, l, rate] of [[chatId, this.perChat, this.opts.perChat], ['all', this.overall, this.opts.overall]] as const) {
+    const steps: Array<readonly [string, RateLimiterAbstract, Rate]> = [
+      ...(opts.bulk ? [['all', this.bulk, this.bulkRate] as const] : []),
+      [chatId, this.perChat, this.opts.perChat],
+      ['all', this.overall, this.opts.overall],
+    ];
+    for (const [key, l, rate] of steps) {
       const points = Math.min(parts, rate.points);
       for (;;) {
         const ms = await tryTake(l, key, points);

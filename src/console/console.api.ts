@@ -6,6 +6,7 @@
  * The shapes are inferred from the zod schemas in console.schemas.ts, which
  * validate the routes and produce the OpenAPI document served at /docs.
  */
+import type { IncidentView } from './incidents.schemas.js';
 import type { z } from 'zod';
 import type { Locale, RequestStatus, RequestType } from '../conversation/conversation.types.js';
 import type * as S from './console.schemas.js';
@@ -97,6 +98,12 @@ export interface AgentServerEvents {
    * minute). To every agent, the agent themselves included.
    */
   agent_presence: (payload: { agentId: string; presence: Presence }) => void;
+  /** A mass incident was declared or changed: linked, updated, its fan-out moved on, its status changed. At most a few a second per incident. */
+  incident_updated: (payload: { incident: IncidentView }) => void;
+  /** Requests were linked to a mass incident (their rows follow as `request_updated`). */
+  incident_linked: (payload: { incidentNumber: string; requestNumbers: string[] }) => void;
+  /** A request left its incident: an agent unlinked it, or its customer said the solution did not help (`not_solved`). */
+  incident_unlinked: (payload: { incidentNumber: string; requestNumber: string; reason: 'agent' | 'not_solved' }) => void;
 }
 
 /** Agent → server events on the `/agents` namespace. */

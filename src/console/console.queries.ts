@@ -65,7 +65,8 @@ export class ConsoleQueries {
   ) {}
 
   async listRequests(filter: RequestFilter, agentId: string): Promise<RequestPage> {
-    const where: Prisma.RequestWhereInput[] = [];
+    // Customers' requests: a mass incident has its own list (GET /api/incidents).
+    const where: Prisma.RequestWhereInput[] = [{ customerId: { not: null } }];
     if (filter.statuses?.length) where.push({ status: { in: filter.statuses } });
     if (filter.types?.length) where.push({ type: { in: filter.types } });
     if (filter.channel) where.push({ channel: filter.channel });
@@ -77,12 +78,12 @@ export class ConsoleQueries {
       const t = new Date(cursor.t);
       where.push({ OR: [{ lastActivityAt: { lt: t } }, { lastActivityAt: t, id: { lt: cursor.id } }] });
     }
-    const rows = await this.db.prisma.request.findMany({
+    const rows = (await this.db.prisma.request.findMany({
       where: { AND: where },
       orderBy: [{ lastActivityAt: 'desc' }, { id: 'desc' }],
       take: filter.limit + 1,
       include: { customer: true },
-    });
+    })).filter(hasCustomer);
     const page = rows.slice(0, filter.limit);
     const last = page.at(-1);
     const items = await this.toListItems(page, { agentId });
@@ -105,10 +106,11 @@ export class ConsoleQueries {
       if (!r) return null;
       const customer = toCustomerRecord({ id: r.customerId, channel: r.cChannel, externalId: r.cExternalId, displayName: r.cDisplayName, email: r.cEmail, phone: r.cPhone, locale: r.cLocale, reachable: r.cReachable });
       const lastMessage = r.lastAuthor ? { author: r.lastAuthor as 'customer', text: r.lastText, createdAt: new Date(r.lastAt!).toISOString() } : null;
-      return toListItem(toRequest({ ...r, seq: 0 }), { customer, lastMessage, unread: 0 }, names);
+      const incident = r.iNumber ? { number: r.iNumber, title: r.iTitle ?? '', status: r.iStatus ?? 'new' } : null;
+      return toListItem(toRequest({ ...r, seq: 0 }), { customer, lastMessage, unread: 0, incident }, names);
     }
     const row = await this.db.prisma.request.findUnique({ where: { id: requestId }, include: { customer: true } });
-    if (!row) return null;
+    if (!row || !hasCustomer(row)) return null;
     const [item] = await this.toListItems([row], unread, agents);
     return item ?? null;
   }
@@ -214,11 +216,21 @@ export class ConsoleQueries {
        ORDER BY request_id, id DESC`,
       [requestIds],
     );
+    const { rows: linked } = await this.db.sql.query<{ id: string; number: string; title: string; status: RequestStatus }>(
+      `SELECT r.id, i.number, i.subject AS title, i.status::text AS status
+       FROM request r JOIN request i ON i.id = r.incident_id WHERE r.id = ANY($1::text[])`,
+      [requestIds],
+    );
     for (const l of lasts) {
       result.set(l.request_id, {
         lastMessage: { author: l.author as 'customer', text: l.text, createdAt: new Date(l.created_at).toISOString() },
         unread: 0,
+        incident: null,
       });
+    }
+    for (const l of linked) {
+      const row = result.get(l.id) ?? { lastMessage: null, unread: 0, incident: null };
+      result.set(l.id, { ...row, incident: { number: l.number, title: l.title, status: l.status } });
     }
     if (unread === 'none') return result;
     const { rows: counts } = await this.db.sql.query<{ request_id: string; n: string }>(
@@ -229,7 +241,7 @@ export class ConsoleQueries {
       [requestIds, unread === 'all' ? null : unread.agentId],
     );
     for (const c of counts) {
-      const entry = result.get(c.request_id) ?? { lastMessage: null, unread: 0 };
+      const entry = result.get(c.request_id) ?? { lastMessage: null, unread: 0, incident: null };
       result.set(c.request_id, { ...entry, unread: Number(c.n) });
     }
     return result;
@@ -263,12 +275,14 @@ function searchTerms(q: string): Prisma.RequestWhereInput[] {
 /** A list row in one statement (ConsoleQueries.listItem): the request's columns, its customer's (c…) and its last visible message's. */
 const LIST_ROW = `
   SELECT r.id, r.number, r.type::text AS type, r.subject, r.description, r.status::text AS status, r.channel,
-         r.customer_id AS "customerId", r.assignee_id AS "assigneeId", r.created_at AS "createdAt", r.updated_at AS "updatedAt",
+         r.customer_id AS "customerId", r.assignee_id AS "assigneeId", r.incident_id AS "incidentId", r.created_at AS "createdAt", r.updated_at AS "updatedAt",
          r.last_activity_at AS "lastActivityAt", r.closed_at AS "closedAt",
          c.channel AS "cChannel", c.external_id AS "cExternalId", c.display_name AS "cDisplayName", c.email AS "cEmail",
          c.phone AS "cPhone", c.locale AS "cLocale", c.reachable AS "cReachable",
-         lm.author AS "lastAuthor", lm.text AS "lastText", lm.created_at AS "lastAt"
+         lm.author AS "lastAuthor", lm.text AS "lastText", lm.created_at AS "lastAt",
+         i.number AS "iNumber", i.subject AS "iTitle", i.status::text AS "iStatus"
   FROM request r JOIN customer c ON c.id = r.customer_id
+  LEFT JOIN request i ON i.id = r.incident_id
   LEFT JOIN LATERAL (
     SELECT author::text AS author, text, created_at FROM message m
     WHERE m.request_id = r.id AND m.delivery_state <> 'internal' ORDER BY m.id DESC LIMIT 1
@@ -286,13 +300,22 @@ type ListRow = Omit<RequestRow, 'seq'> & {
   lastAuthor: string | null;
   lastText: string | null;
   lastAt: Date | string | null;
+  iNumber: string | null;
+  iTitle: string | null;
+  iStatus: RequestStatus | null;
 };
 
 interface RowExtras {
   lastMessage: RequestListItem['lastMessage'];
   unread: number;
+  incident: RequestListItem['incident'];
 }
 
 function extrasOf(extras: Map<string, RowExtras>, id: string): RowExtras {
-  return extras.get(id) ?? { lastMessage: null, unread: 0 };
+  return extras.get(id) ?? { lastMessage: null, unread: 0, incident: null };
+}
+
+/** A request row of a customer (a mass incident has none). */
+function hasCustomer<R extends { customerId: string | null; customer: unknown }>(row: R): row is R & { customerId: string; customer: NonNullable<R['customer']> } {
+  return row.customerId !== null && row.customer !== null;
 }

@@ -11,6 +11,7 @@ const REQUEST_TYPES = ['incident', 'mass_incident', 'consultation', 'development
 const REQUEST_STATUSES = ['new', 'in_progress', 'awaiting_customer', 'solution_provided', 'closed'] as const;
 const AUTHORS = ['customer', 'bot', 'agent', 'system'] as const;
 const DELIVERY_STATES = ['received', 'pending', 'sent', 'failed', 'internal'] as const;
+const STATUS_EVENTS = ['status', 'incident_linked', 'incident_unlinked', 'incident_update', 'incident_cascade'] as const;
 
 export const requestTypeSchema = z.enum(REQUEST_TYPES);
 export const requestStatusSchema = z.enum(REQUEST_STATUSES);
@@ -20,11 +21,11 @@ export const localeSchema = z.enum(['ru', 'en']);
 export const presenceChoiceSchema = z.enum(['online', 'away']);
 /** What others see: the agent's choice while they have a console open, `offline` otherwise. */
 export const presenceSchema = z.enum(['online', 'away', 'offline']);
-const isoDate = z.string().describe('ISO-8601 date and time');
+export const isoDate = z.string().describe('ISO-8601 date and time');
 /** Text an agent writes: trimmed, not empty. */
 /** Text an agent writes: control characters (NUL first, see storable-text.ts) removed, then trimmed. */
-const storable = () => z.string().overwrite(toStorableText);
-const text = (max: number) => storable().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+export const storable = () => z.string().overwrite(toStorableText);
+export const text = (max: number) => storable().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const agentViewSchema = z
   .object({
@@ -93,9 +94,18 @@ export const statusChangeViewSchema = z
     to: requestStatusSchema,
     comment: z.string().nullable(),
     actor: z.object({ kind: z.enum(AUTHORS), agent: agentRefSchema.nullable() }),
+    event: z.enum(STATUS_EVENTS).describe(
+      '`status`: a status move. `incident_linked` / `incident_unlinked`: linked to or taken out of the mass incident `incidentNumber` (`comment` `not_solved`: by the customer, who said its solution did not help). `incident_update`: the incident\'s update was sent to the customer. `incident_cascade`: the status move came from the incident\'s solution or close.',
+    ),
+    incidentNumber: z.string().nullable(),
     createdAt: isoDate,
   })
   .meta({ id: 'StatusChange' });
+
+/** The mass incident a customer's request is linked to, as its list row and view show it. */
+export const linkedIncidentSchema = z
+  .object({ number: z.string(), title: z.string(), status: requestStatusSchema })
+  .meta({ id: 'LinkedIncident' });
 
 export const requestListItemSchema = z
   .object({
@@ -111,6 +121,7 @@ export const requestListItemSchema = z
     lastActivityAt: isoDate,
     lastMessage: z.object({ author: z.enum(AUTHORS), text: z.string().nullable(), createdAt: isoDate }).nullable(),
     unread: z.number().int().describe('Customer messages newer than what the calling agent has read.'),
+    incident: linkedIncidentSchema.nullable().describe('The mass incident the request is linked to, if any.'),
   })
   .meta({ id: 'RequestListItem' });
 

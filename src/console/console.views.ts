@@ -97,6 +97,8 @@ export function toStatusChangeView(c: StatusChangeRecord, agents: AgentLookup): 
     to: c.to,
     comment: c.comment,
     actor: { kind: c.actorKind, agent: agents(c.agentId) },
+    event: c.event,
+    incidentNumber: c.incidentNumber,
     createdAt: c.createdAt.toISOString(),
   };
 }
@@ -105,6 +107,8 @@ export interface ListExtras {
   customer: Customer;
   lastMessage: RequestListItem['lastMessage'];
   unread: number;
+  /** The mass incident the request is linked to. */
+  incident?: RequestListItem['incident'];
 }
 
 export function toListItem(r: RequestRecord, extras: ListExtras, agents: AgentLookup): RequestListItem {
@@ -121,5 +125,6 @@ export function toListItem(r: RequestRecord, extras: ListExtras, agents: AgentLo
     lastActivityAt: r.lastActivityAt.toISOString(),
     lastMessage: extras.lastMessage,
     unread: extras.unread,
+    incident: extras.incident ?? null,
   };
 }

@@ -44,6 +44,8 @@ import { SessionService } from './sessions.js';
 import { systemRoutes } from './system.routes.js';
 import { settingsRoutes } from './settings.routes.js';
 import { draftsRoutes } from './drafts.routes.js';
+import { incidentsRoutes } from './incidents.routes.js';
+import type { IncidentService } from '../incidents/incidents.js';
 
 export interface ConsoleModuleDeps {
   config: Config;
@@ -57,6 +59,8 @@ export interface ConsoleModuleDeps {
   io: Server;
   redis: Redis | null;
   ports: ReadonlyMap<string, ChannelPort>;
+  /** Mass incidents (the routes and the `/agents` events). */
+  incidents: IncidentService;
   /** Each reporting channel's connection status, by channel name. */
   channelStatus: () => Promise<Record<string, Record<string, unknown>>>;
   /** The instance's readiness, the one `/ready` answers from (createReadiness): GET /api/system/status shows admins its details. */
@@ -115,7 +119,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
   // Which agents have a console open, on any instance: in Redis when instances share it (see redis.connections.ts).
   const connections = deps.redis ? createRedisConnections(deps.redis) : createMemoryConnections();
   const presence: AgentPresence = new AgentPresence({ connections, agents, nsp, logger });
-  const relay: AgentRelay = new AgentRelay({ nsp, queries, anyoneListening: () => connections.any(), store: deps.store, gateway: deps.gateway, events: deps.events, ports: deps.ports, clock, logger });
+  const relay: AgentRelay = new AgentRelay({ nsp, queries, anyoneListening: () => connections.any(), store: deps.store, gateway: deps.gateway, events: deps.events, ports: deps.ports, clock, logger, incidents: deps.incidents });
   const autoClose = new AutoCloser({ store: deps.store, gateway: deps.gateway, clock, logger, afterMs: config.console.autoCloseAfterMs });
   const routeDeps: ConsoleDeps = {
     config: config.console,
@@ -171,6 +175,7 @@ export function createConsole(deps: ConsoleModuleDeps): ConsoleModule {
       await api.register(customersRoutes, routeDeps);
       await api.register(systemRoutes, { readiness: deps.readiness, store: deps.store, logger });
       await api.register(settingsRoutes, { settings: deps.settings });
+      await api.register(incidentsRoutes, { incidents: deps.incidents, queries });
       await api.register(draftsRoutes, { store: deps.store, gateway: deps.gateway, relay, queries, intakeTtlMs: config.intakeTtlMs, clock });
     });
   }

@@ -17,6 +17,8 @@ import type { ConsoleQueries } from './console.queries.js';
 import { toMessageView, toStatusChangeView, type AgentLookup } from './console.views.js';
 import { ADMINS_ROOM, AGENTS_ROOM, agentRoom, sessionRoom, type AgentsNamespace } from './agents.namespace.js';
 import { toChannelStatusView } from './channel-status.js';
+import type { IncidentService } from '../incidents/incidents.js';
+import { relayIncidents } from './incidents.relay.js';
 
 /** How long an answer of anyoneListening stands. */
 const LISTENING_CHECK_MS = 200;
@@ -36,6 +38,8 @@ export interface AgentRelayDeps {
   ports: ReadonlyMap<string, ChannelPort>;
   clock: () => Date;
   logger: Logger;
+  /** Mass incidents, relayed as `incident_*` events (incidents.relay.ts). */
+  incidents?: IncidentService;
 }
 
 export class AgentRelay {
@@ -91,6 +95,19 @@ export class AgentRelay {
         }),
       ),
       events.on('intake_changed', () => this.draftsChanged()),
+      ...(this.deps.incidents
+        ? [relayIncidents({
+            events,
+            incidents: this.deps.incidents,
+            lookup: () => queries.lookup(),
+            emit: (event, payload) => this.broadcast().emit(event, payload as never),
+            announceRequest: async (number) => {
+              const ref = await queries.requestRef(number);
+              if (ref) await this.announceRow(ref.id);
+            },
+            logger: this.deps.logger,
+          })]
+        : []),
       events.on('customer_typing', ({ customerId, typing }) =>
         this.inOrder(customerId, async () => {
           if (!(await this.listening())) return;

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { formatText, isIntakeStep } from '../conversation/index.js';
-import type { ConversationEvent, ConversationState, Locale, Policy, RejectedFile } from '../conversation/conversation.types.js';
+import type { ConversationEvent, ConversationState, KnownIncident, Locale, Policy, RejectedFile } from '../conversation/conversation.types.js';
 import { ACCEPTED_IMAGE_TYPES } from '../requests/attachments.js';
 import { StoreError, type StepCommitted } from '../requests/request-store.port.js';
 import type { Customer, StoredMessage } from '../requests/request.types.js';
@@ -114,13 +114,14 @@ export class ConversationSteps {
     const now = clock();
     // The hot copy is taken out of the store: a crash before the commit leaves none, never a stale one.
     const loaded = await this.states.take(customer, now.getTime());
+    const knownIncidents = (await this.deps.knownIncidents?.()) ?? [];
     const version = loaded.version + 1;
     const log = logger.child({ conversation: customer.id });
     let ctx!: StepContext;
     let unchanged = false;
     const { out, committed } = await store.transaction(async (tx) => {
-      ctx = { tx, customer, now, message, requestNumber: null, agentId, metrics, logger: log, replies: [], links: [], announcements: [] };
-      const given: ConversationState = { ...loaded.state, policy: this.policyFor(customer, message) };
+      ctx = { tx, customer, now, message, requestNumber: null, agentId, metrics, logger: log, replies: [], links: [], announcements: [], knownIncidents };
+      const given: ConversationState = { ...loaded.state, policy: this.policyFor(customer, message, knownIncidents) };
       const result = await body(ctx, given);
       unchanged = result.state === given;
       const stored = await tx.commitStep({
@@ -173,8 +174,10 @@ export class ConversationSteps {
    * closing, and what the message says of the web chat's opening prompt and
    * pre-chat step (never for a customer whose e-mail or phone is known).
    */
-  private policyFor(customer: Customer, message: StoredMessage | null): Policy {
+  private policyFor(customer: Customer, message: StoredMessage | null, incidents: KnownIncident[]): Policy {
     return {
+      // What the engine needs of each (not the ids, which stay with the step's context).
+      knownIncidents: incidents.map(({ number, titles, latestUpdate }) => ({ number, titles, latestUpdate })),
       menu: this.deps.menuOf?.(customer.channel) ?? 'commands',
       closedFollowUpMs: this.deps.closedFollowUpMs ?? 0,
       askContact: Boolean(message?.payload?.askContact) && !customer.email && !customer.phone,

@@ -15,6 +15,12 @@ export interface GatewayEventMap {
   customer_signed_out: { customer: Customer };
   /** A step began, moved or ended a customer's intake (the console's Drafts). */
   intake_changed: { customerId: string };
+  /** A request left its mass incident: an agent unlinked it, or its customer said the solution did not help. */
+  incident_unlinked: { incidentNumber: string; requestNumber: string; reason: 'agent' | 'not_solved' };
+  /** A mass incident changed: declared, linked, updated, its fan-out moved on, its status changed. */
+  incident_changed: { incidentNumber: string };
+  /** Requests were linked to a mass incident. */
+  incident_linked: { incidentNumber: string; requestNumbers: string[] };
   /** A channel's connection changed (WhatsApp waiting for a scan, ready, disconnected…). */
   channel_status: { channel: string; status: Record<string, unknown> };
 }

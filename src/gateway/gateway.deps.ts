@@ -1,4 +1,5 @@
 /** What the gateway is built from (the composition root passes it); apart from gateway.ts so that its parts can name it without a cycle. */
+import type { KnownIncident } from '../conversation/conversation.types.js';
 import type { Logger } from 'pino';
 import type { Locale } from '../conversation/conversation.types.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -25,6 +26,11 @@ export interface GatewayDeps {
   closedFollowUpMs?: number;
   /** How a channel offers actions (ChannelPort.menu); commands when unknown. */
   menuOf?: (channel: string) => 'commands' | 'buttons' | undefined;
+  /**
+   * The open mass incidents an intake offers, newest first (IncidentDirectory.list);
+   * never rejects. Without it none are offered.
+   */
+  knownIncidents?: () => Promise<Array<KnownIncident & { id: string }>>;
   /** Replies on channels that send at once (ChannelPort.sendsAtOnce) go out right after their step commits. */
   sendAtOnce?: SendAtOnce;
 }

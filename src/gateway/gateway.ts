@@ -234,7 +234,7 @@ export class Gateway {
    * Changes a request's status on behalf of an agent (or the system) and tells
    * the customer, in one transaction, under the customer's conversation lock.
    */
-  async changeStatus(input: { number: string; to: RequestStatus; comment: string | null; actor: Actor }): Promise<RequestRecord> {
+  async changeStatus(input: { number: string; to: RequestStatus; comment: string | null; actor: Actor; viaIncidentId?: string | null }): Promise<RequestRecord> {
     const detail = await this.deps.store.getRequest(input.number);
     if (!detail) throw new GatewayError('not_found', `request ${input.number} does not exist`);
     const customer = detail.customer;

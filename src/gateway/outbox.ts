@@ -260,7 +260,7 @@ export class OutboxWorker {
     events.emit('delivery_failed', { message: { ...delivery.message, deliveryState: 'failed' }, error: text });
   }
 
-  private toOutbound(delivery: Pick<Delivery, 'message' | 'customer' | 'attachments' | 'agentName'>, withAgentName: boolean): OutboundMessage {
+  private toOutbound(delivery: Pick<Delivery, 'message' | 'customer' | 'attachments' | 'agentName' | 'bulk'>, withAgentName: boolean): OutboundMessage {
     const { message, customer, attachments, agentName } = delivery;
     return {
       messageId: message.id,
@@ -275,6 +275,7 @@ export class OutboxWorker {
       author: message.author === 'customer' ? 'system' : message.author,
       locale: customer.locale as Locale,
       ...(withAgentName && message.author === 'agent' && agentName ? { agentName } : {}),
+      ...(delivery.bulk ? { bulk: true as const } : {}),
     };
   }
 }

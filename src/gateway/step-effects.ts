@@ -34,6 +34,8 @@ export interface StepContext {
   links: StepLink[];
   /** Announcements to make once the transaction has committed, in the order of the effects. */
   announcements: PendingAnnouncement[];
+  /** The open mass incidents this step's policy offered, with their ids (a "yes" links to one of them). */
+  knownIncidents?: ReadonlyArray<{ id: string; number: string }>;
 }
 
 export type Announcement = { [E in GatewayEventName]: { event: E; payload: GatewayEventMap[E] } }[GatewayEventName];
@@ -102,6 +104,8 @@ async function runEffect(ctx: StepContext, effect: Effect): Promise<Conversation
         description: effect.draft.description,
         screenshotAttachmentId: effect.draft.screenshot?.id ?? null,
         sourceMessageId: effect.sourceMessageId,
+        // Only an incident this step offered: the engine never names another.
+        incidentId: effect.incidentNumber ? (ctx.knownIncidents?.find((i) => i.number === effect.incidentNumber)?.id ?? null) : null,
         at: now,
       });
       ctx.requestNumber = request.number;
@@ -161,6 +165,13 @@ async function changeStatusFromConversation(ctx: StepContext, effect: Extract<Ef
     event: 'status_changed',
     payload: { request, change, from: change.from ?? summary.status, to: change.to, comment: change.comment },
   });
+  // "Not solved" on a mass incident's solution: this customer's problem is another one.
+  if (summary.incident && summary.status === 'solution_provided' && effect.status === 'in_progress') {
+    const incidentNumber = await ctx.tx.leaveIncident(ctx.customer.id, summary.number, ctx.now);
+    if (incidentNumber) {
+      ctx.announcements.push({ event: 'incident_unlinked', payload: { incidentNumber, requestNumber: summary.number, reason: 'not_solved' } });
+    }
+  }
 }
 
 function assertNever(value: never): never {

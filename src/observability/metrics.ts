@@ -16,6 +16,9 @@ export interface Metrics {
   transitionSeconds: Histogram<'channel'>;
   stepSeconds: Histogram<'channel'>;
   outboxRows: Gauge<'status'>;
+  incidentsOpen: Gauge;
+  incidentLinkedRequests: Gauge;
+  incidentDeliveries: Gauge<'state'>;
   /** Promise rejections nothing caught (process-guards.ts): each one is a bug. */
   unhandledRejections: Counter;
   /** Broadcasts Redis did not take (an outage): other instances' sockets missed them. */
@@ -50,6 +53,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       registers,
     }),
     outboxRows: new Gauge({ name: 'relaydesk_outbox_rows', help: 'Outbox rows by status', labelNames: ['status'], registers }),
+    incidentsOpen: new Gauge({ name: 'relaydesk_incidents_open', help: 'Mass incidents not solved or closed', registers }),
+    incidentLinkedRequests: new Gauge({ name: 'relaydesk_incident_linked_requests', help: "Customers' requests linked to a mass incident", registers }),
+    incidentDeliveries: new Gauge({ name: 'relaydesk_incident_deliveries', help: "Mass incident updates' copies by delivery state (delivered, pending, failed)", labelNames: ['state'], registers }),
     broadcastsLost: new Counter({ name: 'relaydesk_broadcasts_lost_total', help: 'socket.io broadcasts Redis did not take (reached this instance only)', registers }),
     unhandledRejections: new Counter({ name: 'relaydesk_unhandled_rejections_total', help: 'Promise rejections nothing caught (logged; each is a bug)', registers }),
   };

@@ -22,6 +22,7 @@ import {
   toStatusChangeRecord,
   toStoredMessageWithAttachments,
   WITH_ATTACHMENT_IDS,
+  WITH_INCIDENT_NUMBER,
 } from './prisma.mappers.js';
 import { findByNumber } from './request-number.js';
 import type { RequestStore } from './request-store.port.js';
@@ -150,11 +151,12 @@ async function getRequest(prisma: PrismaClient, number: string): Promise<Request
         customer: true,
         messages: { orderBy: { id: 'asc' }, include: WITH_ATTACHMENT_IDS },
         attachments: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-        statusChanges: { orderBy: { id: 'asc' } },
+        statusChanges: { orderBy: { id: 'asc' }, include: WITH_INCIDENT_NUMBER },
       },
     }),
   );
-  if (!row) return null;
+  // A mass incident is no customer's request: it has its own reads (incidents/).
+  if (!row || !row.customer) return null;
   return {
     ...toRequestRecord(row),
     customer: toCustomer(row.customer),

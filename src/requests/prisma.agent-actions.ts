@@ -15,7 +15,7 @@ export function createAgentActions(prisma: PrismaClient): AgentActions {
     addNote: (input) =>
       guard('addNote', async () => {
         const request = await prisma.request.findUnique({ where: { id: input.requestId }, select: { customerId: true, channel: true } });
-        if (!request) throw new StoreError('not_found', `request ${input.requestId} does not exist`);
+        if (!request?.customerId) throw new StoreError('not_found', `request ${input.requestId} does not exist or is a mass incident`);
         const row = await prisma.message.create({
           data: {
             customerId: request.customerId,
@@ -48,6 +48,7 @@ export function createAgentActions(prisma: PrismaClient): AgentActions {
         const rows = await prisma.request.findMany({
           where: {
             status: 'solution_provided',
+            customerId: { not: null },
             lastActivityAt: { lt: before },
             statusChanges: { none: { createdAt: { gte: before } } },
           },

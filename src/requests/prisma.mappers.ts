@@ -12,8 +12,10 @@ import type {
   Customer,
   RequestRecord,
   StatusChangeRecord,
+  StatusEvent,
   StoredMessage,
 } from './request.types.js';
+import { STATUS_EVENTS } from './request.types.js';
 import { toCustomerRecord, toMessage, toRequest } from './sql.rows.js';
 
 /** Prisma's rows have the raw SQL rows' fields (and more): one mapping serves both. */
@@ -31,8 +33,10 @@ export function toStoredMessageWithAttachments(row: MessageRow & { attachments: 
   return toStoredMessage(row, row.attachments.map((a) => a.id));
 }
 
+/** A customer's request (never a mass incident, which has no customer: see getRequest's filter). */
 export function toRequestRecord(row: RequestRow): RequestRecord {
-  return toRequest(row);
+  if (row.customerId === null) throw new Error(`request ${row.number} is a mass incident, not a customer's request`);
+  return toRequest({ ...row, customerId: row.customerId });
 }
 
 
@@ -51,7 +55,8 @@ export function toAttachmentRecord(row: AttachmentRow): AttachmentRecord {
   };
 }
 
-export function toStatusChangeRecord(row: StatusChangeRow): StatusChangeRecord {
+/** A status change loaded with `include: WITH_INCIDENT_NUMBER`. */
+export function toStatusChangeRecord(row: StatusChangeRow & { incident: { number: string } | null }): StatusChangeRecord {
   return {
     id: row.id.toString(),
     requestId: row.requestId,
@@ -60,9 +65,14 @@ export function toStatusChangeRecord(row: StatusChangeRow): StatusChangeRecord {
     comment: row.comment,
     actorKind: row.actorKind,
     agentId: row.agentId,
+    event: (STATUS_EVENTS as readonly string[]).includes(row.event) ? (row.event as StatusEvent) : 'status',
+    incidentNumber: row.incident?.number ?? null,
     createdAt: row.createdAt,
   };
 }
+
+/** Prisma selection for a status change with the number of the incident it concerns. */
+export const WITH_INCIDENT_NUMBER = { incident: { select: { number: true } } } as const;
 
 /** Prisma selection for a message with its attachment ids, in a stable order. */
 export const WITH_ATTACHMENT_IDS = {

@@ -61,6 +61,8 @@ export interface CreateRequestInput {
   screenshotAttachmentId: string | null;
   /** Inbound message that confirmed it: a message has at most one request. */
   sourceMessageId: string;
+  /** The open mass incident it is filed under (the customer said it is theirs), by id; recorded in its history. */
+  incidentId?: string | null;
   at: Date;
 }
 
@@ -70,6 +72,8 @@ export interface ChangeStatusInput {
   comment: string | null;
   actor: Actor;
   at: Date;
+  /** The mass incident whose status change this carries to a linked request (history: `incident_cascade`). */
+  viaIncidentId?: string | null;
 }
 
 export interface EnqueueOutboundInput {
@@ -195,6 +199,12 @@ export interface RequestTx {
   enqueueOutbound(input: EnqueueOutboundInput): Promise<StoredMessage>;
   /** Throws StoreError `conflict` if the message was already applied (the step must not commit twice). */
   markProcessed(messageId: string, at: Date): Promise<void>;
+  /**
+   * Takes the customer's request out of its mass incident (they said its solution
+   * did not help), with an entry in its history. Resolves to the incident's number,
+   * or null when the request was linked to none.
+   */
+  leaveIncident(customerId: string, number: string, at: Date): Promise<string | null>;
   setCustomerLocale(customerId: string, locale: Locale): Promise<void>;
   /** The contact the customer gave: their name (as the display name) and an e-mail or a phone. Throws `not_found`. */
   setCustomerContact(customerId: string, contact: { name: string; email: string | null; phone: string | null }): Promise<void>;

@@ -64,6 +64,8 @@ export interface RequestRecord {
   channel: string;
   customerId: string;
   assigneeId: string | null;
+  /** The mass incident it is linked to, by id, or null. */
+  incidentId: string | null;
   createdAt: Date;
   updatedAt: Date;
   lastActivityAt: Date;
@@ -91,8 +93,16 @@ export interface StatusChangeRecord {
   comment: string | null;
   actorKind: AuthorKind;
   agentId: string | null;
+  /** What happened: a status move, or a mass incident's link, unlink, update or cascade. */
+  event: StatusEvent;
+  /** The mass incident an `incident_*` event concerns, by number. */
+  incidentNumber: string | null;
   createdAt: Date;
 }
+
+/** Kinds of entries in a request's history (StatusChangeRecord.event). */
+export type StatusEvent = 'status' | 'incident_linked' | 'incident_unlinked' | 'incident_update' | 'incident_cascade';
+export const STATUS_EVENTS: readonly StatusEvent[] = ['status', 'incident_linked', 'incident_unlinked', 'incident_update', 'incident_cascade'];
 
 /** A request with everything an agent needs to read it. */
 export interface RequestDetail extends RequestRecord {
@@ -107,6 +117,8 @@ export interface Delivery {
   outboxId: string;
   /** Attempts made before this one. */
   attempts: number;
+  /** A mass incident's fan-out copy: paced behind the channel's own messages (OutboundMessage.bulk). */
+  bulk?: boolean;
   message: StoredMessage;
   customer: Customer;
   attachments: AttachmentRecord[];

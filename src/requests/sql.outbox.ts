@@ -85,15 +85,16 @@ const CLAIM = sqlStatement('relaydesk_claim', `
       AND o.status = 'pending'
       AND o.next_attempt_at <= $1::timestamptz
       AND (o.locked_until IS NULL OR o.locked_until <= $1::timestamptz)
-    ORDER BY o.id
+    -- A mass incident's fan-out (priority 1) goes after every conversation's own messages.
+    ORDER BY o.priority, o.id
     LIMIT $3::int
     FOR UPDATE OF o SKIP LOCKED
   ), leased AS (
     UPDATE outbox SET locked_until = $2::timestamptz, updated_at = $1::timestamptz
     FROM due WHERE outbox.id = due.id
-    RETURNING outbox.id, outbox.message_id, outbox.attempts
+    RETURNING outbox.id, outbox.message_id, outbox.attempts, outbox.priority
   )
-  SELECT leased.id::text AS "outboxId", leased.attempts, ${messageColumns('m')},
+  SELECT leased.id::text AS "outboxId", leased.attempts, leased.priority > 0 AS bulk, ${messageColumns('m')},
          c.channel AS "customerChannel", c.external_id AS "externalId", c.display_name AS "displayName",
          c.email, c.phone, c.locale, c.reachable, a.name AS "agentName"
   FROM leased JOIN message m ON m.id = leased.message_id JOIN customer c ON c.id = m.customer_id
@@ -104,7 +105,7 @@ const ATTACHMENTS_BY_ID = sqlStatement('relaydesk_attachments_by_id',
   `SELECT ${ATTACHMENT_COLUMNS} FROM attachment WHERE id = ANY($1::text[])`);
 
 type ClaimRow = MessageRow &
-  Omit<CustomerRow, 'id' | 'channel'> & { outboxId: string; attempts: number; customerChannel: string; agentName: string | null };
+  Omit<CustomerRow, 'id' | 'channel'> & { outboxId: string; attempts: number; bulk: boolean; customerChannel: string; agentName: string | null };
 
 export interface ClaimOptions {
   limit: number;
@@ -123,6 +124,7 @@ export async function claimDeliveries(db: SqlQueryable, opts: ClaimOptions): Pro
   return rows.map((r) => ({
     outboxId: r.outboxId,
     attempts: r.attempts,
+    bulk: r.bulk,
     message: toMessage(r),
     customer: toCustomerRecord({ ...r, id: r.customerId, channel: r.customerChannel }),
     attachments: r.attachmentIds.flatMap((id) => fileById.get(id) ?? []),

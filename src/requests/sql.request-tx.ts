@@ -19,12 +19,14 @@ import {
 import { commitStep, MESSAGE_EXISTS, writeRequest, type BatchedStep } from './sql.steps.js';
 import { enqueueOutbound } from './sql.outbox.js';
 import { driverError, run } from './sql.run.js';
+import { withIncidents } from '../incidents/sql.incident-reads.js';
+import { UNLINK } from '../incidents/sql.incident-statements.js';
 import { parseId } from './ids.js';
 import { StoreError, type RequestTx, type StepCommitted } from './request-store.port.js';
 import type { RequestStatus, RequestType } from './request.types.js';
 
 const OPEN_REQUESTS = sqlStatement('relaydesk_open_requests', `
-  SELECT number, type, subject, status FROM request WHERE customer_id = $1 AND status <> 'closed'
+  SELECT number, type, subject, status, incident_id AS "incidentId" FROM request WHERE customer_id = $1 AND status <> 'closed'
   ORDER BY created_at DESC, seq DESC`);
 
 const MARK_PROCESSED = sqlStatement('relaydesk_mark_processed',
@@ -109,13 +111,23 @@ export function openSqlRequestTx(db: SqlDatabase, opts: SqlTxShared): SqlRequest
 
     findCustomerRequest: async (customerId, number) => {
       const row = await findRequestByNumber(q, number, { customerId });
-      return row ? toSummary(row) : null;
+      if (!row) return null;
+      const [summary] = await withIncidents(q, [{ ...toSummary(row), incidentId: row.incidentId }]);
+      return summary!;
     },
 
     listOpenRequests: async (customerId) => {
-      const { rows } = await run<{ number: string; type: RequestType; subject: string; status: RequestStatus }>(
+      const { rows } = await run<{ number: string; type: RequestType; subject: string; status: RequestStatus; incidentId: string | null }>(
         q, 'listOpenRequests', OPEN_REQUESTS, [customerId]);
-      return rows;
+      return withIncidents(q, rows);
+    },
+
+    async leaveIncident(customerId, number, at) {
+      const row = await findRequestByNumber(q, number, { customerId, lock: true });
+      if (!row?.incidentId) return null;
+      const incident = (await withIncidents(q, [{ incidentId: row.incidentId }]))[0]?.incident ?? null;
+      await run(q, 'leaveIncident', UNLINK, [row.id, row.incidentId, at, null, 'not_solved']);
+      return incident ? incident.number : null;
     },
 
     changeStatus: (input) => changeStatus(q, input),

@@ -28,8 +28,9 @@ const MOVE_REQUEST = sqlStatement('relaydesk_move_request', `
       last_activity_at = $4::timestamptz, updated_at = $4::timestamptz
     WHERE id = $1 RETURNING id
   )
-  INSERT INTO status_change (request_id, "from", "to", comment, actor_kind, agent_id, created_at)
-  SELECT id, $5::"RequestStatus", $2::"RequestStatus", $6, $7::"AuthorKind", $8, $4::timestamptz FROM r
+  INSERT INTO status_change (request_id, "from", "to", comment, actor_kind, agent_id, event, incident_id, created_at)
+  SELECT id, $5::"RequestStatus", $2::"RequestStatus", $6, $7::"AuthorKind", $8,
+         CASE WHEN $9::text IS NULL THEN 'status' ELSE 'incident_cascade' END, $9, $4::timestamptz FROM r
   RETURNING ${STATUS_CHANGE_COLUMNS}`);
 
 /** A request whose number is reserved, to be written with the step that creates it (RequestTx.prepareRequest). */
@@ -54,7 +55,7 @@ export function prepareRequest(prefix: string, input: CreateRequestInput, seq: n
   const record: RequestRecord = {
     id: uuidv7(at.getTime()), number: `${prefix}-${seq}`, type: input.type, subject: input.subject,
     description: input.description, status: 'new', channel: input.channel, customerId: input.customerId,
-    assigneeId: null, createdAt: at, updatedAt: at, lastActivityAt: at, closedAt: null,
+    assigneeId: null, incidentId: input.incidentId ?? null, createdAt: at, updatedAt: at, lastActivityAt: at, closedAt: null,
   };
   return { input, seq, record };
 }
@@ -90,6 +91,7 @@ export async function changeStatus(
   const closedAt = input.to === 'closed' ? input.at : reopening ? null : current.closedAt;
   const { rows } = await run<StatusChangeRow>(db, 'changeStatus', MOVE_REQUEST, [
     current.id, input.to, closedAt, input.at, current.status, input.comment, input.actor.kind, input.actor.agentId ?? null,
+    input.viaIncidentId ?? null,
   ]);
   const change = rows[0];
   if (!change) throw new StoreError('not_found', `request ${input.number} does not exist`);

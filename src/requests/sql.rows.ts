@@ -31,7 +31,7 @@ export function messageColumns(alias: string, attachments = true): string {
 }
 
 export const REQUEST_COLUMNS = `id, seq, number, type, subject, description, status, channel, customer_id AS "customerId",
-  assignee_id AS "assigneeId", created_at AS "createdAt", updated_at AS "updatedAt",
+  assignee_id AS "assigneeId", incident_id AS "incidentId", created_at AS "createdAt", updated_at AS "updatedAt",
   last_activity_at AS "lastActivityAt", closed_at AS "closedAt"`;
 
 /** The customer columns, of table alias `alias` when given. */
@@ -44,7 +44,8 @@ export const ATTACHMENT_COLUMNS = `id, customer_id AS "customerId", request_id A
   mime_type AS "mimeType", size, sha256, storage_key AS "storageKey", file_name AS "fileName", created_at AS "createdAt"`;
 
 export const STATUS_CHANGE_COLUMNS = `id::text AS id, request_id AS "requestId", "from", "to", comment,
-  actor_kind AS "actorKind", agent_id AS "agentId", created_at AS "createdAt"`;
+  actor_kind AS "actorKind", agent_id AS "agentId", event,
+  (SELECT number FROM request i WHERE i.id = status_change.incident_id) AS "incidentNumber", created_at AS "createdAt"`;
 
 /** A message as selected by messageColumns: the record's fields, the payload as raw JSON. */
 export type MessageRow = Omit<StoredMessage, 'payload'> & { payload: unknown };
@@ -89,6 +90,7 @@ export function toRequest(row: RequestRow): RequestRecord {
     channel: row.channel,
     customerId: row.customerId,
     assigneeId: row.assigneeId,
+    incidentId: row.incidentId ?? null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     lastActivityAt: row.lastActivityAt,

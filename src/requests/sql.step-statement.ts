@@ -92,14 +92,18 @@ export const STEPS = sqlStatement('relaydesk_steps', `
     FROM ok
   ), created AS (
     INSERT INTO request (id, seq, number, type, subject, description, status, channel, customer_id,
-                         source_message_id, created_at, updated_at, last_activity_at)
+                         incident_id, source_message_id, created_at, updated_at, last_activity_at)
     SELECT q->>'id', (q->>'seq')::int, q->>'number', (q->>'type')::"RequestType", q->>'subject', q->>'description',
-           'new', q->>'channel', ok.customer_id, (q->>'sourceMessageId')::bigint,
+           'new', q->>'channel', ok.customer_id, q->>'incidentId', (q->>'sourceMessageId')::bigint,
            (q->>'at')::timestamptz, (q->>'at')::timestamptz, (q->>'at')::timestamptz
     FROM ok CROSS JOIN LATERAL (SELECT ok.request AS q) r WHERE ok.request IS NOT NULL
   ), history AS (
-    INSERT INTO status_change (request_id, "from", "to", actor_kind, created_at)
-    SELECT request->>'id', NULL, 'new', 'customer', (request->>'at')::timestamptz FROM ok WHERE request IS NOT NULL
+    INSERT INTO status_change (request_id, "from", "to", actor_kind, event, incident_id, created_at)
+    SELECT request->>'id', h."from", 'new', 'customer', h.event, h.incident_id, (request->>'at')::timestamptz
+    FROM ok CROSS JOIN LATERAL (VALUES (NULL::"RequestStatus", 'status', NULL::text, 0),
+                                       ('new'::"RequestStatus", 'incident_linked', request->>'incidentId', 1)) h("from", event, incident_id, n)
+    WHERE request IS NOT NULL AND (h.n = 0 OR request->>'incidentId' IS NOT NULL)
+    ORDER BY ok.ord, h.n
   ), intake AS (
     -- The intake transcript (RequestTx.prepareRequest); OFFSET 0 keeps the scan on the customer's index.
     SELECT m.id, ok.request->>'id' AS request_id

@@ -25,6 +25,7 @@ function row(number: string, assigneeId: string | null): RequestListItem {
     lastActivityAt: AT,
     lastMessage: null,
     unread: 0,
+    incident: null,
   };
 }
 

@@ -39,6 +39,7 @@ function row(number: string, min: number, over: Partial<RequestListItem> = {}): 
     lastActivityAt: at(min),
     lastMessage: null,
     unread: 0,
+    incident: null,
     ...over,
   };
 }
@@ -62,7 +63,7 @@ function message(id: string, min: number, over: Partial<MessageView> = {}): Mess
 }
 
 function change(id: string, min: number, from: StatusChangeView['from'], to: StatusChangeView['to']): StatusChangeView {
-  return { id, from, to, comment: null, actor: { kind: 'agent', agent: { id: 'a1', name: 'Anna' } }, createdAt: at(min) };
+  return { id, from, to, comment: null, actor: { kind: 'agent', agent: { id: 'a1', name: 'Anna' } }, event: 'status', incidentNumber: null, createdAt: at(min) };
 }
 
 /** Every row matches (the "All" tab, no other filter). */

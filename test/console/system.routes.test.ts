@@ -40,7 +40,7 @@ describe('the system status for admins', () => {
     const readiness = createReadiness({ checks, isAccepting: () => true, channels: channelStatus, logger });
     const agentConsole = createConsole({
       config: app.config, settings: createDeskSettings(app.store), db: app.db, store: app.store, gateway: app.gateway, events: app.events, attachments: app.attachments,
-      io: new Server(), redis: null, ports: new Map(), clock: () => new Date(), channelStatus, logger, readiness,
+      io: new Server(), redis: null, ports: new Map(), clock: () => new Date(), channelStatus, logger, readiness, incidents: app.incidents,
     });
     server = await buildServer({ logger, health: { readiness, registry: createMetrics({ defaultMetrics: false }).registry }, plugins: [agentConsole.routes] });
   });

@@ -47,7 +47,7 @@ class TelegramSender {
     const done = this.partsSent.get(message.messageId) ?? 0;
     let last: number | null = null;
     try {
-      await this.pacer.wait(chatId, sends.length - done);
+      await this.pacer.wait(chatId, sends.length - done, { bulk: message.bulk === true });
       for (const [i, send] of sends.entries()) {
         if (i < done) continue;
         last = await this.callSend(chatId, send);

@@ -39,7 +39,7 @@ export class WhatsappSender {
   private async sendWith(client: WaClient, chatId: string, message: OutboundMessage): Promise<DeliveryReceipt> {
     const sends = planWhatsappSends(message);
     const done = this.partsSent.get(message.messageId) ?? 0;
-    await this.pacer.wait(chatId, sends.length - done);
+    await this.pacer.wait(chatId, sends.length - done, { bulk: message.bulk === true });
     let lastId: string | undefined;
     for (const [i, send] of sends.entries()) {
       if (i < done) continue;
