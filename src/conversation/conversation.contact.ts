@@ -1,10 +1,12 @@
 /**
  * The pre-chat step (Policy.askContact): the customer's name, then an e-mail
  * address or a phone number, so that agents know whom they talk to and can
- * reach them. Each is checked; a wrong answer is a re-prompt.
+ * reach them. Each is checked; a wrong answer is a re-prompt. The incident
+ * offer, if any, comes after it (see incident-offer.ts).
  */
 import { formatText } from './conversation.copy.js';
-import { advance, promptWith } from './conversation.prompts.js';
+import { intakeStep } from './conversation.incidents.js';
+import { promptWith } from './conversation.prompts.js';
 import { codePointLength } from './conversation.text-input.js';
 import type { ConversationState, MessageEvent, TransitionResult } from './conversation.types.js';
 
@@ -39,6 +41,7 @@ export function onContactInfo(state: ConversationState, msg: MessageEvent): Tran
   if (!contact) return promptWith(state, [formatText(state.locale, 'contactInvalid')]);
   const name = state.contact?.name ?? '';
   const { contact: _given, ...rest } = state;
-  const next = advance(rest, state.draft);
+  // The intake proper begins: the incident offer while any is open, else the first field missing.
+  const next = promptWith({ ...rest, step: intakeStep(rest, state.draft), editing: false }, []);
   return { state: next.state, effects: [{ type: 'set_contact', name, ...contact }, ...next.effects] };
 }

@@ -92,6 +92,23 @@ export const EN: Record<keyof typeof RU, string> = {
   takenOver: 'Specialist {agent} has joined the conversation. Request {number} is registered; let us continue here.',
   untitled: 'Request without a subject',
   undescribed: 'No description given: the specialist will ask for the details in the conversation.',
+  incidentOffer: 'We know about a fault: “{title}”. Is yours this one?',
+  incidentOfferMany: 'We know about several faults. Is yours one of them?',
+  incidentOfferNotRecognised: 'Please choose which of the faults you have, or “{no}”.',
+  'choice.incidentYes': 'Yes, this is my problem',
+  'choice.incidentThis': 'Yes: {title}',
+  'choice.incidentNo': 'No, something else',
+  incidentResolved: 'The fault “{title}” has already been fixed. If the problem is still there, let’s file a request.',
+  incidentResolvedPlain: 'That fault has already been fixed. If the problem is still there, let’s file a request.',
+  incidentLinked:
+    'Request {number} has been created and linked to the mass incident {incident} “{title}”. ' +
+    'Our specialists are already fixing the fault, and news about it will come here.\n' +
+    'Anything you write here will be added to your request.',
+  incidentLatestUpdate: 'Latest update: {update}',
+  incidentStatusLine: 'Part of mass incident {incident} “{title}”',
+  incidentUpdate: 'Update on the service outage {incident} “{title}” (your request {number}):\n{text}',
+  incidentSubjectFallback: 'Mass incident {incident}',
+  incidentDescriptionFallback: 'The customer confirmed being affected by mass incident {incident} “{title}”.',
   langUsage: 'Usage: /lang ru or /lang en.',
   'type.incident': 'Incident',
   'type.mass_incident': 'Mass incident',

@@ -15,26 +15,23 @@ import { formatText } from './conversation.copy.js';
 import { advance, promptWith } from './conversation.prompts.js';
 
 import { onContactName } from './conversation.contact.js';
+import { answerOpening } from './conversation.incident-offer.js';
+import { intakeStep, offeredIncidents, offerPrompt } from './conversation.incidents.js';
 import { withOffer } from './conversation.menu.js';
-import { problemOf } from './conversation.problem.js';
-import { assertNever, completeDraft, dropIntake, firstMissingStep, policyOf } from './conversation.state.js';
+import { firstMessageDraft, problemOf } from './conversation.problem.js';
+import { assertNever, completeDraft, dropIntake, policyOf, screenshotOf } from './conversation.state.js';
 import type { TextCheck } from './conversation.text-input.js';
 import { checkDescription, checkSubject, codePointLength, DESCRIPTION_LIMITS, SUBJECT_LIMITS } from './conversation.text-input.js';
 import type {
-  AttachmentRef,
   Choice,
   ConversationState,
   Draft,
+  KnownIncident,
   Locale,
   MessageEvent,
   Step,
   TransitionResult,
 } from './conversation.types.js';
-
-/** Only the contract's fields are kept: the state is stored as JSON, whatever the gateway's object carries. */
-export function screenshotOf(attachment: AttachmentRef): AttachmentRef {
-  return { id: attachment.id, mimeType: attachment.mimeType, isImage: attachment.isImage };
-}
 
 /** Moves to `step` and asks for it. */
 function goTo(state: ConversationState, step: Step, editing: boolean): TransitionResult {
@@ -44,11 +41,12 @@ function goTo(state: ConversationState, step: Step, editing: boolean): Transitio
 
 /**
  * Starts a fresh intake (any earlier draft is dropped) with `draft`: the pre-chat
- * step first when the policy asks for it, else the first field still missing.
+ * step first when the policy asks for it, else the offer of known incidents
+ * while any are open, else the first field still missing.
  */
 export function startIntake(state: ConversationState, opts: { greet: boolean; draft?: Draft; notes?: string[] }): TransitionResult {
   const base: ConversationState = { ...dropIntake(state), draft: opts.draft ?? {} };
-  const step: Step = policyOf(state).askContact ? { kind: 'contact_name' } : (firstMissingStep(base.draft) ?? { kind: 'summary' });
+  const step: Step = policyOf(state).askContact ? { kind: 'contact_name' } : intakeStep(state, base.draft);
   const notes = [...(opts.greet ? [formatText(state.locale, 'greeting')] : []), ...(opts.notes ?? [])];
   return promptWith({ ...base, step }, notes);
 }
@@ -58,39 +56,40 @@ export function startIntake(state: ConversationState, opts: { greet: boolean; dr
  * wrote is lost: a request type they picked is taken, the problem they described
  * is kept for the draft (see problem.ts), an image becomes the screenshot. Where
  * the channel showed the opening prompt itself (the web chat), the message answers
- * it and the bot does not greet again.
+ * it and the bot does not greet again: the name, the incident offer, or the type.
  */
 export function startIntakeFrom(state: ConversationState, msg: MessageEvent): TransitionResult {
   const policy = policyOf(state);
   const greet = !policy.greetsOnOpen;
   // The opening prompt asked the name (see openingPrompt): this message gives it.
   if (policy.askContact && policy.greetsOnOpen) return onContactName({ ...dropIntake(state), step: { kind: 'contact_name' } }, msg);
-  const type = resolveChoice(typeChoices(state.locale), msg);
-  if (type) return startIntake(state, { greet, draft: { type: type.id } });
-  const draft: Draft = {};
-  const notes: string[] = [];
-  if (msg.attachment?.isImage) {
-    draft.screenshot = screenshotOf(msg.attachment);
-    notes.push(formatText(state.locale, 'imageKept'));
-  }
-  const problem = msg.choiceId === undefined ? problemOf(msg.text) : null;
-  if (problem) {
-    Object.assign(draft, problem.fields);
-    notes.push(formatText(state.locale, 'problemNoted', { problem: problem.quote }));
-  }
+  // The opening prompt was the offer, unless a type was pressed: then it was the
+  // type question (the incident opened since), and the offer follows.
+  if (policy.greetsOnOpen && policy.knownIncidents.length > 0 && !pressedType(state.locale, msg)) return answerOpening(state, msg);
+  const { draft, notes } = firstMessageDraft(state.locale, msg);
   return startIntake(state, { greet, draft, notes });
+}
+
+function pressedType(locale: Locale, msg: MessageEvent): boolean {
+  return msg.choiceId !== undefined && typeChoices(locale).some((c) => c.id === msg.choiceId);
 }
 
 /**
  * What a channel that opens the conversation itself (Policy.greetsOnOpen: the web
  * chat) shows before anything is stored: the greeting and the intake's first
- * question, the name when the pre-chat step is on, the request type otherwise.
- * The language comes with it as a button, which the widget sets apart: a web
- * visitor has no /lang to type, and the types stay the choice that matters.
+ * question, the name when the pre-chat step is on, else the offer of the open
+ * incidents (`knownIncidents`, newest first, as Policy.knownIncidents) when there
+ * are any, else the request type. The language comes with it as a button, which
+ * the widget sets apart: a web visitor has no /lang to type.
  */
-export function openingPrompt(locale: Locale, opts: { askContact: boolean }): { text: string; choices: Choice[] } {
+export function openingPrompt(locale: Locale, opts: { askContact: boolean; knownIncidents?: KnownIncident[] }): { text: string; choices: Choice[] } {
   const greeting = formatText(locale, 'greeting');
   if (opts.askContact) return { text: `${greeting}\n\n${formatText(locale, 'askName')}`, choices: [languageChoice(locale)] };
+  const offered = offeredIncidents(opts.knownIncidents ?? []);
+  if (offered.length > 0) {
+    const offer = offerPrompt(locale, offered, 'buttons');
+    return { text: `${greeting}\n\n${offer.text}`, choices: offer.choices };
+  }
   return { text: `${greeting}\n\n${formatText(locale, 'askType')}`, choices: [...typeChoices(locale), languageChoice(locale)] };
 }
 

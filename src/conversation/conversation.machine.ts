@@ -8,6 +8,8 @@ import { parseCommand, runCommand } from './conversation.commands.js';
 import { onContactInfo, onContactName } from './conversation.contact.js';
 import { formatText } from './conversation.copy.js';
 import { applyFeedback, feedbackButton, onIdleMessage } from './conversation.follow.js';
+import { onIncidentOffer } from './conversation.incident-offer.js';
+import { linkedCreatedText } from './conversation.incidents.js';
 import {
   onChooseField,
   onChooseType,
@@ -21,7 +23,7 @@ import { onStatusChanged, onStatusResult } from './conversation.notices.js';
 import { onTakenOver } from './conversation.takeover.js';
 import { promptEffects, reply } from './conversation.prompts.js';
 import { assertNever, dropIntake, isIntakeStep } from './conversation.state.js';
-import type { ConversationEvent, ConversationState, Locale, MessageEvent, RejectedFile, TransitionResult } from './conversation.types.js';
+import type { ConversationEvent, ConversationState, Effect, Locale, MessageEvent, RejectedFile, TransitionResult } from './conversation.types.js';
 
 type RequestCreated = Extract<ConversationEvent, { type: 'request_created' }>;
 
@@ -52,6 +54,8 @@ function onStepMessage(state: ConversationState, msg: MessageEvent): TransitionR
       return onContactName(state, msg);
     case 'contact_info':
       return onContactInfo(state, msg);
+    case 'incident_offer':
+      return onIncidentOffer(state, msg);
     case 'choose_type':
       return onChooseType(state, msg);
     case 'subject':
@@ -128,18 +132,25 @@ function onRequestCreated(state: ConversationState, ev: RequestCreated): Transit
     takenOverBy: null,
   };
   const next = state.step.kind === 'creating' ? dropIntake(followed) : followed;
-  const agent = state.takenOverBy;
   return {
     state: next,
     effects: [
-      agent
-        ? reply(formatText(state.locale, 'takenOver', { agent, number: ev.number }))
-        : withOffer(next, formatText(state.locale, 'requestCreated', { number: ev.number })),
+      createdReply(state, next, ev.number),
       ...held.map((messageId) => ({ type: 'forward_to_request' as const, number: ev.number, messageId })),
       // Only when an intake was started after this one expired: tell where it stands.
       ...promptEffects(next),
     ],
   };
+}
+
+/** The confirmation: an agent joined, the request is linked to a mass incident, or the plain one. */
+function createdReply(state: ConversationState, next: ConversationState, number: string): Effect {
+  const { locale, step } = state;
+  const agent = state.takenOverBy;
+  if (agent) return reply(formatText(locale, 'takenOver', { agent, number }));
+  const incident = step.kind === 'creating' ? step.incident : undefined;
+  if (incident) return withOffer(next, linkedCreatedText(locale, number, incident));
+  return withOffer(next, formatText(locale, 'requestCreated', { number }));
 }
 
 /** The intake timed out: the draft goes, the rest stays; the gateway decides what to say. */

@@ -1,10 +1,12 @@
 /**
  * What the customer hears about their requests: status changes made by agents and
- * answers to /status. Neither disturbs an intake in progress; the step's prompt is
+ * answers to /status (which say when a request is part of a mass incident, with
+ * its latest update). Neither disturbs an intake in progress; the step's prompt is
  * repeated after them so the customer knows where they are.
  */
 import { feedbackChoices } from './conversation.choices.js';
 import { formatText, statusLabel } from './conversation.copy.js';
+import { incidentStatusLines } from './conversation.incidents.js';
 import { promptEffects, reply } from './conversation.prompts.js';
 import type { ReplyEffect } from './conversation.prompts.js';
 import { withOffer } from './conversation.menu.js';
@@ -89,9 +91,10 @@ function statusResultText(locale: Locale, ev: StatusResult): string {
     if (ev.query === null) return formatText(locale, 'noOpenRequests');
     return formatText(locale, 'requestNotFound', { number: ev.query });
   }
-  const lines = ev.requests.map((r) =>
-    formatText(locale, 'statusLine', { number: r.number, subject: r.subject, status: statusLabel(locale, r.status) }),
-  );
+  const lines = ev.requests.map((r) => {
+    const line = formatText(locale, 'statusLine', { number: r.number, subject: r.subject, status: statusLabel(locale, r.status) });
+    return [line, ...(r.incident ? incidentStatusLines(locale, r.incident) : [])].join('\n');
+  });
   return (ev.query === null ? [formatText(locale, 'statusListHeader'), ...lines] : lines).join('\n');
 }
 

@@ -5,8 +5,11 @@
  * subject and the description, a longer one the description, each starting with
  * a capital. A bare greeting states nothing.
  */
+import { resolveChoice, typeChoices } from './conversation.choices.js';
+import { formatText } from './conversation.copy.js';
+import { screenshotOf } from './conversation.state.js';
 import { checkDescription, checkSubject, codePointLength } from './conversation.text-input.js';
-import type { Draft } from './conversation.types.js';
+import type { Draft, Locale, MessageEvent } from './conversation.types.js';
 
 // Greetings and polite openings, in Russian and English, with the punctuation after them.
 const GREETING =
@@ -42,4 +45,27 @@ export function problemOf(text: string | undefined): Problem | null {
 function capitalise(text: string): string {
   const [first = '', ...rest] = Array.from(text);
   return first.toLocaleUpperCase() + rest.join('');
+}
+
+/**
+ * What a first message gives the draft, with what to tell the customer: a request
+ * type picked (and then nothing else), or an image as the screenshot and the
+ * problem stated in its text. Used also for a message that answers the incident
+ * offer with something else (see incident-offer.ts).
+ */
+export function firstMessageDraft(locale: Locale, msg: MessageEvent): { draft: Draft; notes: string[] } {
+  const type = resolveChoice(typeChoices(locale), msg);
+  if (type) return { draft: { type: type.id }, notes: [] };
+  const draft: Draft = {};
+  const notes: string[] = [];
+  if (msg.attachment?.isImage) {
+    draft.screenshot = screenshotOf(msg.attachment);
+    notes.push(formatText(locale, 'imageKept'));
+  }
+  const problem = msg.choiceId === undefined ? problemOf(msg.text) : null;
+  if (problem) {
+    Object.assign(draft, problem.fields);
+    notes.push(formatText(locale, 'problemNoted', { problem: problem.quote }));
+  }
+  return { draft, notes };
 }

@@ -1,5 +1,6 @@
 import { fieldChoices, languageChoice, skipChoices, summaryChoices, typeChoices } from './conversation.choices.js';
 import { formatText, typeLabel } from './conversation.copy.js';
+import { offerPrompt } from './conversation.incidents.js';
 import { assertNever, firstMissingStep, policyOf } from './conversation.state.js';
 import { DESCRIPTION_LIMITS, SUBJECT_LIMITS } from './conversation.text-input.js';
 import type { Choice, ConversationState, Draft, Effect, Locale, TransitionResult } from './conversation.types.js';
@@ -43,6 +44,10 @@ export function stepPrompt(state: ConversationState): ReplyEffect | null {
       return reply(formatText(locale, 'askName'));
     case 'contact_info':
       return reply(formatText(locale, 'askContact'));
+    case 'incident_offer': {
+      const offer = offerPrompt(locale, step.offered, policyOf(state).menu);
+      return reply(offer.text, offer.choices);
+    }
     case 'choose_type':
       // On the web, the language comes with the first question, as on the opening prompt (see openingPrompt).
       return reply(formatText(locale, 'askType'), policyOf(state).menu === 'buttons' ? [...typeChoices(locale), languageChoice(locale)] : typeChoices(locale));

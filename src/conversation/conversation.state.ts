@@ -1,10 +1,11 @@
 import type { AttachmentRef, ConversationState, Draft, Locale, Policy, RequestStatus, Step } from './conversation.types.js';
 
-const DEFAULT_POLICY: Policy = { menu: 'commands', askContact: false, closedFollowUpMs: 0, greetsOnOpen: false };
+const DEFAULT_POLICY: Policy = { menu: 'commands', askContact: false, closedFollowUpMs: 0, greetsOnOpen: false, knownIncidents: [] };
 
-/** The state's policy with defaults for what it does not say. */
+/** The state's policy with defaults for what it does not say (a field set to undefined says nothing). */
 export function policyOf(state: ConversationState): Policy {
-  return { ...DEFAULT_POLICY, ...state.policy };
+  const given = Object.entries(state.policy ?? {}).filter(([, value]) => value !== undefined);
+  return { ...DEFAULT_POLICY, ...(Object.fromEntries(given) as Partial<Policy>) };
 }
 
 /** Compile-time exhaustiveness check for discriminated unions. */
@@ -36,7 +37,7 @@ export function initialState(
 }
 
 /**
- * true for the steps that collect a draft (`choose_type` to `creating`): the
+ * true for the steps that collect a draft (`contact_name` to `creating`): the
  * gateway expires these after the intake TTL; `idle` never expires.
  */
 export function isIntakeStep(step: Step): boolean {
@@ -45,6 +46,7 @@ export function isIntakeStep(step: Step): boolean {
       return false;
     case 'contact_name':
     case 'contact_info':
+    case 'incident_offer':
     case 'choose_type':
     case 'subject':
     case 'description':
@@ -56,6 +58,11 @@ export function isIntakeStep(step: Step): boolean {
     default:
       return assertNever(step);
   }
+}
+
+/** Only the contract's fields are kept: the state is stored as JSON, whatever the gateway's object carries. */
+export function screenshotOf(attachment: AttachmentRef): AttachmentRef {
+  return { id: attachment.id, mimeType: attachment.mimeType, isImage: attachment.isImage };
 }
 
 /** The state with the intake forgotten: idle, empty draft, nothing held. */

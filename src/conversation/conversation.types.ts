@@ -42,20 +42,44 @@ export interface Draft {
 
 export type DraftField = 'type' | 'subject' | 'description' | 'screenshot';
 
+/** An open mass incident the desk knows of, as the gateway hands it to the engine (newest first). */
+export interface KnownIncident {
+  number: string;
+  /** Its title in each language (the gateway fills both). */
+  titles: Record<Locale, string>;
+  /** Its latest public update, as written, or null. */
+  latestUpdate: string | null;
+}
+
+/**
+ * An incident as the `incident_offer` step keeps it: what the customer was shown,
+ * in both languages, so the offer can be asked again (after /lang too) with the
+ * same choices in the same order.
+ */
+export type OfferedIncident = Pick<KnownIncident, 'number' | 'titles'>;
+
 /** Where the conversation is. */
 export type Step =
   | { kind: 'idle' }
   /** The pre-chat step (see Policy.askContact): the customer's name, then an e-mail or phone. */
   | { kind: 'contact_name' }
   | { kind: 'contact_info' }
+  /**
+   * Open mass incidents are offered before the type is asked (see incident-offer.ts):
+   * "is yours one of these?". `offered` is what was shown, newest first, at most three.
+   */
+  | { kind: 'incident_offer'; offered: OfferedIncident[] }
   | { kind: 'choose_type' }
   | { kind: 'subject' }
   | { kind: 'description' }
   | { kind: 'screenshot' }
   | { kind: 'summary' }
   | { kind: 'choose_field' }
-  /** Waiting for the store to create the request (between `create_request` and `request_created`). */
-  | { kind: 'creating' };
+  /**
+   * Waiting for the store to create the request (between `create_request` and
+   * `request_created`). `incident`: the one the request is linked to, for the confirmation.
+   */
+  | { kind: 'creating'; incident?: KnownIncident };
 
 /** A short view of one of the customer's requests, as the store reports it. */
 export interface RequestSummary {
@@ -63,6 +87,8 @@ export interface RequestSummary {
   type: RequestType;
   subject: string;
   status: RequestStatus;
+  /** The mass incident the request is linked to, if any. */
+  incident?: KnownIncident | null;
 }
 
 /**
@@ -83,6 +109,12 @@ export interface Policy {
    * the bot greets when the customer first writes.
    */
   greetsOnOpen: boolean;
+  /**
+   * The open mass incidents, newest first, as of this event. An intake starts by
+   * offering the first three; a request is only ever linked to one listed here.
+   * Default []: no offer.
+   */
+  knownIncidents: KnownIncident[];
 }
 
 export interface ConversationState {
@@ -188,6 +220,8 @@ export type Effect =
       type: 'create_request';
       draft: Required<Pick<Draft, 'type' | 'subject' | 'description'>> & { screenshot: AttachmentRef | null };
       sourceMessageId: string;
+      /** Link the request to this mass incident (one listed in the event's Policy.knownIncidents). */
+      incidentNumber?: string;
     }
   /** Attach a customer message to a request and tell the agents. */
   | { type: 'forward_to_request'; number: string; messageId: string }

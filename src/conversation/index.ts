@@ -3,6 +3,8 @@ export * from './conversation.types.js';
 export { transition, initialState, isIntakeStep } from './conversation.machine.js';
 export { assertNever, firstMissingStep, policyOf } from './conversation.state.js';
 export { openingPrompt } from './conversation.intake.js';
+export { incidentUpdateText, incidentChoiceId, offerChoices, MAX_OFFERED, NOT_MINE_ID } from './conversation.incidents.js';
+export type { IncidentUpdate } from './conversation.incidents.js';
 export { parseContact } from './conversation.contact.js';
 export type { CompleteDraft } from './conversation.state.js';
 export {

@@ -7,6 +7,7 @@ import type {
   ConversationState,
   Draft,
   Effect,
+  KnownIncident,
   Locale,
   MessageEvent,
   RequestStatus,
@@ -22,6 +23,12 @@ export const PDF: AttachmentRef = { id: 'att-pdf', mimeType: 'application/pdf', 
 
 export const SUBJECT = 'Не работает принтер';
 export const DESCRIPTION = 'Принтер на третьем этаже не печатает с утра, перезагрузка не помогла.';
+
+/** Open mass incidents as the gateway lists them, newest first (OLD is the fourth). */
+export const VPN: KnownIncident = { number: 'SR-1001', titles: { ru: 'Не работает VPN', en: 'VPN is down' }, latestUpdate: 'Меняем сертификат, ориентировочно до 15:00.' };
+export const MAIL: KnownIncident = { number: 'SR-1002', titles: { ru: 'Почта не отправляет письма', en: 'E-mail is not sent' }, latestUpdate: null };
+export const CRM: KnownIncident = { number: 'SR-1003', titles: { ru: 'CRM открывается очень медленно', en: 'The CRM is very slow' }, latestUpdate: 'Нашли причину.' };
+export const OLD: KnownIncident = { number: 'SR-0999', titles: { ru: 'Не печатают принтеры', en: 'Printers do not print' }, latestUpdate: null };
 
 /** A draft ready for the summary. */
 export const FULL_DRAFT: Draft = { type: 'incident', subject: SUBJECT, description: DESCRIPTION, screenshot: null };
