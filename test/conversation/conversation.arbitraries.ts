@@ -3,6 +3,8 @@ import fc from 'fast-check';
 
 import {
   feedbackChoices,
+  NOT_MINE_ID,
+  offerChoices,
   fieldChoices,
   LOCALES,
   REQUEST_TYPES,
@@ -10,17 +12,22 @@ import {
   summaryChoices,
   typeChoices,
 } from '../../src/conversation/index.js';
-import type { AttachmentRef, ConversationEvent, MessageEvent, RequestStatus } from '../../src/conversation/index.js';
-import { AT } from './conversation.fixtures.js';
+import type { AttachmentRef, ConversationEvent, KnownIncident, MessageEvent, RequestStatus } from '../../src/conversation/index.js';
+import { AT, CRM, MAIL, OLD, VPN } from './conversation.fixtures.js';
 
 const STATUSES: RequestStatus[] = ['new', 'in_progress', 'awaiting_customer', 'solution_provided', 'closed'];
 const NUMBERS = ['SR-1', 'SR-2', 'SR-3'];
-const LABELS = LOCALES.flatMap((l) =>
-  [typeChoices, summaryChoices, fieldChoices, skipChoices, feedbackChoices].flatMap((make) => make(l).map((c) => c.label)),
-);
+/** The incidents a desk may list, newest first; each event's policy lists some of them. */
+const INCIDENTS = [VPN, MAIL, CRM, OLD];
+const LABELS = LOCALES.flatMap((l) => [
+  ...[typeChoices, summaryChoices, fieldChoices, skipChoices, feedbackChoices].flatMap((make) => make(l).map((c) => c.label)),
+  ...[[VPN], [VPN, MAIL, CRM]].flatMap((offered) => offerChoices(l, offered).map((c) => c.label)),
+  ...INCIDENTS.map((i) => i.titles[l]),
+]);
 const CHOICE_IDS = [
   ...REQUEST_TYPES, 'confirm', 'edit', 'cancel', 'type', 'subject', 'description', 'screenshot', 'back', 'skip',
   'solved', 'not_solved', 'bogus', 'reopen', 'menu:new', 'menu:status', 'menu:lang:en', 'menu:lang:ru', 'menu:bogus',
+  ...INCIDENTS.map((i) => `incident:${i.number}`), NOT_MINE_ID, 'incident:SR-4242', 'incident:',
 ];
 const COMMANDS = [
   '/start', '/new', '/cancel', '/help', '/status', '/status sr-2', '/status ??', '/lang en', '/lang ru', '/lang xx',
@@ -33,6 +40,9 @@ const text: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom('Принтер не печатает', ' Не работает VPN у всего отдела ', 'Printer is broken'), weight: 6 },
   { arbitrary: fc.integer({ min: 0, max: 6 }).map((n) => ` ${n}. `), weight: 6 },
   { arbitrary: fc.constantFrom(...LABELS), weight: 3 },
+  { arbitrary: fc.constantFrom('да', 'Нет', 'yes!', 'no', 'Да, это оно'), weight: 1 },
+  // So that the pre-chat step (Policy.askContact) is passed, and what follows it reached.
+  { arbitrary: fc.constantFrom('olga@example.com', '+7 900 123-45-67'), weight: 1 },
   { arbitrary: fc.constantFrom(...COMMANDS), weight: 1 },
   { arbitrary: fc.string({ unit: chars, minLength: 0, maxLength: 220 }), weight: 3 },
   { arbitrary: fc.integer({ min: 1, max: 5100 }).map((n) => ` ${'д'.repeat(n)} `), weight: 2 },
@@ -86,13 +96,18 @@ const event: fc.Arbitrary<ConversationEvent> = fc.oneof(
 const intakeScript: fc.Arbitrary<ConversationEvent[]> = fc
   .tuple(
     fc.constantFrom<MessageFields>({ text: 'Здравствуйте' }, { text: '/new' }),
+    // The incident offer, when the policy lists any: answered no, yes, or passed over.
+    fc.constantFrom<MessageFields[]>(
+      [], [{ choiceId: NOT_MINE_ID }], [{ text: 'нет' }], [{ text: '1' }], [{ text: '2' }],
+      ...INCIDENTS.map((i) => [{ choiceId: `incident:${i.number}` }]),
+    ),
     fc.constantFrom<MessageFields>({ text: '2' }, { choiceId: 'consultation' }, { text: 'Инцидент' }),
     fc.constantFrom<MessageFields>({ text: 'Принтер не печатает' }, { text: 'VPN', attachment: { id: 'a9', mimeType: 'image/png', isImage: true } }),
     fc.constantFrom<MessageFields>({ text: 'Не работает VPN у всего отдела' }, { text: 'д'.repeat(5000) }),
     fc.constantFrom<MessageFields>({ choiceId: 'skip' }, { attachment: { id: 'a8', mimeType: 'image/gif', isImage: true } }),
     fc.constantFrom<MessageFields>({ choiceId: 'confirm' }, { text: '1' }),
   )
-  .map((steps) => steps.map(asMessage));
+  .map(([greet, offer, ...rest]) => [greet, ...offer, ...rest].map(asMessage));
 
 /** Events with increasing times and unique message ids, as the gateway delivers them. */
 export const events = fc
@@ -115,4 +130,9 @@ export const start = fc.record({
     closedFollowUpMs: fc.constantFrom(0, 5, 86_400_000),
     greetsOnOpen: fc.boolean(),
   }),
+  /**
+   * The open incidents the gateway lists with each event, in turn (the list of event
+   * i is `incidents[i % length]`): incidents open and close during a conversation.
+   */
+  incidents: fc.array(fc.oneof({ arbitrary: fc.constant<KnownIncident[]>([]), weight: 1 }, { arbitrary: fc.subarray(INCIDENTS, { minLength: 1 }), weight: 3 }), { minLength: 1, maxLength: 3 }),
 });
