@@ -6,6 +6,7 @@ import {
   fieldChoices,
   formatText,
   LOCALES,
+  offerChoices,
   skipChoices,
   statusLabel,
   summaryChoices,
@@ -15,6 +16,7 @@ import {
 import type { Choice, Locale, RequestStatus } from '../../src/conversation/index.js';
 import { placeholdersOf } from '../../src/conversation/conversation.copy.js';
 import { REQUEST_TYPES } from '../../src/conversation/index.js';
+import { CRM, MAIL, VPN } from './conversation.fixtures.js';
 
 const STATUSES: RequestStatus[] = ['new', 'in_progress', 'awaiting_customer', 'solution_provided', 'closed'];
 
@@ -54,6 +56,8 @@ describe('choice labels', () => {
     ['fields', fieldChoices],
     ['skip', skipChoices],
     ['feedback', feedbackChoices],
+    ['incident offer, one', (l) => offerChoices(l, [VPN])],
+    ['incident offer, three', (l) => offerChoices(l, [VPN, MAIL, CRM])],
   ];
 
   it.each(sets)('%s: unique, not numbers, not commands, in every language', (_name, make) => {
