@@ -7,6 +7,9 @@ import type {
   ChannelStatusView,
   DeskSettings,
   DraftView,
+  IncidentDetailView,
+  IncidentUpdateView,
+  IncidentView,
   MessageView,
   RequestPage,
   RequestListItem,
@@ -97,6 +100,20 @@ function query(q: RequestQuery): string {
   return s ? `?${s}` : '';
 }
 
+/** `POST /api/incidents`: per-language titles left out fall back to `title`. */
+export interface NewIncident {
+  title: string;
+  description: string;
+  titles: { ru?: string; en?: string };
+}
+
+/** `POST /api/incidents/:number/requests`. */
+export interface LinkResult {
+  linked: string[];
+  alreadyLinked: string[];
+  incident: IncidentDetailView;
+}
+
 /** The console's calls of the agent API (src/console/console.api.ts). */
 export const api = {
   login: (email: string, password: string) => call<SessionView>('POST', '/api/auth/login', { email, password }, false),
@@ -136,6 +153,22 @@ export const api = {
 
   /** The signed-in agent's own password, console language or presence (403: wrong current password); resolves to the agent as changed. */
   updateMe: async (patch: AccountPatch) => (await call<SessionView>('PATCH', '/api/auth/me', patch)).agent,
+
+  /** Mass incidents, newest first: `open` (not solved or closed) or `all`. */
+  incidents: (status: 'open' | 'all') => call<{ incidents: IncidentView[] }>('GET', `/api/incidents?status=${status}`),
+  getIncident: (number: string) => call<IncidentDetailView>('GET', `/api/incidents/${enc(number)}`),
+  declareIncident: (body: NewIncident) => call<IncidentDetailView>('POST', '/api/incidents', body),
+  /** A new incident from the request's subject and description, the request linked to it (409: linked or an incident already). */
+  promote: (number: string) => call<IncidentDetailView>('POST', `/api/requests/${enc(number)}/promote`),
+  /** All or none: 409 when one is linked to another incident, 422 for a closed request or an incident, 404 for an unknown one. */
+  linkRequests: (incident: string, numbers: string[]) => call<LinkResult>('POST', `/api/incidents/${enc(incident)}/requests`, { numbers }),
+  unlinkRequest: (incident: string, number: string) => call<void>('DELETE', `/api/incidents/${enc(incident)}/requests/${enc(number)}`),
+  /** A public update to every linked customer, or an internal note; answers once it is stored (the fan-out goes on in the background). */
+  postIncidentUpdate: (incident: string, text: string, internal: boolean) =>
+    call<{ recipients: number; update: IncidentUpdateView }>('POST', `/api/incidents/${enc(incident)}/updates`, { text, internal }),
+  /** `solution_provided` needs the comment: it is the solution every linked customer gets. */
+  changeIncidentStatus: (incident: string, status: RequestStatus, comment: string | null) =>
+    call<IncidentDetailView>('POST', `/api/incidents/${enc(incident)}/status`, comment === null ? { status } : { status, comment }),
 
   /** Intakes in progress. */
   drafts: () => call<{ drafts: DraftView[] }>('GET', '/api/drafts'),

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 
 /** Screens without a parameter, each at /console/<name>. */
-export const PAGES = ['agents', 'channels', 'settings', 'account', 'drafts'] as const;
+export const PAGES = ['agents', 'channels', 'settings', 'account', 'drafts', 'incidents'] as const;
 export type PageName = (typeof PAGES)[number];
 
 /** The console's screens; the path is the state (deep links and the back button work). */
-export type Route = { name: 'list' } | { name: 'request'; number: string } | { name: PageName };
+export type Route = { name: 'list' } | { name: 'request'; number: string } | { name: 'incident'; number: string } | { name: PageName };
 
 export const BASE = '/console';
 
@@ -13,6 +13,8 @@ export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
   const request = /^\/requests\/([^/]+)\/?$/.exec(rest);
   if (request?.[1]) return { name: 'request', number: decodeURIComponent(request[1]) };
+  const incident = /^\/incidents\/([^/]+)\/?$/.exec(rest);
+  if (incident?.[1]) return { name: 'incident', number: decodeURIComponent(incident[1]) };
   const page = /^\/([a-z]+)\/?$/.exec(rest)?.[1];
   const known = PAGES.find((p) => p === page);
   return known ? { name: known } : { name: 'list' };
@@ -22,6 +24,8 @@ export function routePath(route: Route): string {
   switch (route.name) {
     case 'request':
       return `${BASE}/requests/${encodeURIComponent(route.number)}`;
+    case 'incident':
+      return `${BASE}/incidents/${encodeURIComponent(route.number)}`;
     case 'list':
       return BASE;
     default:

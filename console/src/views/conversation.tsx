@@ -4,7 +4,8 @@ import { timeline } from '../request-state.js';
 import type { AttachmentView, RequestView } from '../types.js';
 import { Attachments } from './attachments.js';
 import { Lightbox } from './lightbox.js';
-import { MessageItem, StatusLine } from './message-item.js';
+import { MessageItem } from './message-item.js';
+import { StatusLine } from './status-line.js';
 
 /** How close to the end (px) still counts as "reading the newest": new lines then scroll into view. */
 const STICK_PX = 120;

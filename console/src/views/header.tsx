@@ -25,7 +25,7 @@ export function Header({ me, page, link, alerts, onSignOut }: HeaderProps) {
   const channelsPath = routePath({ name: 'channels' });
   const isAdmin = me.role === 'admin';
   const current = (on: boolean) => (on ? 'page' : undefined);
-  const navLink = (name: 'drafts' | 'agents' | 'channels' | 'settings', label: string) => (
+  const navLink = (name: 'incidents' | 'drafts' | 'agents' | 'channels' | 'settings', label: string) => (
     <a href={routePath({ name })} onClick={followLink} aria-current={current(page === name)} data-testid={`nav-${name}`}>
       {label}
     </a>
@@ -39,6 +39,7 @@ export function Header({ me, page, link, alerts, onSignOut }: HeaderProps) {
         <a href={requestsPath} onClick={followLink} aria-current={current(page === null)} data-testid="nav-requests">
           {t.navRequests}
         </a>
+        {navLink('incidents', t.navIncidents)}
         {navLink('drafts', t.navDrafts)}
         {isAdmin && navLink('agents', t.navAgents)}
         {isAdmin && navLink('channels', t.navChannels)}

@@ -9,6 +9,7 @@ const PATHS: Record<string, string> = {
   caret: 'M7 10l5 5 5-5',
   image: 'M3 5h18v14H3zM5 7v10h14V7zm2 9 3-4 2 2.5 2-1.5 3 3zm8-8a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z',
   copy: 'M8 3h11v13h-3v-2h1V5h-7v1H8zM4 8h11v13H4zm2 2v9h7v-9z',
+  incident: 'M13 2 4 14h7l-1 8 9-12h-7z',
   user: 'M12 4a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM4 20c0-4 3.6-6 8-6s8 2 8 6z',
 };
 

@@ -1,8 +1,7 @@
 import { useI18n, type Strings } from '../i18n/i18n.js';
 import { dateTime } from '../format.js';
-import type { AttachmentView, MessageView, StatusChangeView } from '../types.js';
+import type { AttachmentView, MessageView } from '../types.js';
 import { Attachments } from './attachments.js';
-import { StatusBadge } from './badges.js';
 
 function authorName(t: Strings, m: MessageView, customer: string | null): string {
   if (m.author === 'agent') return m.agent?.name ?? t.author.agent;
@@ -64,28 +63,5 @@ function Offered({ m }: { m: MessageView }) {
         ))}
       </ul>
     </div>
-  );
-}
-
-function actorName(t: Strings, c: StatusChangeView): string {
-  return c.actor.agent?.name ?? t.author[c.actor.kind];
-}
-
-/** A status change between the messages: from → to, who, and the comment. */
-export function StatusLine({ c }: { c: StatusChangeView }) {
-  const { t, locale } = useI18n();
-  return (
-    <li class="status-line" data-testid="status-change" data-to={c.to}>
-      <div class="status-line-head">
-        <span>{t.statusChange}:</span>
-        {c.from && <StatusBadge status={c.from} />}
-        {c.from && <span aria-hidden="true">→</span>}
-        <StatusBadge status={c.to} />
-        <span class="muted">
-          {actorName(t, c)} · <time dateTime={c.createdAt}>{dateTime(c.createdAt, locale)}</time>
-        </span>
-      </div>
-      {c.comment && <p class="text status-comment">{c.comment}</p>}
-    </li>
   );
 }

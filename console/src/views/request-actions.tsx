@@ -5,9 +5,10 @@ import { LIMITS } from '../layout.js';
 import { canMove } from '../status-graph.js';
 import type { AgentView, RequestStatus, RequestView } from '../types.js';
 import { PromptDialog } from './dialog.js';
+import { LinkDialog } from './link-dialog.js';
 import { errorText, useNotify } from './notices.js';
 
-type Asking = 'awaiting_customer' | 'solution_provided' | 'closed' | null;
+type Asking = 'awaiting_customer' | 'solution_provided' | 'closed' | 'incident' | null;
 
 export interface RequestActionsProps {
   request: RequestView;
@@ -16,6 +17,8 @@ export interface RequestActionsProps {
   busy: boolean;
   onAssign(agentId: string): void;
   onChanged(r: RequestView): void;
+  /** Loads the request again (linked to a mass incident). */
+  onReload(): void;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface RequestActionsProps {
  * the status graph does not allow from the current status are disabled; the
  * two that message the customer ask for the text first.
  */
-export function RequestActions({ request, me, busy: assigning, onAssign, onChanged }: RequestActionsProps) {
+export function RequestActions({ request, me, busy: assigning, onAssign, onChanged, onReload }: RequestActionsProps) {
   const t = useT();
   const notify = useNotify();
   const [busy, setBusy] = useState(false);
@@ -44,7 +47,7 @@ export function RequestActions({ request, me, busy: assigning, onAssign, onChang
   const reopening = s === 'closed' || s === 'solution_provided';
   const mine = request.assignee?.id === me.id;
 
-  const prompt = asking && {
+  const prompt = asking && asking !== 'incident' && {
     awaiting_customer: { title: t.clarificationTitle, label: t.clarificationLabel, submit: t.send, required: true },
     solution_provided: { title: t.solutionTitle, label: t.solutionLabel, submit: t.send, required: true },
     closed: { title: t.closeTitle, label: t.closeLabel, submit: t.closeRequest, required: false },
@@ -64,12 +67,18 @@ export function RequestActions({ request, me, busy: assigning, onAssign, onChang
       <button type="button" class="button" disabled={busy || !canMove(s, 'closed')} onClick={() => setAsking('closed')} data-testid="action-close">
         {t.closeRequest}
       </button>
+      {!request.incident && (
+        <button type="button" class="button" disabled={busy || s === 'closed'} onClick={() => setAsking('incident')} data-testid="action-link-incident">
+          {t.linkToIncident}
+        </button>
+      )}
       <span class="actions-gap" />
       {!mine && (
         <button type="button" class="button" disabled={busy} aria-disabled={assigning ? 'true' : undefined} onClick={() => onAssign(me.id)} data-testid="action-assign-me">
           {t.assignToMe}
         </button>
       )}
+      {asking === 'incident' && <LinkDialog numbers={[request.number]} onClose={() => setAsking(null)} onLinked={onReload} />}
       {asking && prompt && (
         <PromptDialog
           title={prompt.title}

@@ -8,16 +8,18 @@ import { AssigneeMenu } from './assignee-menu.js';
 import { ChannelLabel, StatusBadge } from './badges.js';
 import { CustomerFacts } from './customer-facts.js';
 import { Icon } from './icons.js';
+import { IncidentBanner } from './incident-banner.js';
 import { errorText, useNotify } from './notices.js';
 import { RequestActions } from './request-actions.js';
 import type { Agents } from './use-agents.js';
 
-export function BackLink({ href }: { href: string }) {
+/** Back to the list beside the view (shown on narrow screens only, where one pane shows at a time). */
+export function BackLink({ href, label }: { href: string; label?: string }) {
   const { t } = useI18n();
   return (
     <a class="back" href={href} onClick={followLink} data-testid="back">
       <Icon name="back" />
-      {t.back}
+      {label ?? t.back}
     </a>
   );
 }
@@ -28,10 +30,12 @@ export interface RequestHeaderProps {
   agents: Agents;
   backHref: string;
   onChanged(r: RequestView): void;
+  /** Loads the request again (linked to or taken out of a mass incident). */
+  onReload(): void;
 }
 
 /** Number, subject, facts (the assignee as a menu), the reachability warning and the actions of the open request. */
-export function RequestHeader({ request: r, me, agents, backHref, onChanged }: RequestHeaderProps) {
+export function RequestHeader({ request: r, me, agents, backHref, onChanged, onReload }: RequestHeaderProps) {
   const { t, locale } = useI18n();
   const notify = useNotify();
   const [assigning, setAssigning] = useState(false);
@@ -107,7 +111,8 @@ export function RequestHeader({ request: r, me, agents, backHref, onChanged }: R
           {t.unreachable}
         </p>
       )}
-      <RequestActions request={r} me={me} busy={assigning} onAssign={(id) => void assign(id)} onChanged={onChanged} />
+      <IncidentBanner request={r} onChanged={onReload} />
+      <RequestActions request={r} me={me} busy={assigning} onAssign={(id) => void assign(id)} onChanged={onChanged} onReload={onReload} />
     </header>
   );
 }

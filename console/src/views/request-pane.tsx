@@ -12,6 +12,9 @@ import { BackLink, RequestHeader } from './request-header.js';
 import { TypingLine, useTyping } from './typing-line.js';
 import type { Agents } from './use-agents.js';
 
+/** Events about a request's incident come in bursts: one load after the burst. */
+const RELOAD_SETTLE_MS = 200;
+
 function markRead(number: string): void {
   api.markRead(number).catch((err: unknown) => console.error(`marking ${number} as read failed`, err));
 }
@@ -31,12 +34,30 @@ export function RequestPane({ number, socket, me, agents, backHref }: RequestPan
   const [failure, setFailure] = useState<string | null>(null);
   const typing = useTyping(socket, number, me);
   const loaded = useRef(false);
+  // Only the newest load may land.
+  const loads = useRef(0);
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  /** Loads it again: its history gained entries no event carries (linked, unlinked, an incident's update sent). */
+  const reload = () => {
+    if (reloadTimer.current !== undefined) return;
+    reloadTimer.current = setTimeout(() => {
+      reloadTimer.current = undefined;
+      const n = ++loads.current;
+      api.getRequest(number).then(
+        (r) => n === loads.current && dispatch({ type: 'loaded', request: r }),
+        (err: unknown) => console.error(`loading ${number} again failed`, err),
+      );
+    }, RELOAD_SETTLE_MS);
+  };
+  useEffect(() => () => clearTimeout(reloadTimer.current), []);
 
   useEffect(() => {
     let live = true;
+    const n = ++loads.current;
     api.getRequest(number).then(
       (r) => {
-        if (!live) return;
+        if (!live || n !== loads.current) return;
         loaded.current = true;
         dispatch({ type: 'loaded', request: r });
         markRead(number);
@@ -60,6 +81,18 @@ export function RequestPane({ number, socket, me, agents, backHref }: RequestPan
   useSocketEvent(socket, 'status_changed', (e) => ours(e.requestNumber) && dispatch({ type: 'status_changed', change: e.change }));
   useSocketEvent(socket, 'assigned', (e) => ours(e.requestNumber) && dispatch({ type: 'assigned', assignee: e.assignee }));
   useSocketEvent(socket, 'request_updated', (e) => ours(e.request.number) && dispatch({ type: 'updated', request: e.request }));
+  useSocketEvent(socket, 'incident_linked', (e) => e.requestNumbers.some(ours) && reload());
+  useSocketEvent(socket, 'incident_unlinked', (e) => ours(e.requestNumber) && reload());
+  // An update's copy was queued for this customer: its message and its history entry. Not on every
+  // step of a fan-out to many others: only when the incident's newest update is queued, or its status moves.
+  const seen = useRef('');
+  useSocketEvent(socket, 'incident_updated', ({ incident: i }) => {
+    if (request?.incident?.number !== i.number) return;
+    const key = `${i.status}:${i.latestUpdate?.id ?? ''}:${i.latestUpdate?.queued ?? ''}`;
+    if (key === seen.current) return;
+    seen.current = key;
+    reload();
+  });
 
   if (!request) {
     return (
@@ -75,7 +108,7 @@ export function RequestPane({ number, socket, me, agents, backHref }: RequestPan
   }
   return (
     <article class="request" data-testid="request-view" data-number={number}>
-      <RequestHeader request={request} me={me} agents={agents} backHref={backHref} onChanged={(r) => dispatch({ type: 'loaded', request: r })} />
+      <RequestHeader request={request} me={me} agents={agents} backHref={backHref} onChanged={(r) => dispatch({ type: 'loaded', request: r })} onReload={reload} />
       <Conversation request={request} myId={me.id} />
       <TypingLine typing={typing} />
       <ReplyBox number={number} socket={socket} onSent={(message) => dispatch({ type: 'message', message })} />

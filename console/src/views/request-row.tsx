@@ -3,6 +3,7 @@ import { relativeTime, dateTime } from '../format.js';
 import { followLink, routePath } from '../router.js';
 import type { RequestListItem } from '../types.js';
 import { ChannelLabel, StatusBadge } from './badges.js';
+import { Icon } from './icons.js';
 
 export interface RequestRowProps {
   r: RequestListItem;
@@ -11,16 +12,29 @@ export interface RequestRowProps {
   /** The one row in the Tab order (the arrow keys move between rows). */
   tabbable: boolean;
   now: number;
+  /** Ticked for an action on several requests (linking them to a mass incident). */
+  selected: boolean;
+  onSelect(): void;
 }
 
-/** One request in the list: a link to its view, with its unread count. */
-export function RequestRow({ r, current, tabbable, now }: RequestRowProps) {
+/** One request in the list: a box to select it, and a link to its view with its unread count and its mass incident. */
+export function RequestRow({ r, current, tabbable, now, selected, onSelect }: RequestRowProps) {
   const { t, locale } = useI18n();
   // A message without text carried images.
   const preview = r.lastMessage ? (r.lastMessage.text ?? t.image) : '';
   const contact = r.customer.email ?? r.customer.phone;
   return (
-    <li>
+    <li class={`row-item${selected ? ' selected' : ''}`}>
+      <input
+        type="checkbox"
+        class="row-select"
+        checked={selected}
+        onChange={onSelect}
+        tabIndex={tabbable ? 0 : -1}
+        aria-label={t.selectRequest(r.number)}
+        data-testid="row-select"
+        data-number={r.number}
+      />
       <a
         class={`row${r.unread > 0 ? ' unread' : ''}`}
         href={routePath({ name: 'request', number: r.number })}
@@ -51,6 +65,13 @@ export function RequestRow({ r, current, tabbable, now }: RequestRowProps) {
         <span class="row-meta">
           <StatusBadge status={r.status} />
           <ChannelLabel channel={r.channel} />
+          {r.incident && (
+            <span class="row-incident" title={`${t.type.mass_incident} ${r.incident.number}: ${r.incident.title}`} data-testid="row-incident" data-incident={r.incident.number}>
+              <Icon name="incident" />
+              <span class="visually-hidden">{t.type.mass_incident} </span>
+              {r.incident.number}
+            </span>
+          )}
           {r.assignee && <span class="row-assignee">{r.assignee.name}</span>}
           {r.unread > 0 && (
             <span class="unread-count" aria-label={t.unread(r.unread)} title={t.unread(r.unread)} data-testid="unread">

@@ -8,6 +8,7 @@ import { AccountPage } from './account-page.js';
 import { AgentsPage } from './agents-page.js';
 import { ChannelsPage } from './channels-page.js';
 import { DraftsPage } from './drafts-page.js';
+import { IncidentsPage } from './incidents-page.js';
 import { Header } from './header.js';
 import { useNotify } from './notices.js';
 import { RequestListPane } from './request-list.js';
@@ -25,11 +26,12 @@ const ADMIN_PAGES: ReadonlySet<PageName> = new Set(['agents', 'channels', 'setti
 /** The page the route shows, if the agent may see it; null: the request list and the open request. */
 function pageOf(route: Route, isAdmin: boolean): PageName | null {
   if (route.name === 'list' || route.name === 'request') return null;
+  if (route.name === 'incident') return 'incidents';
   return isAdmin || !ADMIN_PAGES.has(route.name) ? route.name : null;
 }
 
 function pageTitle(t: Strings, page: PageName): string {
-  const titles: Record<PageName, string> = { agents: t.agents, channels: t.channels, settings: t.settings, account: t.myAccount, drafts: t.drafts };
+  const titles: Record<PageName, string> = { agents: t.agents, channels: t.channels, settings: t.settings, account: t.myAccount, drafts: t.drafts, incidents: t.incidents };
   return titles[page];
 }
 
@@ -89,15 +91,16 @@ export function Workspace({ session, onSignOut, onUnauthorized, onAgent }: Works
   }, [epoch]);
 
   const openNumber = route.name === 'request' ? route.number : null;
+  const openIncident = route.name === 'incident' ? route.number : null;
   useEffect(() => list.setOpen(openNumber), [openNumber]);
   useAttention(socket, me, openNumber);
 
   const unread = list.state.rows.reduce((n, r) => n + r.unread, 0);
   const page = pageOf(route, isAdmin);
   useEffect(() => {
-    const screen = openNumber ?? (page ? pageTitle(t, page) : t.requests);
+    const screen = openNumber ?? openIncident ?? (page ? pageTitle(t, page) : t.requests);
     document.title = `${unread > 0 ? `(${unread}) ` : ''}${screen} · ${t.appName}`;
-  }, [openNumber, page, t, unread]);
+  }, [openNumber, openIncident, page, t, unread]);
 
   return (
     <div class="shell">
@@ -112,6 +115,8 @@ export function Workspace({ session, onSignOut, onUnauthorized, onAgent }: Works
         <AccountPage me={me} onMe={onAgent} />
       ) : page === 'drafts' ? (
         <DraftsPage socket={socket} epoch={epoch} />
+      ) : page === 'incidents' ? (
+        <IncidentsPage socket={socket} epoch={epoch} openNumber={openIncident} />
       ) : (
         <div class="workspace" data-view={openNumber ? 'detail' : 'list'}>
           <RequestListPane list={list} agents={agents.active} me={me} openNumber={openNumber} />
