@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { useT } from '../i18n/i18n.js';
 import type { IncidentDetailView, IncidentView } from '../types.js';
 import { Dialog } from './dialog.js';
@@ -75,7 +75,9 @@ export function LinkDialog({ numbers, onClose, onLinked }: LinkDialogProps) {
       onLinked(await link());
       onClose();
     } catch (err) {
-      setError(t.notLinked(errorText(t, err)));
+      // Refused as a whole (linked elsewhere, closed, unknown): the server names the requests.
+      const refused = err instanceof ApiError && [404, 409, 422].includes(err.status);
+      setError(t.notLinked(refused ? err.message : errorText(t, err)));
       setBusy(false);
     }
   };
