@@ -114,7 +114,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const channelContext: ChannelContext = {
     config, logger: logger.child({ component: 'channel' }), clock, redis, io: realtime.io, events,
-    desk: (channel) => createChannelDesk(channel, { store, attachments, settings }),
+    desk: (channel) => createChannelDesk(channel, { store, attachments, settings, knownIncidents: () => incidentDirectory.list() }),
   };
   const channels = await Promise.all((options.channels ?? []).map((c) => (typeof c === 'function' ? c(channelContext) : c)));
   const ports = new Map<string, ChannelPort>(channels.map((c) => [c.port.name, c.port]));

@@ -10,7 +10,7 @@
  * cannot answer now (the database is down: try again shortly), `rejected` when
  * the input is refused for good.
  */
-import type { Choice, Locale } from '../conversation/conversation.types.js';
+import type { Choice, KnownIncident, Locale } from '../conversation/conversation.types.js';
 
 /** A customer of the channel, as the channel needs to know them. */
 export interface DeskCustomer {
@@ -96,4 +96,6 @@ export interface ChannelDesk {
   sharedSecret(name: string): Promise<string>;
   /** Whether the desk asks new customers for a name and a contact before the intake (set in the console). */
   asksContact(): Promise<boolean>;
+  /** The open mass incidents an intake offers first, newest first; never rejects (none when unknown). */
+  knownIncidents(): Promise<KnownIncident[]>;
 }

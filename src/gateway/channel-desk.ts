@@ -11,11 +11,14 @@ import { describeRefusal, type AttachmentService } from '../requests/attachments
 import type { DeskSettingsService } from '../requests/desk-settings.js';
 import { StoreError, type MessageWithAttachments, type RequestStore } from '../requests/request-store.port.js';
 import type { AttachmentRecord } from '../requests/request.types.js';
+import type { KnownIncident } from '../conversation/conversation.types.js';
 
 export interface ChannelDeskDeps {
   store: RequestStore;
   attachments: AttachmentService;
   settings: Pick<DeskSettingsService, 'get'>;
+  /** The open mass incidents (IncidentDirectory.list); none without it. */
+  knownIncidents?: () => Promise<KnownIncident[]>;
 }
 
 /** A desk for `channel`'s customers and files only. */
@@ -52,6 +55,8 @@ export function createChannelDesk(channel: string, deps: ChannelDeskDeps): Chann
     unsentFileBytes: (customerId) => store.unsentUploadBytes(customerId),
     sharedSecret: (name) => store.ensureSetting(`${channel}.${name}`, randomBytes(32).toString('base64url')),
     asksContact: async () => (await deps.settings.get()).prechat,
+    // Only what the engine needs of each (the directory's records carry ids too).
+    knownIncidents: async () => ((await deps.knownIncidents?.().catch(() => [])) ?? []).map(({ number, titles, latestUpdate }) => ({ number, titles, latestUpdate })),
   };
   return withChannelErrors(desk);
 }

@@ -111,6 +111,11 @@ async function runEffect(ctx: StepContext, effect: Effect): Promise<Conversation
       ctx.requestNumber = request.number;
       ctx.metrics.requestsCreated.inc({ channel: customer.channel, type: request.type });
       ctx.announcements.push({ event: 'request_created', payload: { request } });
+      // The customer said an open incident is theirs: the incident changed too.
+      if (request.incidentId && effect.incidentNumber) {
+        ctx.announcements.push({ event: 'incident_linked', payload: { incidentNumber: effect.incidentNumber, requestNumbers: [request.number] } });
+        ctx.announcements.push({ event: 'incident_changed', payload: { incidentNumber: effect.incidentNumber } });
+      }
       return { type: 'request_created', at, number: request.number };
     }
     case 'forward_to_request': {

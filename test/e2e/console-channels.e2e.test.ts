@@ -103,6 +103,7 @@ describe.skipIf(!haveChromium())('the Channels page, against a gateway with What
     expect(await id('channel-alert').textContent()).toContain('WhatsApp: waiting for a QR scan');
     expect(await page.locator('nav [data-testid^="nav-"]').evaluateAll((links) => links.map((a) => (a as unknown as { dataset: { testid: string } }).dataset.testid))).toEqual([
       'nav-requests',
+      'nav-incidents',
       'nav-drafts',
       'nav-agents',
       'nav-channels',

@@ -12,7 +12,7 @@ export function prismaHarness(db: Database, cleanup: () => Promise<void> = async
     withPrefix: (requestPrefix) => createPostgresRequestStore(db, { requestPrefix }),
     reset: async () => {
       await prisma.$executeRawUnsafe(
-        'TRUNCATE outbox, status_change, attachment, message, conversation, request_read, request, customer, agent_session, canned_response, agent, setting',
+        'TRUNCATE outbox, status_change, attachment, message, incident_update, conversation, request_read, request, customer, agent_session, canned_response, agent, setting',
       );
       await prisma.$executeRawUnsafe('ALTER SEQUENCE request_seq_seq RESTART WITH 1001');
     },

@@ -272,7 +272,7 @@ export function runRequestStoreContract(name: string, factory: () => Promise<Req
         const c = await f.customer();
         const other = await f.customer();
         const r = await f.request(c, { subject: 'Printer', type: 'consultation' });
-        const summary = { number: r.number, type: 'consultation', subject: 'Printer', status: 'new' };
+        const summary = { number: r.number, type: 'consultation', subject: 'Printer', status: 'new', incident: null };
         for (const typed of ['SR-1001', 'sr-1001', ' Sr-1001 ', '1001', '#1001', 'SR 1001', 'sr1001', 'SR-01001']) {
           expect(await store.transaction((tx) => tx.findCustomerRequest(c.id, typed))).toEqual(summary);
         }

@@ -12,10 +12,10 @@ import type { AgentSocket } from '../console/console-client.js';
 export const DELIVERY_DEADLINE_MS = 3_000;
 
 /** Polls `probe` until it returns something truthy, or fails after `timeoutMs` saying what was awaited. */
-export async function waitUntil<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
+export async function waitUntil<T>(what: string, probe: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = probe();
+    const found = await probe();
     if (found) return found;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));

@@ -118,7 +118,8 @@ export function createWebchatChannel(options: WebchatOptions, deps: WebchatDeps)
    * see docs/webchat-protocol.md): an anonymous page view writes nothing.
    */
   async function opening(session: VisitorSession): Promise<ServerMessage> {
-    const prompt = openingPrompt(session.locale, { askContact: await asksContact(session, deps) });
+    const [askContact, knownIncidents] = await Promise.all([asksContact(session, deps), deps.desk.knownIncidents().catch(() => [])]);
+    const prompt = openingPrompt(session.locale, { askContact, knownIncidents });
     return { id: UNSTORED_GREETING_ID, from: 'bot', text: prompt.text, ...(prompt.choices ? { choices: prompt.choices } : {}), at: deps.clock().toISOString() };
   }
 
