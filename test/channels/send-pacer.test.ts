@@ -19,6 +19,16 @@ describe('SendPacer', () => {
     expect(waits[0]).toBeLessThanOrEqual(1000);
   });
 
+  it("gives a mass incident's fan-out only its share of the overall rate: ordinary sends keep the rest", async () => {
+    // 3 a second overall: bulk sends get 2 of them, so the third bulk send waits and an ordinary one does not.
+    const pacer = new SendPacer(`t${Math.random()}`, { perChat: { points: 10, durationMs: 1000 }, overall: { points: 3, durationMs: 1000 }, maxWaitMs: 100 }, null, async () => undefined);
+    await pacer.wait('a', 1, { bulk: true });
+    await pacer.wait('b', 1, { bulk: true });
+    expect(await pacer.wait('c', 1, { bulk: true }).catch((e: unknown) => e)).toMatchObject({ code: 'rate_limited' });
+    await pacer.wait('d');
+    expect(await pacer.wait('e').catch((e: unknown) => e)).toMatchObject({ code: 'rate_limited' });
+  });
+
   it('hands a message back to the outbox when its turn is too far away', async () => {
     const pacer = new SendPacer(`t${Math.random()}`, { perChat: { points: 1, durationMs: 3000 }, overall: { points: 30, durationMs: 1000 }, maxWaitMs: 500 }, null, async () => undefined);
     await pacer.wait('chat');
